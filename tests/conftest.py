@@ -1,0 +1,41 @@
+"""Shared fixtures: the bundled rubric and small builders of district inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+from typing import Any
+
+import pytest
+
+from assessment.model import DistrictInput
+from assessment.rubric import Rubric, default_rubric
+from assessment.samples import perfect_input
+from assessment.scoring import score
+
+
+@pytest.fixture(scope="session")
+def rubric() -> Rubric:
+    return default_rubric()
+
+
+@pytest.fixture
+def perfect(rubric: Rubric):
+    """perfect_input with overrides: answers merged, other fields replaced."""
+
+    def build(level: str = "county", answers: dict[str, Any] | None = None, **fields: Any) -> DistrictInput:
+        base = perfect_input(rubric, level=level)
+        merged = {**base.answers, **(answers or {})}
+        return dataclasses.replace(base, answers=merged, **fields)
+
+    return build
+
+
+@pytest.fixture
+def points(rubric: Rubric, perfect):
+    """Points of one criterion for a perfect district with some answers changed."""
+
+    def get(cid: str, level: str = "county", **answers: Any) -> Fraction:
+        return score(rubric, perfect(level, answers)).criteria[cid].points
+
+    return get
