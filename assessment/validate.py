@@ -1,0 +1,182 @@
+"""From raw cells to a trusted `DistrictInput`, collecting every problem on the way.
+
+Validation never stops at the first problem: an analyst fixing a workbook wants the whole
+list at once. It knows the rubric (which ids exist and what each expects) but nothing
+about how a particular criterion is scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any, TypeVar
+
+from .equipment import ExtraEquipment
+from .model import Cell, DistrictInput, InputError, Location, Person, Problem, RawInput
+from .roster import EDUCATION_WORDS, MAJOR_CATEGORIES, MEASURE_NAMES, roster_rate
+from .rubric import Rubric
+from .rules import Threshold
+from .exact import fmt
+from .values import PARSERS, ValueProblem, parse_count, parse_flag, parse_level, parse_number, parse_text, text_of
+
+T = TypeVar("T")
+
+#: Extra equipment categories: what people may type → rubric category id.
+EXTRA_CATEGORIES = {"field": "field", "现场执法辅助设备": "field", "office": "office", "通讯与办公设备": "office"}
+#: Agreement tolerance between a typed rate and the roster's exact rate (percentage points).
+ROSTER_TOLERANCE = Fraction(1, 100)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class _Collector:
+    def __init__(self, raw: RawInput) -> None:
+        self.raw = raw
+        self.problems: list[Problem] = list(raw.problems)
+
+    def add(self, location: Location, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    def parse(self, cell: Cell | None, parser: Callable[[Cell], T], what: str, required: bool = True) -> T | None:
+        """`parser(cell)`, or None with a problem recorded (a missing required value too)."""
+        if cell is None or cell.blank:
+            if required:
+                where = cell.location if cell is not None else Location(self.raw.path)
+                self.add(where, f"缺少{what}")
+            return None
+        try:
+            return parser(cell)
+        except ValueProblem as exc:
+            self.add(cell.location, f"{what}{exc}")
+            return None
+
+
+def _year(cell: Cell) -> int:
+    year = parse_count(cell)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueProblem(f"应为{MIN_YEAR}—{MAX_YEAR}之间的年份，实际为{year}")
+    return year
+
+
+def _person(c: _Collector, cells: dict[str, Cell]) -> Person | None:
+    name = c.parse(cells.get("姓名"), parse_text, "姓名")
+    education = c.parse(cells.get("学历"), parse_text, "学历")
+    if education is not None and text_of(education) not in EDUCATION_WORDS:
+        c.add(cells["学历"].location, f"学历应为{'、'.join(sorted(EDUCATION_WORDS))}之一，实际为“{education}”")
+        education = None
+    major = c.parse(cells.get("专业类别"), parse_text, "专业类别")
+    if major is not None and text_of(major) not in MAJOR_CATEGORIES:
+        c.add(cells["专业类别"].location, f"专业类别应为{'、'.join(MAJOR_CATEGORIES)}之一，实际为“{major}”")
+        major = None
+    certified = c.parse(cells.get("是否持证"), parse_flag, "是否持证")
+    required = c.parse(cells.get("是否应持证"), parse_flag, "是否应持证")
+    legal = c.parse(cells.get("法律职业资格"), parse_flag, "法律职业资格", required=False)
+    if None in (name, education, major, certified, required):
+        return None
+    return Person(name, text_of(education), text_of(major), bool(certified), bool(required), bool(legal))
+
+
+def _roster_conflicts(c: _Collector, rubric: Rubric, answers: dict[str, Any], roster: tuple[Person, ...]) -> None:
+    """An answer that disagrees with the roster it could be computed from is an error."""
+    for cid, criterion in rubric.criteria.items():
+        rule = criterion.rule
+        if not isinstance(rule, Threshold) or rule.roster is None or cid not in answers:
+            continue
+        computed = roster_rate(rule.roster, roster)
+        if computed is None:
+            continue
+        rate, hits, base = computed
+        if abs(answers[cid] - rate) > ROSTER_TOLERANCE:
+            c.add(
+                c.raw.answers[cid].location,
+                f"{cid}（{criterion.name}）填报值{fmt(answers[cid])}%与执法人员名册计算值不一致："
+                f"名册为{hits}/{base}={fmt(rate)}%（{MEASURE_NAMES[rule.roster]}）。请修正其中之一",
+            )
+
+
+def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
+    """The trusted input, or InputError listing every problem with its location."""
+    c = _Collector(raw)
+    district = c.parse(raw.district, parse_text, "地区（district）")
+    level = c.parse(raw.level, parse_level, "层级（level）")
+    year = c.parse(raw.year, _year, "年度（year）")
+    authorized = c.parse(raw.authorized, lambda x: parse_count(x, 1), "核定编制数（staff.authorized）")
+    on_duty = c.parse(raw.on_duty, parse_count, "实际到岗执法人员数（staff.on_duty）")
+    sample = bool(c.parse(raw.sample, parse_flag, "示例数据标记", required=False))
+
+    answerable = rubric.answerable()
+    answers: dict[str, Any] = {}
+    for cid, cell in raw.answers.items():
+        kind = answerable.get(cid)
+        if kind is None:
+            computed = cid in rubric.criteria
+            c.add(
+                cell.location,
+                f"{cid}：" + ("该项由系统计算，不能直接填报" if computed else "未知的指标编号（见评分细则中的编号）"),
+            )
+            continue
+        if cell.blank:
+            continue
+        name = rubric.criteria[cid].name if cid in rubric.criteria else cid
+        value = c.parse(cell, PARSERS[kind], f"{cid}（{name}）", required=False)
+        if value is not None:
+            answers[cid] = value
+
+    known_items = {e.id: e for e in rubric.equipment}
+    equipment: dict[str, int] = {}
+    for item_id, cell in raw.equipment.items():
+        if item_id not in known_items:
+            c.add(cell.location, f"{item_id}：未知的装备编号；其他装备请在台账中新增行并留空编号")
+            continue
+        value = c.parse(cell, parse_count, f"{item_id}（{known_items[item_id].name}）实有数量", required=False)
+        if value is not None:
+            equipment[item_id] = value
+
+    prices: dict[str, Fraction] = {}
+    for item_id, cell in raw.prices.items():
+        if item_id not in known_items:
+            c.add(cell.location, f"{item_id}：未知的装备编号")
+            continue
+        value = c.parse(cell, parse_number, f"{item_id}单价（元）", required=False)
+        if value is not None:
+            prices[item_id] = value
+
+    extras: list[ExtraEquipment] = []
+    for row in raw.extra_equipment:
+        category = c.parse(row.category, lambda x: text_of(x.value), "补充装备类别")
+        if category is not None and category not in EXTRA_CATEGORIES:
+            c.add(row.category.location, f"补充装备类别应为“现场执法辅助设备”或“通讯与办公设备”，实际为“{category}”")
+            category = None
+        name = c.parse(row.name, parse_text, "补充装备名称")
+        required = c.parse(row.required, lambda x: parse_count(x, 1), "补充装备标准数量")
+        quantity = c.parse(row.quantity, parse_count, "补充装备实有数量")
+        price = c.parse(row.unit_price, parse_number, "补充装备单价", required=False) if row.unit_price else None
+        if None not in (category, name, required, quantity):
+            extras.append(ExtraEquipment(EXTRA_CATEGORIES[category], name, required, quantity, price))  # type: ignore[index,arg-type]
+
+    roster = None
+    if raw.roster is not None:
+        people = [_person(c, p.cells) for p in raw.roster]
+        roster = tuple(p for p in people if p is not None)
+        if len(roster) == len(raw.roster):
+            _roster_conflicts(c, rubric, answers, roster)
+
+    if c.problems:
+        raise InputError(c.problems)
+    return DistrictInput(
+        district=district,  # type: ignore[arg-type]
+        level=level,  # type: ignore[arg-type]
+        year=year,  # type: ignore[arg-type]
+        authorized=authorized,  # type: ignore[arg-type]
+        on_duty=on_duty,  # type: ignore[arg-type]
+        answers=answers,
+        equipment=equipment,
+        extra_equipment=tuple(extras),
+        roster=roster,
+        info={k: text_of(v.value) for k, v in raw.info.items() if not v.blank},
+        evidence={k: str(v.value).strip() for k, v in raw.evidence.items() if not v.blank},
+        remarks={k: str(v.value).strip() for k, v in raw.remarks.items() if not v.blank},
+        prices=prices,
+        sample=sample,
+        path=raw.path,
+        sha256=raw.sha256,
+    )
