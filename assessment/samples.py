@@ -1,0 +1,131 @@
+"""Synthetic district inputs: full marks, empty, and seeded realistic ones.
+
+Used for the bundled sample workbooks (marked 示例数据 in every report), the tests and the
+benchmarks. Nothing here is real data; extra equipment rows are named as placeholders
+because the national standard's unnamed items are unknown (reading r12).
+"""
+
+from __future__ import annotations
+
+import random
+from fractions import Fraction
+
+from .equipment import ExtraEquipment
+from .model import DistrictInput, Level
+from .rubric import Rubric
+from .rules import Per
+
+PLACEHOLDER = {"field": "（示例）其他现场执法辅助设备", "office": "（示例）其他通讯与办公设备"}
+
+
+def _placeholder_extras(rubric: Rubric, quantity_over: int) -> tuple[ExtraEquipment, ...]:
+    """Rows that complete each category to its expected item count."""
+    extras = []
+    for cat_id, (_, expected) in rubric.equipment_categories.items():
+        if expected is None:
+            continue
+        named = sum(1 for e in rubric.equipment if e.category == cat_id)
+        extras += [
+            ExtraEquipment(cat_id, f"{PLACEHOLDER[cat_id]}{i + 1}", 1, 1 + quantity_over) for i in range(expected - named)
+        ]
+    return tuple(extras)
+
+
+def _enough(rule: Per, level: Level, bound: Fraction) -> int:
+    """Occurrences that reach `bound` points at `level`."""
+    unit = rule.unit(level)
+    return int(-(-bound // unit))
+
+
+def perfect_input(rubric: Rubric, district: str = "满分示例", level: Level = "county", year: int = 2023) -> DistrictInput:
+    """Everything done, every rate at 100, every cap reached, every item above standard."""
+    answers: dict[str, bool | int | Fraction] = {}
+    for cid, kind in rubric.answerable().items():
+        if kind == "flag":
+            answers[cid] = cid in rubric.criteria
+        elif kind == "rate":
+            answers[cid] = Fraction(100)
+        elif kind == "number":
+            answers[cid] = Fraction(10)
+        else:
+            rule = rubric.criteria[cid].rule
+            assert isinstance(rule, Per)
+            answers[cid] = _enough(rule, level, Fraction(5))
+    on_duty = 30
+    equipment = {e.id: e.required(on_duty, level) + 1 for e in rubric.equipment}
+    return DistrictInput(
+        district=district,
+        level=level,
+        year=year,
+        authorized=on_duty,
+        on_duty=on_duty,
+        answers=answers,
+        equipment=equipment,
+        extra_equipment=_placeholder_extras(rubric, 1),
+        sample=True,
+    )
+
+
+def empty_input(rubric: Rubric, district: str = "空白示例", level: Level = "county", year: int = 2023) -> DistrictInput:
+    """Nothing answered, nothing owned, staff fully on duty."""
+    return DistrictInput(
+        district=district, level=level, year=year, authorized=30, on_duty=30, answers={}, equipment={}, sample=True
+    )
+
+
+def synthetic_input(
+    rubric: Rubric,
+    district: str,
+    level: Level,
+    year: int,
+    rng: random.Random,
+    diligence: float,
+    equipment_diligence: float | None = None,
+) -> DistrictInput:
+    """A plausible district: each thing done with probability `diligence` (0–1).
+
+    `equipment_diligence` (default: the same) drives how completely equipment is owned, so
+    that a sample set can hold a district that fails on equipment alone.
+    """
+    eq = diligence if equipment_diligence is None else equipment_diligence
+    answers: dict[str, bool | int | Fraction] = {}
+    for cid, kind in rubric.answerable().items():
+        if cid not in rubric.criteria:  # veto items: rare
+            answers[cid] = False
+            continue
+        criterion = rubric.criteria[cid]
+        d = eq if criterion.indicator.startswith("e") else diligence
+        if kind == "flag":
+            answers[cid] = rng.random() < d
+        elif kind == "rate":
+            answers[cid] = Fraction(100) if rng.random() < d else Fraction(rng.randrange(40, 100))
+        elif kind == "number":
+            answers[cid] = Fraction(rng.randrange(30, 60), 10) if rng.random() < d else Fraction(rng.randrange(5, 30), 10)
+        else:
+            rule = criterion.rule
+            assert isinstance(rule, Per)
+            top = _enough(rule, level, rule.cap if rule.cap is not None else Fraction(2))
+            answers[cid] = sum(1 for _ in range(top + 1) if rng.random() < d * 0.9)
+    authorized = rng.randrange(20, 60)
+    on_duty = max(1, min(authorized, round(authorized * (0.7 + 0.3 * diligence) + rng.randrange(-2, 3))))
+    equipment = {}
+    for e in rubric.equipment:
+        need = e.required(on_duty, level)
+        roll = rng.random()
+        equipment[e.id] = need + 1 if roll < eq * 0.4 else need if roll < eq else max(0, need - rng.randrange(1, 3))
+    extras = tuple(
+        ExtraEquipment(x.category, x.name, x.required, x.quantity if rng.random() < eq else 0)
+        for x in _placeholder_extras(rubric, 0)
+    )
+    return DistrictInput(
+        district=district,
+        level=level,
+        year=year,
+        authorized=authorized,
+        on_duty=on_duty,
+        answers=answers,
+        equipment=equipment,
+        extra_equipment=extras,
+        info={"填报单位": f"{district}（示例单位）", "填报人": "示例填报人"},
+        sample=True,
+    )
