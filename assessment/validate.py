@@ -172,7 +172,7 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         equipment=equipment,
         extra_equipment=tuple(extras),
         roster=roster,
-        info={k: text_of(v.value) for k, v in raw.info.items() if not v.blank},
+        info={k: str(v.value).strip() for k, v in raw.info.items() if not v.blank},
         evidence={k: str(v.value).strip() for k, v in raw.evidence.items() if not v.blank},
         remarks={k: str(v.value).strip() for k, v in raw.remarks.items() if not v.blank},
         prices=prices,
