@@ -8,6 +8,7 @@ because the national standard's unnamed items are unknown (reading r12).
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from fractions import Fraction
 
 from .equipment import ExtraEquipment
@@ -129,3 +130,62 @@ def synthetic_input(
         info={"填报单位": f"{district}（示例单位）", "填报人": "示例填报人"},
         sample=True,
     )
+
+
+#: Outcomes a sample set should show (issue: some pass, some fail a category, one fails on
+#: equipment alone, one on the total alone).
+PROFILES = ("pass", "fail_category", "fail_equipment_only", "fail_total_only")
+_PROFILE_DILIGENCE = {
+    "pass": (0.97, 0.97),
+    "fail_category": (0.8, 0.9),
+    "fail_equipment_only": (0.97, 0.55),
+    "fail_total_only": (0.9, 0.97),
+}
+
+
+def profile_of(result) -> str | None:
+    """Which of PROFILES a scored result shows (None: fails in another way)."""
+    met = {c.id: c.met for c in result.conditions}
+    if all(met.values()):
+        return "pass"
+    if not met["no_veto"]:
+        return None
+    if not met["categories"]:
+        return "fail_category"
+    if not met["equipment"] and met["total"]:
+        return "fail_equipment_only"
+    if not met["total"] and met["equipment"]:
+        return "fail_total_only"
+    return None
+
+
+def sample_for_profile(rubric: Rubric, district: str, level: Level, year: int, profile: str, seed: int) -> DistrictInput:
+    """The first seeded synthetic district (seed, seed+1, …) whose verdict shows `profile`."""
+    from .scoring import score  # scoring imports nothing from here; keep samples light to import
+
+    diligence, equipment = _PROFILE_DILIGENCE[profile]
+    for attempt in range(10_000):
+        rng = random.Random(f"{seed}:{district}:{attempt}")
+        inp = synthetic_input(rubric, district, level, year, rng, diligence, equipment)
+        if profile == "fail_total_only" and profile_of(score(rubric, inp)) == "pass":
+            inp = _trim_total(rubric, inp, rng, score)
+        if profile_of(score(rubric, inp)) == profile:
+            return inp
+    raise RuntimeError(f"no synthetic district with profile {profile!r} in 10000 attempts")
+
+
+def _trim_total(rubric: Rubric, inp: DistrictInput, rng: random.Random, score) -> DistrictInput:
+    """Withdraw answers one by one while every category stays above its bar, until the total
+    no longer passes: a district that fails on its total alone."""
+    kinds = rubric.answerable()
+    lower = {"flag": False, "count": 0, "rate": Fraction(60), "number": Fraction(2)}
+    candidates = [cid for cid in kinds if cid in rubric.criteria and not cid.startswith("e")]
+    rng.shuffle(candidates)
+    for cid in candidates:
+        trial = replace(inp, answers={**inp.answers, cid: lower[kinds[cid]]})
+        result = score(rubric, trial)
+        if result.condition("categories").met:
+            inp = trial
+            if not result.condition("total").met:
+                break
+    return inp

@@ -1,0 +1,51 @@
+"""Regenerate the bundled sample workbooks (synthetic, marked 示例数据), reproducibly.
+
+    python tools/make_samples.py            # data_templates/examples/wenzhou-2022/*.xlsx
+
+Wenzhou's 12 county-level units, with a spread of outcomes: some pass, some fail on a
+category, one fails on equipment alone, one on the total alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from assessment.rubric import default_rubric
+from assessment.samples import sample_for_profile
+from assessment.workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+WENZHOU = {
+    "鹿城区": "pass",
+    "龙湾区": "pass",
+    "瓯海区": "fail_category",
+    "洞头区": "fail_category",
+    "永嘉县": "fail_total_only",
+    "平阳县": "fail_equipment_only",
+    "苍南县": "pass",
+    "文成县": "fail_category",
+    "泰顺县": "fail_category",
+    "瑞安市": "pass",
+    "乐清市": "pass",
+    "龙港市": "fail_category",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--year", type=int, default=2022)
+    parser.add_argument("--seed", type=int, default=20221019)
+    parser.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args()
+    out = args.out or ROOT / "data_templates" / "examples" / f"wenzhou-{args.year}"
+    out.mkdir(parents=True, exist_ok=True)
+    rubric = default_rubric()
+    for district, profile in WENZHOU.items():
+        inp = sample_for_profile(rubric, district, "county", args.year, profile, args.seed)
+        write_workbook(inp, rubric, out / f"{district}.xlsx")
+        print(f"{district}: {profile}")
+
+
+if __name__ == "__main__":
+    main()
