@@ -342,6 +342,10 @@ class EquipmentRatio(RuleKind):
     def max_points(self, level: Level) -> Fraction:
         return self.points
 
+    def select(self, lines: Sequence[EquipmentLine]) -> list[EquipmentLine]:
+        """The lines this rule judges: its listed items."""
+        return [line for line in lines if line.id in self.items]
+
     def score(self, value: Sequence[EquipmentLine], level: Level) -> Outcome:
         if all(line.met for line in value):
             return Outcome(self.points, lambda: f"{len(value)}项均达到标准数量，得{fmt(self.points)}分")
@@ -375,6 +379,10 @@ class EquipmentStandard(RuleKind):
 
     def max_points(self, level: Level) -> Fraction:
         return self.base + self.bonus_cap
+
+    def select(self, lines: Sequence[EquipmentLine]) -> list[EquipmentLine]:
+        """The lines this rule judges: every item of its category, named or added."""
+        return [line for line in lines if line.category == self.category]
 
     def score(self, value: Sequence[EquipmentLine], level: Level) -> Outcome:
         base_met = all(line.met for line in value)

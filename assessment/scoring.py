@@ -17,7 +17,7 @@ from .model import DistrictInput
 from .result import CategoryResult, CriterionResult, IndicatorResult, PartResult, Result
 from .roster import MEASURE_NAMES, roster_rate
 from .rubric import Criterion, Group, Rubric
-from .rules import Conversion, EquipmentRatio, EquipmentStandard, Outcome, Threshold, Tiers
+from .rules import Outcome
 from .verdict import evaluate_conditions
 
 AUTOMATIC = "县级不做要求，直接得分"
@@ -27,14 +27,15 @@ MISSING = "未填报，按0分计"
 def _computed_value(c: Criterion, inp: DistrictInput) -> tuple[Fraction, Callable[[], str]] | None:
     """A value the engine computes from facts (staffing, roster), with how it got it."""
     rule = c.rule
-    if isinstance(rule, Tiers) and rule.computed == "staffing_rate":
+    if getattr(rule, "computed", None) == "staffing_rate":
         rate = percent(inp.on_duty, inp.authorized)
         return rate, lambda: f"到岗{inp.on_duty}人/核定编制{inp.authorized}人="
-    if isinstance(rule, Threshold) and rule.roster and inp.roster is not None:
-        got = roster_rate(rule.roster, inp.roster)
+    roster = getattr(rule, "roster", None)
+    if roster and inp.roster is not None:
+        got = roster_rate(roster, inp.roster)
         if got is not None:
             rate, hits, base = got
-            return rate, lambda: f"按名册（{MEASURE_NAMES[rule.roster]}）{hits}/{base}="
+            return rate, lambda: f"按名册（{MEASURE_NAMES[roster]}）{hits}/{base}="
     return None
 
 
@@ -48,14 +49,11 @@ class _Scorer:
 
     def feed(self, c: Criterion) -> tuple[Any, Outcome, str]:
         rule = c.rule
-        if isinstance(rule, Conversion):
-            total = self.parts[rule.of].points
+        if rule.feed == "part_total":
+            total = self.parts[rule.of].points  # type: ignore[attr-defined]
             return total, rule.score(total, self.level), "computed"
-        if isinstance(rule, EquipmentRatio):
-            lines = [line for line in self.lines if line.id in rule.items]
-            return None, rule.score(lines, self.level), "computed"
-        if isinstance(rule, EquipmentStandard):
-            lines = [line for line in self.lines if line.category == rule.category]
+        if rule.feed == "equipment":
+            lines = rule.select(self.lines)  # type: ignore[attr-defined]
             return None, rule.score(lines, self.level), "computed"
         computed = _computed_value(c, self.inp)
         if computed is not None:
