@@ -1,0 +1,167 @@
+"""Charts of a scored district, as matplotlib Figures with Chinese titles and labels.
+
+Figures are built with the object-oriented API (`matplotlib.figure.Figure`), never through
+pyplot's global state, so that a notebook, a batch run and the tests can draw in parallel
+without one chart leaking into another, and no GUI backend is ever needed. Each function
+registers the bundled CJK font first: a machine without one would otherwise draw boxes.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from fractions import Fraction
+
+from matplotlib.figure import Figure
+
+from .exact import fmt
+from .fonts import register_cjk_font
+from .result import CategoryResult, Result
+
+SCORE_COLOR = "#2f6db5"
+MAX_COLOR = "#dde6f2"
+BAR_COLOR = "#c0392b"
+DPI = 120
+
+
+def _standard_categories(result: Result) -> list[CategoryResult]:
+    """The six categories of the scored standard (Annex 2), in rubric order."""
+    return [c for c in result.categories.values() if c.part == result.rubric.total_part]
+
+
+def _share_bar(result: Result) -> Fraction | None:
+    """The per-category pass bar as a fraction of the maximum (4/5), if the rubric has one."""
+    cond = next((c for c in result.rubric.conditions if c.measure == "category_share"), None)
+    return None if cond is None else cond.threshold
+
+
+def _bar_label(bar: Fraction) -> str:
+    return f"{fmt(bar * 100)}%达标线"
+
+
+def category_bars(result: Result) -> Figure:
+    """Each category's points against its maximum, with the pass bar (80%) marked on each.
+
+    Categories differ in size (11 to 28 points), so the bar is drawn per category in points
+    rather than as one line: a reader sees how far each is above or below its own bar.
+    """
+    register_cjk_font()
+    categories = _standard_categories(result)
+    bar = _share_bar(result)
+    fig = Figure(figsize=(8, 4.2), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    y = list(range(len(categories)))[::-1]
+    ax.barh(y, [float(c.max) for c in categories], color=MAX_COLOR, height=0.6, label="满分")
+    ax.barh(y, [float(c.points) for c in categories], color=SCORE_COLOR, height=0.6, label="得分")
+    for pos, c in zip(y, categories):
+        ax.text(float(c.max) + 0.3, pos, f"{fmt(c.points)} / {fmt(c.max)}", va="center", fontsize=9)
+    if bar is not None:
+        ax.vlines(
+            [float(c.max * bar) for c in categories],
+            [pos - 0.38 for pos in y],
+            [pos + 0.38 for pos in y],
+            colors=BAR_COLOR,
+            linestyles="dashed",
+            linewidth=1.6,
+            label=_bar_label(bar),
+        )
+    ax.set_yticks(y, [c.name for c in categories])
+    ax.set_xlim(0, max(float(c.max) for c in categories) * 1.22)
+    ax.set_xlabel("分值")
+    ax.set_title(f"{result.input.district} {result.input.year}年 各类别得分与满分")
+    ax.legend(loc="lower right", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def category_radar(result: Result) -> Figure:
+    """The six categories' shares of their maxima on one scale (0–100%), with the bar."""
+    register_cjk_font()
+    categories = _standard_categories(result)
+    bar = _share_bar(result)
+    angles = [2 * math.pi * n / len(categories) for n in range(len(categories))]
+    closed = [*angles, angles[0]]
+    shares = [float(c.share * 100) for c in categories]
+    fig = Figure(figsize=(6, 5.4), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot(projection="polar")
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    ax.plot(closed, [*shares, shares[0]], color=SCORE_COLOR, linewidth=2, label="得分率")
+    ax.fill(closed, [*shares, shares[0]], color=SCORE_COLOR, alpha=0.2)
+    if bar is not None:
+        ax.plot(closed, [float(bar * 100)] * len(closed), color=BAR_COLOR, linestyle="dashed", label=_bar_label(bar))
+    ax.set_xticks(angles, [c.name for c in categories])
+    ax.tick_params(axis="x", pad=14)
+    ax.set_ylim(0, 100)
+    ax.set_yticks([20, 40, 60, 80, 100], ["20%", "40%", "60%", "80%", "100%"], fontsize=8)
+    ax.set_title(f"{result.input.district} {result.input.year}年 各类别得分率")
+    ax.legend(loc="upper right", bbox_to_anchor=(1.15, 1.1), fontsize=9)
+    return fig
+
+
+def equipment_indicators(result: Result) -> Figure:
+    """Annex 1 (装备能力建设) indicator by indicator: points against maximum."""
+    register_cjk_font()
+    equipment_part = next(
+        (c.part for c in result.rubric.conditions if c.measure == "part_total" and c.part),
+        next(p.id for p in result.rubric.parts if p.id != result.rubric.total_part),
+    )
+    part = result.rubric.part(equipment_part)
+    indicators = [result.indicators[i.id] for cat in part.categories for i in cat.indicators]
+    fig = Figure(figsize=(9, 6), dpi=DPI, layout="constrained")
+    ax = fig.add_subplot()
+    y = list(range(len(indicators)))[::-1]
+    ax.barh(y, [float(i.max) for i in indicators], color=MAX_COLOR, height=0.6, label="满分")
+    ax.barh(y, [float(i.points) for i in indicators], color=SCORE_COLOR, height=0.6, label="得分")
+    for pos, i in zip(y, indicators):
+        lost = i.points < i.max
+        ax.text(
+            float(i.max) + 0.2,
+            pos,
+            f"{fmt(i.points)} / {fmt(i.max)}",
+            va="center",
+            fontsize=8,
+            color=BAR_COLOR if lost else "black",
+        )
+    ax.set_yticks(y, [_short(f"{i.id} {i.name}") for i in indicators], fontsize=8)
+    ax.set_xlim(0, max(float(i.max) for i in indicators) * 1.25)
+    ax.set_xlabel("分值")
+    points = result.parts[equipment_part]
+    ax.set_title(f"{part.name}：各指标得分（合计{fmt(points.points)} / {fmt(points.max)}分）")
+    ax.legend(loc="lower right", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig
+
+
+def _short(label: str, limit: int = 18) -> str:
+    """Long indicator names cut with an ellipsis so that the bars keep their width."""
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def to_png(fig: Figure) -> bytes:
+    """The figure as PNG bytes (no timestamp in the metadata, so reruns give equal bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def img_tag(fig: Figure, alt: str) -> str:
+    """An <img> with the PNG embedded as base64 and an escaped Chinese alt text.
+
+    Reports are opened offline and read aloud by screen readers, so the picture travels
+    inside the page and says what it shows.
+    """
+    data = base64.b64encode(to_png(fig)).decode("ascii")
+    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}" style="max-width:100%">'
+
+
+def report_charts(result: Result) -> list[tuple[str, Figure]]:
+    """The report's charts with their alt texts, in reading order."""
+    district = f"{result.input.district} {result.input.year}年"
+    return [
+        (f"{district}各类别得分与满分条形图，虚线为各类别达标线", category_bars(result)),
+        (f"{district}六个类别得分率雷达图", category_radar(result)),
+        (f"{district}装备能力建设13项指标得分条形图", equipment_indicators(result)),
+    ]

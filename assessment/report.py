@@ -1,0 +1,222 @@
+"""District reports: run the report notebook on one input and publish it as a folder.
+
+A report is `<out>/<year>/<district>/` holding the executed notebook (report.ipynb), the
+same as one self-contained offline page (report.html) and the scores behind it
+(scores.json, the public JSON form). The input is validated before anything is written,
+and the folder is built aside and swapped in whole, so a reader (or a synced drive) never
+sees a half-written report and a failed run leaves the previous one untouched.
+
+The notebook is the single template of the report's layout; it only calls the library
+(`tables`, `charts`, `api`) and never computes a score itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+import assessment
+
+from . import api
+from .exact import fmt
+from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
+from .html_export import notebook_to_html
+from .model import DistrictInput, InputError, Location, Problem
+from .result import Result
+from .rubric import Rubric, load_rubric
+from .scoring import score
+from .tables import equipment_score, verdict_text
+
+NOTEBOOK_NAME = "district_report.ipynb"
+KERNEL_NAME = "python3"
+REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON = "report.ipynb", "report.html", "scores.json"
+
+
+def default_notebook() -> Path:
+    """The report notebook of this checkout (the package is installed editable)."""
+    return Path(assessment.__file__).resolve().parents[1] / "notebooks" / NOTEBOOK_NAME
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where one district's report was published."""
+
+    folder: Path
+    notebook: Path
+    html: Path
+    scores: Path
+
+
+def report_folder(out_root: Path, year: int, district: str) -> Path:
+    """`out_root/<year>/<district>`, the district name made safe as a folder name."""
+    return Path(out_root) / str(year) / safe_dirname(district)
+
+
+def find_previous_scores(previous_root: Path, district: str, year: int) -> Path | None:
+    """The same district's scores.json from the latest earlier year under `previous_root`.
+
+    Year folders are those named by a number; a later or equal year is never "previous",
+    so re-rendering an old year does not compare it with the future.
+    """
+    root = Path(previous_root)
+    if not root.is_dir():
+        return None
+    years = sorted((int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()), reverse=True)
+    for earlier in (y for y in years if y < year):
+        candidate = report_folder(root, earlier, district) / SCORES_JSON
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def report_title(inp: DistrictInput) -> str:
+    """The page title, e.g. `龙湾区 2022年 规范化建设自评估报告`."""
+    return f"{inp.district} {inp.year}年 规范化建设自评估报告"
+
+
+def key_figures(result: Result) -> str:
+    """The report's key figures as plain, stable text (the notebook's checked output).
+
+    Deterministic on purpose: no times, paths or object addresses, so that nbval can
+    compare it with the committed notebook and catch a library change that moves a score.
+    """
+    lines = [
+        f"地区：{result.input.district}（{result.input.year}年）",
+        f"结论：{verdict_text(result)}",
+        f"总得分：{fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）",
+    ]
+    equipment = equipment_score(result)
+    if equipment is not None:
+        lines.append(f"装备建设得分：{fmt(equipment[0])} / {fmt(equipment[1])}")
+    lines += [
+        f"{c.name}：{fmt(c.points)} / {fmt(c.max)}（{fmt(c.share * 100)}%）"
+        for c in result.categories.values()
+        if c.part == result.rubric.total_part
+    ]
+    lines += [f"{'满足' if c.met else '不满足'}：{c.name}" for c in result.conditions]
+    return "\n".join(lines)
+
+
+def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> nbformat.NotebookNode:
+    """Run the notebook in a fresh kernel, from its own folder so relative paths hold."""
+    import papermill  # heavy import, only needed when rendering
+
+    return papermill.execute_notebook(
+        str(notebook),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        cwd=str(notebook.parent),
+        shutdown_kernel="immediate",
+    )
+
+
+def render_report(
+    input_path: Path,
+    out_root: Path,
+    *,
+    previous_root: Path | None = None,
+    rubric: str | Path | None = None,
+    notebook: Path | None = None,
+) -> ReportPaths:
+    """Validate, score and publish one district's report; returns where it went.
+
+    `rubric` is a rubric file (the CLI's --rubric), not a loaded Rubric, because the
+    notebook runs in its own kernel and can only be handed a path. InputError is raised
+    before anything is written; a failure later leaves the previous report in place.
+    """
+    input_path = Path(input_path).resolve()
+    rubric_path = None if rubric is None else Path(rubric).resolve()
+    loaded: Rubric = load_rubric(rubric_path)
+    inp = api.load(input_path, loaded)
+    result = score(loaded, inp)
+    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
+    folder = report_folder(out_root, inp.year, inp.district)
+    previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
+    parameters = {
+        "input_path": str(input_path),
+        "previous_scores_path": None if previous is None else str(previous.resolve()),
+        "run_time": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "rubric_path": None if rubric_path is None else str(rubric_path),
+    }
+
+    def build(staging: Path) -> None:
+        executed = _execute(notebook, staging / REPORT_NOTEBOOK, parameters)
+        atomic_write_text(staging / REPORT_HTML, notebook_to_html(executed, report_title(inp)))
+        atomic_write_text(staging / SCORES_JSON, api.scores_json(result))
+
+    replace_dir_atomically(build, folder)
+    return ReportPaths(folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    """Problems in the CLI's own format (imported late: the CLI imports this module)."""
+    from .cli import _print_problems as print_problems
+
+    print_problems(problems)
+
+
+def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
+    """Inputs that would publish to the same folder: the later would silently replace one."""
+    seen: dict[tuple[int, str], str] = {}
+    problems = []
+    for inp in inputs:
+        key = (inp.year, safe_dirname(inp.district))
+        if key in seen:
+            problems.append(
+                Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")
+            )
+        else:
+            seen[key] = inp.path
+    return problems
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`assessment report INPUT… --out DIR [--previous DIR]`: all inputs valid, or nothing.
+
+    Every input is validated first; if any is invalid (or two would publish to the same
+    folder) all problems are printed and nothing is written, so a run never publishes
+    half of a district list.
+    """
+    from .cli import EXIT_INVALID, EXIT_OK
+
+    rubric_path = getattr(args, "rubric", None)
+    rubric = load_rubric(rubric_path)
+    inputs, problems = [], []
+    for path in args.files:
+        try:
+            inputs.append(api.load(path, rubric))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    problems.extend(_duplicates(inputs))
+    if problems:
+        _print_problems(problems)
+        return EXIT_INVALID
+    for path in args.files:
+        paths = render_report(path, args.out, previous_root=args.previous, rubric=rubric_path)
+        print(f"已生成报告：{paths.html}")
+    return EXIT_OK
+
+
+def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register `report` on the CLI's subparsers (cli.build_parser calls this)."""
+    p = subparsers.add_parser("report", help="生成区县自评估报告（Notebook、离线HTML与scores.json）")
+    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json）")
+    p.add_argument("--out", type=Path, required=True, help="报告输出目录，按 <年度>/<地区>/ 存放")
+    p.add_argument(
+        "--previous", type=Path, default=None, help="往年报告目录（用于同比；默认不比较），按 <年度>/<地区>/scores.json 查找"
+    )
+    p.set_defaults(func=cmd_report)
+    return p
+
+
+def load_previous(path: str | Path | None) -> dict[str, Any] | None:
+    """An earlier scores.json for the year-over-year table, or None when not given."""
+    return None if path is None else json.loads(Path(path).read_text("utf-8"))

@@ -1,0 +1,338 @@
+"""Chinese tables of a scored district, for the district report and the municipal summary.
+
+Every function here is pure: a `Result` (or the rubric) in, a pandas DataFrame out, with
+Chinese column names a reader sees as they are. Numbers are floats rounded to 2 decimals so
+that tables stay sortable and comparable across districts; `styled` turns them into text
+(3, 0.5, 76.67) only when a table is shown.
+
+Strings in these tables may come from the input file (district name, extra equipment names,
+warnings quoting it), so whatever shows a table as HTML must escape them: `to_html` and
+`styled` do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+from pandas.io.formats.style import Styler
+
+from . import __version__
+from .exact import fmt, to_fraction
+from .model import LEVEL_NAMES
+from .result import ConditionResult, CriterionResult, Result
+from .rubric import Rubric
+from .verdict import OPS
+
+YES, NO = "是", "否"
+NOT_RECORDED = "未记录"
+NOT_FILLED = "未填报"
+LOST_HIGHLIGHT = "background-color: #fde2e1"
+
+
+def _num(value: Fraction) -> float:
+    """A display number: exact value rounded to 2 decimals (sortable, unlike text)."""
+    return float(round(value, 2))
+
+
+def _yes(flag: bool) -> str:
+    return YES if flag else NO
+
+
+def verdict_text(result: Result) -> str:
+    """达标/未达标, with the title earned (示范单位/达标单位) when there is one."""
+    verdict = "达标" if result.passed else "未达标"
+    return f"{verdict}（{result.title}）" if result.title else verdict
+
+
+def _condition_value(result: Result, cond: ConditionResult) -> tuple[str, str]:
+    """(实际值, 要求) of a condition; shares read as percentages, like the rubric's text."""
+    sign = OPS[cond.op][1]
+    rubric_cond = next(c for c in result.rubric.conditions if c.id == cond.id)
+    if rubric_cond.measure == "category_share":
+        return f"最低{fmt(cond.value * 100)}%", f"各类别{sign}{fmt(cond.threshold * 100)}%"
+    if rubric_cond.measure == "veto_count":
+        return f"{fmt(cond.value)}项", f"{sign}{fmt(cond.threshold)}项"
+    return f"{fmt(cond.value)}分", f"{sign}{fmt(cond.threshold)}分"
+
+
+def conditions_table(result: Result) -> pd.DataFrame:
+    """The pass rule's conditions, each with the district's value; 说明 names what fails."""
+    rows = []
+    for cond in result.conditions:
+        value, bar = _condition_value(result, cond)
+        rows.append({"条件": cond.name, "实际值": value, "要求": bar, "是否满足": _yes(cond.met), "说明": cond.detail})
+    return pd.DataFrame(rows, columns=["条件", "实际值", "要求", "是否满足", "说明"])
+
+
+def _share_condition(result: Result) -> ConditionResult | None:
+    measures = {c.id: c.measure for c in result.rubric.conditions}
+    return next((c for c in result.conditions if measures[c.id] == "category_share"), None)
+
+
+def share_column(result: Result) -> str:
+    """The category table's pass column, named after the rubric's bar (是否高于80%)."""
+    cond = _share_condition(result)
+    if cond is None:
+        return "是否达到要求"
+    word = {"gt": "高于", "ge": "达到"}.get(cond.op, "等于")
+    return f"是否{word}{fmt(cond.threshold * 100)}%"
+
+
+def category_table(result: Result) -> pd.DataFrame:
+    """The categories of the scored standard (Annex 2) with their share of the maximum.
+
+    Only these categories carry the per-category bar of the pass rule; Annex 1 counts as
+    one number (装备建设得分) and has its own table (`indicator_table`).
+    """
+    cond = _share_condition(result)
+    failing = set(cond.failing) if cond else set()
+    column = share_column(result)
+    rows = [
+        {
+            "类别": c.name,
+            "得分": _num(c.points),
+            "满分": _num(c.max),
+            "得分率": _num(c.share * 100),
+            column: _yes(c.id not in failing),
+        }
+        for c in result.categories.values()
+        if c.part == result.rubric.total_part
+    ]
+    return pd.DataFrame(rows, columns=["类别", "得分", "满分", "得分率", column])
+
+
+def _part_order(rubric: Rubric) -> list[str]:
+    """The scored standard (Annex 2) first, as the report reads it, then the other parts."""
+    ids = [p.id for p in rubric.parts]
+    return [rubric.total_part, *(i for i in ids if i != rubric.total_part)]
+
+
+def indicator_table(result: Result) -> pd.DataFrame:
+    """Every indicator: Annex 2 (s01…s25) then Annex 1 (e01…e13), points lost and owner."""
+    part_of = {cat.id: part.id for part in result.rubric.parts for cat in part.categories}
+    order = {part: n for n, part in enumerate(_part_order(result.rubric))}
+    indicators = sorted(result.indicators.values(), key=lambda i: order[part_of[i.category]])
+    rows = [
+        {
+            "编号": i.id,
+            "指标": i.name,
+            "得分": _num(i.points),
+            "满分": _num(i.max),
+            "失分": _num(i.max - i.points),
+            "责任科室": i.department,
+        }
+        for i in indicators
+    ]
+    return pd.DataFrame(rows, columns=["编号", "指标", "得分", "满分", "失分", "责任科室"])
+
+
+LOST_COLUMNS = ["责任科室", "编号", "指标", "评分细则", "失分", "得分说明", "佐证要求", "整改措施"]
+
+
+def lost_criteria(result: Result) -> list[CriterionResult]:
+    """Criteria of the scored parts that fell short of their maximum, in rubric order.
+
+    Bonus criteria are left out: points not earned there are not lost against the 100
+    points of a part, and listing every unearned bonus would drown the real gaps.
+    """
+    indicators = result.indicators
+    return [c for c in result.criteria.values() if c.lost > 0 and c.indicator in indicators]
+
+
+def lost_points_by_department(result: Result) -> pd.DataFrame:
+    """What each department must fix: every lost criterion with its evidence and action.
+
+    Departments are kept as the rubric states them ("办公室、执法队" is one owner: the work
+    is shared, not split). The department losing most comes first; within one, rubric order.
+    """
+    rubric = result.rubric
+    rows: list[dict[str, Any]] = []
+    for c in lost_criteria(result):
+        indicator = rubric.indicator(c.indicator)
+        rows.append(
+            {
+                "责任科室": c.department,
+                "编号": c.indicator,
+                "指标": indicator.name,
+                "评分细则": c.name,
+                "失分": c.lost,
+                "得分说明": c.explanation,
+                "佐证要求": indicator.evidence,
+                "整改措施": rubric.criteria[c.id].action,
+            }
+        )
+    lost_by_department: dict[str, Fraction] = {}
+    for row in rows:
+        lost_by_department[row["责任科室"]] = lost_by_department.get(row["责任科室"], Fraction(0)) + row["失分"]
+    rank = {d: n for n, d in enumerate(sorted(lost_by_department, key=lambda d: (-lost_by_department[d], d)))}
+    rows = sorted(rows, key=lambda r: rank[r["责任科室"]])  # stable: rubric order within a department
+    for row in rows:
+        row["失分"] = _num(row["失分"])
+    return pd.DataFrame(rows, columns=LOST_COLUMNS)
+
+
+def department_totals(result: Result) -> pd.DataFrame:
+    """Points lost per department (责任科室, 失分项数, 失分), most first."""
+    lost = lost_points_by_department(result)
+    if lost.empty:
+        return pd.DataFrame(columns=["责任科室", "失分项数", "失分"])
+    grouped = lost.groupby("责任科室", sort=False)["失分"].agg(["count", "sum"]).reset_index()
+    grouped.columns = ["责任科室", "失分项数", "失分"]
+    grouped["失分"] = grouped["失分"].round(2)
+    return grouped
+
+
+def equipment_shortfall(result: Result) -> pd.DataFrame:
+    """Equipment below its standard quantity (an unfilled quantity counts as none)."""
+    names = result.rubric.equipment_categories
+    rows = [
+        {
+            "名称": line.name,
+            "类别": names[line.category][0] if line.category in names else line.category,
+            "标准数量": line.required,
+            "实有数量": NOT_FILLED if line.quantity is None else line.quantity,
+            "缺口": line.shortfall,
+        }
+        for line in result.equipment_lines
+        if line.shortfall > 0
+    ]
+    return pd.DataFrame(rows, columns=["名称", "类别", "标准数量", "实有数量", "缺口"])
+
+
+def readings_table(rubric: Rubric) -> pd.DataFrame:
+    """How the rubric reads what its source leaves open (口径说明), with the reasons."""
+    rows = [{"口径": r.id, "说明": r.text, "理由": r.reason} for r in rubric.readings]
+    return pd.DataFrame(rows, columns=["口径", "说明", "理由"])
+
+
+def warnings_table(result: Result) -> pd.DataFrame:
+    """Warnings of scoring (提示) and the answers that were missing and scored as none."""
+    rows = [{"类型": "提示", "内容": w} for w in result.warnings]
+    rows += [{"类型": "未填报（按不得分计）", "内容": m} for m in result.missing]
+    return pd.DataFrame(rows, columns=["类型", "内容"])
+
+
+def _part_points(result: Result, measure: str) -> tuple[str, Fraction, Fraction] | None:
+    """(name, points, max) of the part a pass condition measures (the equipment score)."""
+    cond = next((c for c in result.rubric.conditions if c.measure == measure and c.part), None)
+    if cond is None or cond.part not in result.parts:
+        return None
+    part = result.parts[cond.part]
+    return part.name, part.points, part.max
+
+
+def equipment_score(result: Result) -> tuple[Fraction, Fraction] | None:
+    """(points, max) of Annex 1, the part judged on its own (装备建设单项)."""
+    found = _part_points(result, "part_total")
+    return None if found is None else (found[1], found[2])
+
+
+def veto_lines(result: Result) -> list[str]:
+    """The veto items that apply, by name; empty when there is none."""
+    names = {v.id: v.name for v in result.rubric.veto.items}
+    return [names.get(v, v) for v in result.veto]
+
+
+def overview_table(result: Result) -> pd.DataFrame:
+    """The report's header: who, which year, the verdict and the figures it rests on."""
+    inp = result.input
+    rows = [
+        ("地区", inp.district),
+        ("层级", LEVEL_NAMES.get(inp.level, inp.level)),
+        ("年度", f"{inp.year}年"),
+        ("结论", verdict_text(result)),
+        ("总得分", f"{fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）"),
+    ]
+    equipment = equipment_score(result)
+    if equipment is not None:
+        rows.append(("装备建设得分", f"{fmt(equipment[0])} / {fmt(equipment[1])}"))
+    vetoes = veto_lines(result)
+    rows.append(("否决情形", "；".join(vetoes) if vetoes else "无"))
+    return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def provenance_table(result: Result, run_time: str | None) -> pd.DataFrame:
+    """What the report was computed from, so that anyone can reproduce it.
+
+    The input is named by its file name only: a full path says nothing to a reader
+    elsewhere and leaks the layout of the machine that ran it; the SHA-256 identifies it.
+    """
+    rubric, inp = result.rubric, result.input
+    rows = [
+        ("评分标准", rubric.name),
+        ("评分标准编号", rubric.id),
+        ("评分标准版本", rubric.version),
+        ("评分标准SHA-256", rubric.sha256),
+        ("输入文件", PurePath(inp.path).name),
+        ("输入文件SHA-256", inp.sha256),
+        ("工具版本", f"assessment {__version__}"),
+        ("运行时间", run_time or NOT_RECORDED),
+    ]
+    return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def year_over_year_table(result: Result, previous: Mapping[str, Any]) -> pd.DataFrame:
+    """This year against an earlier `scores.json` of the same district: each category,
+    the equipment score and the total (本年, 上年, 变化; 上年 blank when it lacks an item)."""
+    old_categories = previous.get("categories", {})
+    old_equipment = (previous.get("equipment") or {}).get("points")
+    rows: list[tuple[str, Fraction, Any]] = [
+        (c.name, c.points, (old_categories.get(c.id) or {}).get("points"))
+        for c in result.categories.values()
+        if c.part == result.rubric.total_part
+    ]
+    equipment = equipment_score(result)
+    if equipment is not None:
+        rows.append(("装备建设得分", equipment[0], old_equipment))
+    rows.append(("总得分", result.total, previous.get("total")))
+    out = []
+    for name, now, before in rows:
+        old = None if before is None else to_fraction(before)
+        out.append(
+            {
+                "项目": name,
+                "本年": _num(now),
+                "上年": None if old is None else _num(old),
+                "变化": None if old is None else _num(now - old),
+            }
+        )
+    return pd.DataFrame(out, columns=["项目", "本年", "上年", "变化"])
+
+
+def _display(value: Any) -> str:
+    """Cell text: numbers without trailing zeros (3, 0.5, 76.67), blanks for missing."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool):
+        return _yes(value)
+    if isinstance(value, int | float):
+        return fmt(to_fraction(value))
+    return str(value)
+
+
+def styled(df: pd.DataFrame, *, highlight: str | None = None, uuid: str = "table") -> Styler:
+    """An HTML-ready view of a table: input strings escaped, numbers as text, index hidden.
+
+    Rows whose `highlight` column is above zero (points lost, a shortfall) are shaded so a
+    reader finds them at a glance. A fixed `uuid` keeps the HTML identical between runs,
+    so committed notebooks only change when the numbers do.
+    """
+    styler = (
+        df.style.format(_display, escape="html")
+        .hide(axis="index")
+        .set_uuid(uuid)
+        .set_table_styles([{"selector": "th, td", "props": "text-align: left; vertical-align: top"}])
+    )
+    if highlight is not None and highlight in df.columns and not df.empty:
+        marked = df[highlight].map(lambda v: isinstance(v, int | float) and not pd.isna(v) and v > 0)
+        styler = styler.apply(lambda row: [LOST_HIGHLIGHT if marked[row.name] else ""] * len(row), axis=1)
+    return styler
+
+
+def to_html(df: pd.DataFrame, *, highlight: str | None = None, uuid: str = "table") -> str:
+    """`styled(...)` as an HTML string (escaped; see `styled`)."""
+    return styled(df, highlight=highlight, uuid=uuid).to_html()

@@ -1,0 +1,91 @@
+"""The report's charts: drawn without missing glyphs, rendered to PNG, with the right data."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import warnings
+
+import pytest
+from matplotlib.figure import Figure
+
+from assessment import charts
+from assessment.scoring import score
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def result(rubric, perfect):
+    return score(rubric, perfect(answers={"s25_accident_insurance": False, "e11_attended_training": False}))
+
+
+def _render_strictly(fig: Figure) -> bytes:
+    """PNG bytes; any matplotlib warning (e.g. "Glyph … missing from font") fails the test."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return charts.to_png(fig)
+
+
+@pytest.mark.parametrize("draw", [charts.category_bars, charts.category_radar, charts.equipment_indicators])
+def test_each_chart_renders_to_png_with_every_chinese_glyph(result, draw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = draw(result)
+    png = _render_strictly(fig)
+    assert png.startswith(PNG_MAGIC)
+    assert len(png) > 10_000
+
+
+@pytest.mark.parametrize("draw", [charts.category_bars, charts.category_radar, charts.equipment_indicators])
+def test_each_chart_has_a_chinese_title(result, draw):
+    title = draw(result).axes[0].get_title()
+    assert re.search(r"[\u4e00-\u9fff]", title)
+
+
+def test_category_bars_show_each_category_score_against_its_max_and_its_80_percent_line(result):
+    ax = charts.category_bars(result).axes[0]
+    categories = [c for c in result.categories.values() if c.part == result.rubric.total_part]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [c.name for c in categories]
+    widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+    expected = sorted([round(float(c.max), 6) for c in categories] + [round(float(c.points), 6) for c in categories])
+    assert widths == expected
+    line = next(col for col in ax.collections if col.get_label() == "80%达标线")
+    xs = sorted(round(float(seg[0][0]), 6) for seg in line.get_segments())
+    assert xs == sorted(round(float(c.max) * 0.8, 6) for c in categories)
+    assert ax.get_xlabel() == "分值"
+
+
+def test_radar_plots_category_shares_in_percent(result):
+    ax = charts.category_radar(result).axes[0]
+    shares = next(line for line in ax.get_lines() if line.get_label() == "得分率").get_ydata()
+    categories = [c for c in result.categories.values() if c.part == result.rubric.total_part]
+    assert list(shares[:-1]) == pytest.approx([float(c.share * 100) for c in categories])
+    assert ax.get_ylim() == (0, 100)
+
+
+def test_equipment_chart_has_the_13_annex1_indicators(result):
+    ax = charts.equipment_indicators(result).axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert [label.split()[0] for label in labels] == [f"e{n:02d}" for n in range(1, 14)]
+    scored = sorted(round(p.get_width(), 6) for p in ax.patches)
+    assert round(float(result.indicators["e11"].points), 6) in scored
+
+
+def test_img_tag_embeds_the_png_and_escapes_the_alt_text(result):
+    alt = '<b>"图"</b>'
+    tag = charts.img_tag(charts.category_bars(result), alt)
+    assert f'alt="{html.escape(alt, quote=True)}"' in tag
+    data = re.search(r'src="data:image/png;base64,([^"]+)"', tag).group(1)
+    assert base64.b64decode(data).startswith(PNG_MAGIC)
+
+
+def test_report_charts_are_three_with_chinese_alt_texts(result):
+    made = charts.report_charts(result)
+    assert len(made) == 3
+    assert all(result.input.district in alt and isinstance(fig, Figure) for alt, fig in made)
+
+
+def test_same_result_gives_byte_identical_png(result):
+    assert charts.to_png(charts.category_radar(result)) == charts.to_png(charts.category_radar(result))

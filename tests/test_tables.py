@@ -1,0 +1,142 @@
+"""The report's tables: the right rows, Chinese columns, and input strings escaped as HTML."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from assessment import tables
+from assessment.equipment import ExtraEquipment
+from assessment.scoring import score
+
+XSS = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def perfect_result(rubric, perfect):
+    return score(rubric, perfect())
+
+
+@pytest.fixture
+def flawed_result(rubric, perfect):
+    """A perfect district that lost s25's insurance (办公室) and s10's logo (办公室、执法队)."""
+    return score(rubric, perfect(answers={"s25_accident_insurance": False, "s10_unified_logo": False}))
+
+
+def test_conditions_table_has_one_row_per_pass_condition_in_chinese(perfect_result):
+    df = tables.conditions_table(perfect_result)
+    assert list(df.columns[:4]) == ["条件", "实际值", "要求", "是否满足"]
+    assert len(df) == len(perfect_result.conditions)
+    assert set(df["是否满足"]) == {"是"}
+    total = df[df["条件"] == perfect_result.condition("total").name].iloc[0]
+    assert total["要求"] == ">90分"
+
+
+def test_category_table_lists_the_six_standard_categories_with_share_and_80_percent_bar(rubric, perfect):
+    result = score(rubric, perfect(answers={"s25_accident_insurance": False}))
+    df = tables.category_table(result)
+    assert list(df.columns) == ["类别", "得分", "满分", "得分率", "是否高于80%"]
+    assert len(df) == 6
+    assert df["满分"].sum() == 100
+    c6 = df[df["类别"] == result.categories["c6"].name].iloc[0]
+    assert c6["得分"] == pytest.approx(float(result.categories["c6"].points))
+    assert c6["得分率"] == pytest.approx(round(float(result.categories["c6"].share * 100), 2))
+
+
+def test_category_table_says_no_for_a_category_at_or_below_its_bar(rubric, perfect):
+    answers = {cid: False for cid in rubric.criteria if cid.startswith("s01")}
+    result = score(rubric, perfect(answers=answers))
+    df = tables.category_table(result)
+    row = df[df["类别"] == result.categories["c1"].name].iloc[0]
+    assert row["是否高于80%"] == "否"
+
+
+def test_indicator_table_lists_annex2_then_annex1_indicators(perfect_result):
+    df = tables.indicator_table(perfect_result)
+    assert list(df.columns) == ["编号", "指标", "得分", "满分", "失分", "责任科室"]
+    assert list(df["编号"]) == [f"s{n:02d}" for n in range(1, 26)] + [f"e{n:02d}" for n in range(1, 14)]
+    assert (df["失分"] == 0).all()
+
+
+def test_lost_points_name_each_lost_criterion_with_department_evidence_and_action(rubric, flawed_result):
+    df = tables.lost_points_by_department(flawed_result)
+    assert list(df.columns) == tables.LOST_COLUMNS
+    insurance = df[df["评分细则"] == rubric.criteria["s25_accident_insurance"].name].iloc[0]
+    assert insurance["责任科室"] == rubric.criteria["s25_accident_insurance"].department
+    assert insurance["编号"] == "s25"
+    assert insurance["佐证要求"] == rubric.indicator("s25").evidence
+    assert insurance["整改措施"] == rubric.criteria["s25_accident_insurance"].action
+    assert insurance["失分"] == pytest.approx(float(flawed_result.criteria["s25_accident_insurance"].lost))
+    assert insurance["得分说明"] == flawed_result.criteria["s25_accident_insurance"].explanation
+
+
+def test_lost_points_keep_a_shared_department_as_one_owner_and_rank_the_biggest_loser_first(flawed_result):
+    df = tables.lost_points_by_department(flawed_result)
+    assert "办公室、执法队" in set(df["责任科室"])
+    totals = df.groupby("责任科室", sort=False)["失分"].sum()
+    assert list(totals) == sorted(totals, reverse=True)
+
+
+def test_lost_points_leave_out_unearned_bonus_and_are_empty_for_a_perfect_district(perfect_result):
+    assert tables.lost_points_by_department(perfect_result).empty
+    assert tables.department_totals(perfect_result).empty
+
+
+def test_equipment_shortfall_lists_only_items_below_standard(rubric, perfect):
+    base = perfect()
+    extra = ExtraEquipment(category="field", name="扩展设备", required=3, quantity=1)
+    result = score(rubric, dataclasses.replace(base, extra_equipment=(*base.extra_equipment, extra)))
+    df = tables.equipment_shortfall(result)
+    assert list(df.columns) == ["名称", "类别", "标准数量", "实有数量", "缺口"]
+    assert list(df["名称"]) == ["扩展设备"]
+    assert df.iloc[0]["缺口"] == 2
+    assert df.iloc[0]["类别"] == rubric.equipment_categories["field"][0]
+
+
+def test_readings_table_shows_every_rubric_reading(rubric):
+    df = tables.readings_table(rubric)
+    assert list(df.columns) == ["口径", "说明", "理由"]
+    assert list(df["口径"]) == [r.id for r in rubric.readings]
+
+
+def test_provenance_names_rubric_input_hash_and_unrecorded_run_time(perfect_result):
+    df = tables.provenance_table(perfect_result, None)
+    facts = dict(zip(df["项目"], df["内容"]))
+    assert facts["评分标准SHA-256"] == perfect_result.rubric.sha256
+    assert facts["评分标准版本"] == perfect_result.rubric.version
+    assert facts["运行时间"] == "未记录"
+    assert dict(zip(*tables.provenance_table(perfect_result, "2023-01-02T03:04:05+08:00").T.values))["运行时间"] == (
+        "2023-01-02T03:04:05+08:00"
+    )
+
+
+def test_overview_states_district_verdict_total_and_no_veto(perfect_result):
+    facts = dict(zip(*tables.overview_table(perfect_result).T.values))
+    assert facts["地区"] == perfect_result.input.district
+    assert facts["结论"].startswith("达标")
+    assert facts["否决情形"] == "无"
+
+
+def test_year_over_year_subtracts_the_previous_scores(perfect_result):
+    previous = {"total": 90.5, "categories": {"c1": {"points": 10}}, "equipment": {"points": 80}}
+    df = tables.year_over_year_table(perfect_result, previous).set_index("项目")
+    assert df.loc["总得分", "变化"] == pytest.approx(float(perfect_result.total) - 90.5)
+    assert df.loc[perfect_result.categories["c1"].name, "上年"] == 10
+    assert pd.isna(df.loc[perfect_result.categories["c2"].name, "上年"])
+
+
+def test_html_escapes_input_strings_and_highlights_lost_rows(rubric, perfect):
+    result = score(rubric, perfect(district=XSS, answers={"s25_accident_insurance": False}))
+    overview = tables.to_html(tables.overview_table(result), uuid="overview")
+    assert XSS not in overview
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
+    indicators = tables.to_html(tables.indicator_table(result), highlight="失分", uuid="indicators")
+    assert tables.LOST_HIGHLIGHT in indicators
+    assert ">0.5<" in indicators
+
+
+def test_html_of_the_same_table_is_identical_between_calls(perfect_result):
+    df = tables.indicator_table(perfect_result)
+    assert tables.to_html(df, highlight="失分", uuid="x") == tables.to_html(df, highlight="失分", uuid="x")

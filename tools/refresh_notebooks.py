@@ -1,0 +1,71 @@
+"""Re-execute every notebook in notebooks/ in place with its default parameters.
+
+    python tools/refresh_notebooks.py                 # all notebooks
+    python tools/refresh_notebooks.py district_report.ipynb
+
+nbval compares the committed outputs of `# NBVAL_CHECK_OUTPUT` cells with a fresh run, so
+after a library change that moves a score the notebooks must be re-run and committed. Each
+notebook runs from notebooks/ (its relative paths hold) and is only replaced once it ran
+through; papermill's run metadata (absolute paths, timings) is dropped so that a re-run
+changes the file only where an output changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+import papermill
+
+from assessment.fsutil import atomic_write_text
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+KERNEL_NAME = "python3"
+RUN_METADATA = ("papermill", "execution")
+
+
+def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs between runs and machines but says nothing about the results."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        for key in RUN_METADATA:
+            cell.metadata.pop(key, None)
+    return nb
+
+
+def refresh(notebook: Path) -> None:
+    """Execute `notebook` with its own defaults and save it over itself (or raise)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        executed = papermill.execute_notebook(
+            str(notebook),
+            str(Path(scratch) / notebook.name),
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            cwd=str(notebook.parent),
+            shutdown_kernel="immediate",
+        )
+    atomic_write_text(notebook, nbformat.writes(strip_run_metadata(executed)) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="notebooks to refresh (default: every one in notebooks/)")
+    args = parser.parse_args(argv)
+    notebooks = [NOTEBOOKS / name for name in args.names] or sorted(NOTEBOOKS.glob("*.ipynb"))
+    failed = []
+    for notebook in notebooks:
+        try:
+            refresh(notebook)
+        except Exception as exc:  # noqa: BLE001 - report every notebook, then fail
+            failed.append(notebook.name)
+            print(f"failed: {notebook.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        else:
+            print(f"refreshed: {notebook.name}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
