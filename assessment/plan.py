@@ -1,0 +1,678 @@
+"""The road to 达标: the fewest actions after which a district meets every pass condition.
+
+`make_plan` chooses among the candidate actions of `assessment.actions` the smallest set
+(ties: lower total effort, low=1/medium=2/high=3, then more points) whose edits, applied
+together and re-scored, pass. The search is exact:
+
+1. The pass conditions are monotone in every score, and the score is a composition of
+   sums and caps (`min`), with equipment criteria that are ANDs of "line meets its
+   standard" and a capped count of "line above standard". For a FIXED headcount on duty
+   every one of these is linear in 0/1 action choices (at most one action per input path,
+   so a criterion's points are its current points plus the chosen action's difference),
+   and every cap can be written as an upper bound on a continuous variable: because the
+   conditions only ask for scores to be large enough, "some y ≤ min(cap, sum) reaches the
+   bar" is the same as "min(cap, sum) reaches the bar". The MILP is thus an exact model.
+2. The headcount is the one input that moves several criteria at once (the staffing tier
+   and ⌈N/k⌉ equipment requirements), so it is enumerated: one MILP per headcount a
+   staffing action can bring (plus the current one), with that action fixed.
+3. Strict bars (高于) are made exact by working on the lattice 1/D of all reachable scores
+   (D = lcm of the denominators of every criterion's points before and after each single
+   action, of every cap, maximum and equipment rule constant, times the conversion factors'):
+   "x > t" becomes "x ≥ the next lattice point after t", relaxed by half a lattice step so
+   that solver tolerances cannot cut off a true solution and cannot admit a false one.
+4. The objective is lexicographic, solved in stages (count; then effort with the count
+   fixed; then the total with both fixed), with HiGHS's relative gap set to 0.
+5. Every solution is VERIFIED by applying its edits and re-scoring with `score`. A
+   solution that does not pass would mean the model over-approximates the score; it is
+   then excluded by a no-good cut and the scenario re-solved. Since every truly passing
+   set stays feasible, the first verified optimum is optimal (the model is at worst a
+   relaxation).
+
+The cheapest plan: only equipment purchases carry a cost (quantity bought × unit price,
+from `prices` or an extra row's `unit_price`); a purchase without a price counts 0 and is
+listed as 未计价, so the cost shown is then a lower bound. It minimises cost, then the
+number of actions, effort and points as above.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from . import api
+from .actions import (
+    EFFORT_NAMES,
+    EFFORT_WEIGHT,
+    STAFF_PATH,
+    Action,
+    Edit,
+    apply_edits,
+    candidate_actions,
+    line_paths,
+    lines_at,
+)
+from .exact import fmt, rounded
+from .model import DistrictInput, InputError
+from .result import Result
+from .rubric import Group, Rubric, load_rubric
+from .rules import Conversion, EquipmentRatio, EquipmentStandard
+from .scoring import score
+
+__all__ = [
+    "Action",
+    "CostPlan",
+    "Edit",
+    "Plan",
+    "add_plan_parser",
+    "apply_edits",
+    "cmd_plan",
+    "make_plan",
+    "plan_chart",
+    "plan_table",
+    "plan_text",
+    "plan_to_dict",
+]
+
+SUGGESTIONS = 5
+#: No-good cuts allowed per scenario before the model is declared wrong (a bug, not data).
+MAX_CUTS = 50
+
+
+@dataclass(frozen=True)
+class CostPlan:
+    """The cheapest passing set of actions (see the module docstring for what costs)."""
+
+    actions: tuple[Action, ...]
+    cost: Fraction
+    total_after: Fraction
+    steps: tuple[Fraction, ...]
+    unpriced: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a district must do to pass, in order, with the total after each step."""
+
+    district: str
+    year: int
+    passable: bool
+    already_passed: bool
+    reason: str | None
+    actions: tuple[Action, ...]
+    score_before: Fraction
+    score_after: Fraction
+    steps: tuple[Fraction, ...]
+    equipment_before: Fraction | None
+    equipment_steps: tuple[Fraction, ...]
+    total_threshold: Fraction | None
+    equipment_threshold: Fraction | None
+    cost: Fraction | None = None
+    cheapest: CostPlan | None = None
+    suggestions: tuple[Action, ...] = ()
+
+
+# --------------------------------------------------------------------------- the model
+
+
+class _Model:
+    """The MILP of one headcount scenario, built with exact Fractions.
+
+    Variables are action choices x (binary), then helper variables: a capped score per
+    group / indicator / bonus, an AND per equipment criterion, its capped "above" bonus,
+    converted points, and the choice of the best member of a `max` group.
+    """
+
+    def __init__(
+        self, rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[Action],
+        alone: Sequence[Result], on_duty: int, lattice: int,
+    ) -> None:
+        self.rubric, self.inp, self.actions = rubric, inp, actions
+        self.lb: list[Fraction] = []
+        self.ub: list[Fraction | None] = []
+        self.integral: list[int] = []
+        self.rows: list[tuple[dict[int, Fraction], Fraction | None, Fraction | None]] = []
+        self.half = Fraction(1, 2 * lattice)
+        self.lattice = lattice
+        self.x = [self.var(0, 1, True) for _ in actions]
+        for i, a in enumerate(actions):
+            if STAFF_PATH in a.paths:
+                target = next(e.new for e in a.edits if e.path == STAFF_PATH)
+                self.lb[self.x[i]] = self.ub[self.x[i]] = Fraction(int(target == on_duty))
+        for path in {p for a in actions for p in a.paths}:
+            self.row({self.x[i]: Fraction(1) for i, a in enumerate(actions) if path in a.paths}, None, Fraction(1))
+
+        self.points: dict[str, tuple[dict[int, Fraction], Fraction]] = {}
+        level = inp.level
+        for cid, c in rubric.criteria.items():
+            if c.rule.feed != "answer":
+                continue
+            terms = {self.x[i]: r.criteria[cid].points - base.criteria[cid].points for i, r in enumerate(alone)}
+            terms = {k: v for k, v in terms.items() if v}
+            if len(terms) > 1:  # the affine form assumes one change per criterion
+                self.row({k: Fraction(1) for k in terms}, None, Fraction(1))
+            self.points[cid] = (terms, base.criteria[cid].points)
+        self._equipment(on_duty)
+        self.part: dict[str, dict[int, Fraction]] = {}
+        conversions = []
+        self.category: dict[str, dict[int, Fraction]] = {}
+        for part in rubric.parts:
+            terms: dict[int, Fraction] = {}
+            for cat in part.categories:
+                cat_terms = {}
+                for ind in cat.indicators:
+                    for c in ind.criteria:
+                        if isinstance(c.rule, Conversion) and not (c.city_only and level == "county"):
+                            w = self.var(0, rubric.criterion_max(c.id, level))
+                            conversions.append((w, c.rule))
+                            self.points[c.id] = ({w: Fraction(1)}, Fraction(0))
+                    y = self.capped(ind.criteria, ind.groups, ind.max)
+                    cat_terms[y] = Fraction(1)
+                self.category[cat.id] = cat_terms
+                terms.update(cat_terms)
+            self.part[part.id] = terms
+        for w, rule in conversions:
+            self.row({w: Fraction(1), **{k: -rule.factor for k in self.part[rule.of]}}, None, Fraction(0))
+        self.bonus = self.capped(rubric.bonus.criteria, rubric.bonus.groups, rubric.bonus.max)
+        self.total = dict(self.part[rubric.total_part])
+        if rubric.total_includes_bonus:
+            self.total[self.bonus] = Fraction(1)
+        self._conditions()
+
+    def var(self, lb: Fraction | int, ub: Fraction | int | None, integral: bool = False) -> int:
+        self.lb.append(Fraction(lb))
+        self.ub.append(None if ub is None else Fraction(ub))
+        self.integral.append(int(integral))
+        return len(self.lb) - 1
+
+    def row(self, coefs: dict[int, Fraction], lo: Fraction | None, hi: Fraction | None) -> None:
+        self.rows.append((coefs, lo, hi))
+
+    def _equipment(self, on_duty: int) -> None:
+        """Equipment criteria at this headcount: AND of lines met, capped count of lines above."""
+        rubric, inp = self.rubric, self.inp
+        lines = lines_at(rubric, inp, on_duty)
+        paths = line_paths(rubric, inp)
+        met: dict[int, tuple[dict[int, Fraction], Fraction]] = {}
+        above: dict[int, tuple[dict[int, Fraction], Fraction]] = {}
+        for index, (line, path) in enumerate(zip(lines, paths)):
+            now_met, now_above = Fraction(line.present >= line.required), Fraction(line.present > line.required)
+            m: dict[int, Fraction] = {}
+            ab: dict[int, Fraction] = {}
+            for i, a in enumerate(self.actions):
+                for e in a.edits:
+                    if e.path == path:
+                        m[self.x[i]] = Fraction(e.new >= line.required) - now_met
+                        ab[self.x[i]] = Fraction(e.new > line.required) - now_above
+            met[index], above[index] = (m, now_met), (ab, now_above)
+        for cid, c in rubric.criteria.items():
+            rule = c.rule
+            if not isinstance(rule, (EquipmentRatio, EquipmentStandard)):
+                continue
+            if isinstance(rule, EquipmentRatio):
+                mine = [i for i, line in enumerate(lines) if line.id in rule.items]
+            else:
+                mine = [i for i, line in enumerate(lines) if line.category == rule.category]
+            r = self.var(0, 1)
+            for i in mine:
+                terms, const = met[i]
+                self.row({r: Fraction(1), **{k: -v for k, v in terms.items()}}, None, const)
+            top = rubric.criterion_max(cid, inp.level)
+            w = self.var(0, top)
+            if isinstance(rule, EquipmentRatio):
+                self.row({w: Fraction(1), r: -rule.points}, None, Fraction(0))
+            else:
+                b = self.var(0, rule.bonus_cap)
+                count: dict[int, Fraction] = {}
+                const = Fraction(0)
+                for i in mine:
+                    terms, now = above[i]
+                    const += now
+                    for k, v in terms.items():
+                        count[k] = count.get(k, Fraction(0)) + v
+                self.row({b: Fraction(1), **{k: -rule.bonus_each * v for k, v in count.items()}}, None,
+                         rule.bonus_each * const)
+                self.row({w: Fraction(1), r: -rule.base, b: Fraction(-1)}, None, Fraction(0))
+            self.points[cid] = ({w: Fraction(1)}, Fraction(0))
+
+    def capped(self, criteria: Sequence[Any], groups: Sequence[Group], ceiling: Fraction) -> int:
+        """A variable bounded by the combined, capped points of these criteria (see `combine`)."""
+        rubric, level = self.rubric, self.inp.level
+        y = self.var(0, ceiling)
+        outer: dict[int, Fraction] = {}
+        const = Fraction(0)
+
+        def pts(c: Any) -> tuple[dict[int, Fraction], Fraction]:
+            if c.city_only and level == "county":
+                return {}, rubric.criterion_max(c.id, level)
+            return self.points[c.id]
+
+        for c in criteria:
+            if c.group is None:
+                terms, k = pts(c)
+                const += k
+                for v, coef in terms.items():
+                    outer[v] = outer.get(v, Fraction(0)) + coef
+        for g in groups:
+            members = [pts(c) for c in criteria if c.group == g.id]
+            yg = self.var(0, g.cap)
+            if g.combine == "max":
+                big = sum((rubric.criterion_max(c.id, level) for c in criteria if c.group == g.id), Fraction(0))
+                picks = [self.var(0, 1, True) for _ in members]
+                self.row({z: Fraction(1) for z in picks}, Fraction(1), Fraction(1))
+                for z, (terms, k) in zip(picks, members):
+                    self.row({yg: Fraction(1), z: big, **{v: -c for v, c in terms.items()}}, None, k + big)
+            else:
+                total: dict[int, Fraction] = {}
+                k = Fraction(0)
+                for terms, kk in members:
+                    k += kk
+                    for v, coef in terms.items():
+                        total[v] = total.get(v, Fraction(0)) + coef
+                self.row({yg: Fraction(1), **{v: -c for v, c in total.items()}}, None, k)
+            outer[yg] = outer.get(yg, Fraction(0)) + 1
+        self.row({y: Fraction(1), **{v: -c for v, c in outer.items()}}, None, const)
+        return y
+
+    def bar(self, threshold: Fraction, op: str) -> tuple[Fraction | None, Fraction | None]:
+        """Bounds on a lattice-valued score meaning `score op threshold`, half a step relaxed."""
+        d = self.lattice
+        if op == "gt":
+            return Fraction(math.floor(threshold * d) + 1, d) - self.half, None
+        if op == "ge":
+            return Fraction(math.ceil(threshold * d), d) - self.half, None
+        return threshold - self.half, threshold + self.half
+
+    def _conditions(self) -> None:
+        rubric = self.rubric
+        for cond in rubric.conditions:
+            if cond.measure == "category_share":
+                for cat in rubric.part(cond.part).categories:  # type: ignore[arg-type]
+                    self.row(dict(self.category[cat.id]), *self.bar(cond.threshold * cat.max, cond.op))
+            elif cond.measure == "part_total":
+                self.row(dict(self.part[cond.part]), *self.bar(cond.threshold, cond.op))  # type: ignore[index]
+            elif cond.measure == "total":
+                self.row(dict(self.total), *self.bar(cond.threshold, cond.op))
+            # veto_count: not changeable by any action; make_plan checks it before modelling.
+
+    def solve(self, stages: Sequence[dict[int, Fraction]], cuts: Sequence[set[int]]) -> list[int] | None:
+        """Lexicographic minimum of the stage objectives; the chosen action indices, or None."""
+        rows = list(self.rows)
+        for chosen in cuts:
+            rows.append(({self.x[i]: Fraction(1 if i in chosen else -1) for i in range(len(self.x))}, None,
+                         Fraction(len(chosen) - 1)))
+        n = len(self.lb)
+        x = None
+        for stage, objective in enumerate(stages):
+            res = _milp(n, rows, self.lb, self.ub, self.integral, objective)
+            if res is None:
+                return None
+            x = res
+            if stage < len(stages) - 1:  # keep this stage's optimum (exact: it reads only x)
+                best = sum((c * round(x[v]) for v, c in objective.items()), Fraction(0))
+                rows.append((objective, None, best + Fraction(1, 2 * _denominator_lcm(objective.values()))))
+        assert x is not None
+        return [i for i, v in enumerate(self.x) if x[v] > 0.5]
+
+
+def _denominator_lcm(values: Iterable[Fraction]) -> int:
+    return math.lcm(1, *(Fraction(v).denominator for v in values))
+
+
+def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fraction | None]],
+          lb: Sequence[Fraction], ub: Sequence[Fraction | None], integral: Sequence[int],
+          objective: dict[int, Fraction]) -> np.ndarray | None:
+    """HiGHS on the rows, each scaled to integer coefficients; None when infeasible."""
+    a = np.zeros((len(rows), n))
+    lo = np.full(len(rows), -np.inf)
+    hi = np.full(len(rows), np.inf)
+    for r, (coefs, l, h) in enumerate(rows):
+        scale = _denominator_lcm([*coefs.values(), *(b for b in (l, h) if b is not None)])
+        for v, c in coefs.items():
+            a[r, v] += float(c * scale)
+        if l is not None:
+            lo[r] = float(l * scale)
+        if h is not None:
+            hi[r] = float(h * scale)
+    c = np.zeros(n)
+    scale = _denominator_lcm(objective.values())
+    for v, coef in objective.items():
+        c[v] = float(coef * scale)
+    res = milp(
+        c,
+        constraints=LinearConstraint(a, lo, hi),
+        integrality=np.array(integral),
+        bounds=Bounds(np.array([float(b) for b in lb]), np.array([np.inf if b is None else float(b) for b in ub])),
+        options={"mip_rel_gap": 0},
+    )
+    return res.x if res.status == 0 else None
+
+
+def _lattice(rubric: Rubric, results: Iterable[Result]) -> int:
+    """D such that every reachable score is a multiple of 1/D (see the module docstring)."""
+    values: list[Fraction] = []
+    for r in results:
+        values += [c.points for c in r.criteria.values()]
+    for c in rubric.criteria.values():
+        values += [rubric.criterion_max(c.id, lv) for lv in ("county", "city")]
+        rule = c.rule
+        values += [v for v in vars(rule).values() if isinstance(v, Fraction)]
+    for ind in rubric.indicators():
+        values.append(ind.max)
+        values += [g.cap for g in ind.groups if g.cap is not None]
+    values += [g.cap for g in rubric.bonus.groups if g.cap is not None] + [rubric.bonus.max]
+    factors = [c.rule.factor for c in rubric.criteria.values() if isinstance(c.rule, Conversion)]
+    return _denominator_lcm(values) * _denominator_lcm(factors)
+
+
+# --------------------------------------------------------------------------- the search
+
+
+def _order(rubric: Rubric, actions: Iterable[Action]) -> tuple[Action, ...]:
+    """By department (in the rubric's order), then effort, then points."""
+    departments: dict[str, int] = {}
+    for c in rubric.criteria.values():
+        departments.setdefault(c.department, len(departments))
+    return tuple(sorted(actions, key=lambda a: (departments.get(a.department, len(departments)), a.department,
+                                                EFFORT_WEIGHT[a.effort], -a.points, a.id)))
+
+
+def _steps(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action]) -> list[Result]:
+    """The re-scored result after each action in order (never summed gains: actions interact)."""
+    results, current = [], inp
+    for a in actions:
+        current = apply_edits(current, a.edits)
+        results.append(score(rubric, current))
+    return results
+
+
+def _equipment_part(rubric: Rubric) -> str | None:
+    return next((c.part for c in rubric.conditions if c.measure == "part_total"), None)
+
+
+def _threshold(rubric: Rubric, measure: str) -> Fraction | None:
+    return next((c.threshold for c in rubric.conditions if c.measure == measure), None)
+
+
+def _headcounts(actions: Sequence[Action], inp: DistrictInput) -> list[int]:
+    staffed = {e.new for a in actions for e in a.edits if e.path == STAFF_PATH}
+    return [inp.on_duty, *sorted(staffed)]
+
+
+def _search(rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[Action], alone: Sequence[Result],
+            by_cost: bool) -> tuple[list[Action], Result] | None:
+    """The lexicographically best verified passing set over all headcount scenarios."""
+    lattice = _lattice(rubric, [base, *alone])
+    best: tuple[tuple[Fraction, ...], list[Action], Result] | None = None
+    for on_duty in _headcounts(actions, inp):
+        model = _Model(rubric, inp, base, actions, alone, on_duty, lattice)
+        count = {v: Fraction(1) for v in model.x}
+        effort = {v: Fraction(EFFORT_WEIGHT[a.effort]) for v, a in zip(model.x, actions)}
+        points = {v: -c for v, c in model.total.items()}
+        stages = [count, effort, points]
+        if by_cost:
+            stages.insert(0, {v: a.cost for v, a in zip(model.x, actions) if a.cost})
+            if not stages[0]:
+                stages.pop(0)
+        cuts: list[set[int]] = []
+        for _ in range(MAX_CUTS):
+            chosen = model.solve(stages, cuts)
+            if chosen is None:
+                break
+            picked = [actions[i] for i in chosen]
+            result = score(rubric, apply_edits(inp, [e for a in picked for e in a.edits]))
+            if result.passed:
+                key = (len(picked), sum(EFFORT_WEIGHT[a.effort] for a in picked), -result.total)
+                if by_cost:
+                    key = (sum((a.cost or Fraction(0) for a in picked), Fraction(0)), *key)
+                if best is None or key < best[0]:
+                    best = (key, picked, result)
+                break
+            cuts.append(set(chosen))
+        else:
+            raise RuntimeError(f"plan model disagrees with scoring after {MAX_CUTS} cuts (headcount {on_duty})")
+    return None if best is None else (best[1], best[2])
+
+
+def _ceiling_reason(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action]) -> str:
+    """Why even every action together cannot pass: the conditions still unmet at the top."""
+    top: dict[frozenset[str], Action] = {}
+    for a in actions:  # actions sharing paths are one path's quantities: keep the largest
+        held = top.get(a.paths)
+        if held is None or a.edits[0].new > held.edits[0].new:
+            top[a.paths] = a
+    result = score(rubric, apply_edits(inp, [e for a in top.values() for e in a.edits]))
+    failing = "；".join(c.detail for c in result.conditions if not c.met)
+    return f"即使采取全部{len(top)}类可行措施仍无法达标：{failing or '达标条件仍不满足'}"
+
+
+def make_plan(rubric: Rubric, inp: DistrictInput) -> Plan:
+    """The fewest actions that make `inp` pass (see the module docstring for why it is exact)."""
+    base = score(rubric, inp)
+    eq_part = _equipment_part(rubric)
+    common = dict(
+        district=inp.district,
+        year=inp.year,
+        score_before=base.total,
+        equipment_before=base.parts[eq_part].points if eq_part else None,
+        total_threshold=_threshold(rubric, "total"),
+        equipment_threshold=_threshold(rubric, "part_total"),
+    )
+    if base.veto:
+        names = {v.id: v.name for v in rubric.veto.items}
+        reason = f"存在否决情形（{rubric.veto.name}）：{'；'.join(names[v] for v in base.veto)}，不能通过整改措施达标"
+        return Plan(passable=False, already_passed=False, reason=reason, actions=(), score_after=base.total,
+                    steps=(), equipment_steps=(), **common)  # type: ignore[arg-type]
+    actions = candidate_actions(rubric, inp, base)
+    if base.passed:
+        ranked = sorted((a for a in actions if a.points > 0),
+                        key=lambda a: (-a.points / EFFORT_WEIGHT[a.effort], -a.points, a.id))
+        return Plan(passable=True, already_passed=True, reason="当前已满足全部达标条件", actions=(),
+                    score_after=base.total, steps=(), equipment_steps=(), suggestions=tuple(ranked[:SUGGESTIONS]),
+                    **common)  # type: ignore[arg-type]
+    alone = [score(rubric, apply_edits(inp, a.edits)) for a in actions]
+    found = _search(rubric, inp, base, actions, alone, by_cost=False)
+    if found is None:
+        return Plan(passable=False, already_passed=False, reason=_ceiling_reason(rubric, inp, actions), actions=(),
+                    score_after=base.total, steps=(), equipment_steps=(), **common)  # type: ignore[arg-type]
+    ordered = _order(rubric, found[0])
+    results = _steps(rubric, inp, ordered)
+    priced = bool(inp.prices) or any(x.unit_price is not None for x in inp.extra_equipment)
+    return Plan(
+        passable=True,
+        already_passed=False,
+        reason=None,
+        actions=ordered,
+        score_after=results[-1].total,
+        steps=tuple(r.total for r in results),
+        equipment_steps=tuple(r.parts[eq_part].points for r in results) if eq_part else (),
+        cost=_cost(ordered) if priced else None,
+        cheapest=_cheapest(rubric, inp, base, actions, alone) if priced else None,
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _cost(actions: Iterable[Action]) -> Fraction:
+    return sum((a.cost or Fraction(0) for a in actions), Fraction(0))
+
+
+def _cheapest(rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[Action],
+              alone: Sequence[Result]) -> CostPlan | None:
+    found = _search(rubric, inp, base, actions, alone, by_cost=True)
+    if found is None:
+        return None
+    ordered = _order(rubric, found[0])
+    results = _steps(rubric, inp, ordered)
+    unpriced = tuple(a.text for a in ordered if a.cost is None and any(e.path.startswith(("equipment.", "extra_"))
+                                                                        for e in a.edits))
+    return CostPlan(ordered, _cost(ordered), results[-1].total, tuple(r.total for r in results), unpriced)
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _plain(value: Any) -> Any:
+    return rounded(value) if isinstance(value, Fraction) else value
+
+
+def _action_dict(a: Action) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "text": a.text,
+        "points": rounded(a.points),
+        "department": a.department,
+        "effort": a.effort,
+        "edits": [{"path": e.path, "from": _plain(e.old), "to": _plain(e.new)} for e in a.edits],
+    }
+    if a.cost is not None:
+        out["cost"] = rounded(a.cost)
+    return out
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The JSON form of a plan (numbers rounded to 4 decimals); `suggestions` for a passing one."""
+    cheapest = plan.cheapest
+    return {
+        "district": plan.district,
+        "year": plan.year,
+        "passable": plan.passable,
+        "already_passed": plan.already_passed,
+        "reason": plan.reason,
+        "actions": [_action_dict(a) for a in plan.actions],
+        "total_before": rounded(plan.score_before),
+        "total_after": rounded(plan.score_after),
+        "steps": [rounded(s) for s in plan.steps],
+        **({"cost": rounded(plan.cost)} if plan.cost is not None else {}),
+        "cheapest": None if cheapest is None else {
+            "cost": rounded(cheapest.cost),
+            "actions": [_action_dict(a) for a in cheapest.actions],
+            "total_after": rounded(cheapest.total_after),
+            "steps": [rounded(s) for s in cheapest.steps],
+            "unpriced": list(cheapest.unpriced),
+            "note": "仅装备购置计入费用（数量×单价）；未填单价的购置按0计，费用为下限",
+        },
+        "suggestions": [_action_dict(a) for a in plan.suggestions],
+    }
+
+
+def plan_table(plan: Plan):
+    """The plan as a report table (pandas.DataFrame) with Chinese columns."""
+    import pandas as pd
+
+    rows = []
+    previous = plan.score_before
+    for i, (a, total) in enumerate(zip(plan.actions, plan.steps), start=1):
+        rows.append({
+            "步骤": i,
+            "责任科室": a.department,
+            "措施": a.text,
+            "预计增分": rounded(total - previous),
+            "工作量": EFFORT_NAMES[a.effort],
+            "完成后总分": rounded(total),
+        })
+        previous = total
+    return pd.DataFrame(rows, columns=["步骤", "责任科室", "措施", "预计增分", "工作量", "完成后总分"])
+
+
+def suggestions_table(plan: Plan):
+    """For a district that already passes: the actions that would raise it further."""
+    import pandas as pd
+
+    rows = [
+        {"责任科室": a.department, "措施": a.text, "预计增分": rounded(a.points), "工作量": EFFORT_NAMES[a.effort]}
+        for a in plan.suggestions
+    ]
+    return pd.DataFrame(rows, columns=["责任科室", "措施", "预计增分", "工作量"])
+
+
+def plan_chart(plan: Plan):
+    """The total (and the equipment score) climbing step by step to their pass thresholds."""
+    from matplotlib.figure import Figure
+
+    from .fonts import register_cjk_font
+
+    register_cjk_font()
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
+    xs = list(range(len(plan.steps) + 1))
+    totals = [float(plan.score_before), *(float(s) for s in plan.steps)]
+    ax.plot(xs, totals, marker="o", label="总得分（含加分）")
+    if plan.total_threshold is not None:
+        ax.axhline(float(plan.total_threshold), color="tab:red", linestyle="--",
+                   label=f"总分达标线（高于{fmt(plan.total_threshold)}分）")
+    if plan.equipment_before is not None and plan.equipment_threshold is not None:
+        equipment = [float(plan.equipment_before), *(float(s) for s in plan.equipment_steps)]
+        ax.plot(xs, equipment, marker="s", color="tab:green", label="装备建设评分")
+        ax.axhline(float(plan.equipment_threshold), color="tab:green", linestyle=":",
+                   label=f"装备达标线（{fmt(plan.equipment_threshold)}分以上）")
+    ax.set_xticks(xs, ["现状", *(f"第{i}步" for i in xs[1:])])
+    ax.set_xlabel("整改步骤")
+    ax.set_ylabel("得分")
+    state = "已达标" if plan.already_passed else ("达标路径" if plan.passable else "无法达标")
+    ax.set_title(f"{plan.district}{plan.year}年 {state}")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def plan_text(plan: Plan) -> str:
+    """A readable Chinese plan grouped by department."""
+    head = f"{plan.district}（{plan.year}年）现状总得分{fmt(plan.score_before)}分"
+    if not plan.passable:
+        return f"{head}：无法达标。{plan.reason}"
+    if plan.already_passed:
+        lines = [f"{head}：已达标。可进一步提升的措施："]
+        lines += [f"  - {a.text}（{a.department}，预计+{fmt(a.points)}分，工作量{EFFORT_NAMES[a.effort]}）"
+                  for a in plan.suggestions]
+        return "\n".join(lines)
+    lines = [f"{head}，至少需采取{len(plan.actions)}项措施，完成后总得分{fmt(plan.score_after)}分："]
+    department = None
+    for i, (a, total) in enumerate(zip(plan.actions, plan.steps), start=1):
+        if a.department != department:
+            department = a.department
+            lines.append(f"【{department}】")
+        cost = f"，费用{fmt(a.cost)}元" if a.cost is not None else ""
+        lines.append(f"  {i}. {a.text}（工作量{EFFORT_NAMES[a.effort]}{cost}；完成后总分{fmt(total)}）")
+    if plan.cost is not None:
+        lines.append(f"本方案装备购置费用{fmt(plan.cost)}元")
+    if plan.cheapest is not None:
+        c = plan.cheapest
+        lines.append(f"费用最低方案：{len(c.actions)}项措施，费用{fmt(c.cost)}元，完成后总得分{fmt(c.total_after)}分"
+                     + ("（含未计价购置，费用为下限）" if c.unpriced else ""))
+        lines += [f"  - {a.text}" for a in c.actions]
+    return "\n".join(lines)
+
+
+def add_plan_parser(subparsers: Any) -> None:
+    """Register `assessment plan FILE… [--json]` on the CLI's subparsers."""
+    p = subparsers.add_parser("plan", help="计算达标所需的最少整改措施")
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
+    p.set_defaults(func=cmd_plan)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Plan every input in order; invalid inputs: print every problem and return 2."""
+    rubric = load_rubric(getattr(args, "rubric", None))
+    inputs, problems = [], []
+    for path in args.files:
+        try:
+            inputs.append(api.load(path, rubric))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        for p in problems:
+            print(f"错误：{p}", file=sys.stderr)
+        return 2
+    for inp in inputs:
+        plan = make_plan(rubric, inp)
+        print(json.dumps(plan_to_dict(plan), ensure_ascii=False) if args.json else plan_text(plan))
+    return 0

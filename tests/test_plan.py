@@ -1,0 +1,290 @@
+"""The road to 达标: minimal, verified plans; brute force agrees on small cases."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import json
+import time
+from fractions import Fraction as F
+
+import matplotlib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+matplotlib.use("Agg")
+
+from assessment import plan as plan_module  # noqa: E402
+from assessment.actions import EFFORT_WEIGHT, apply_edits, candidate_actions  # noqa: E402
+from assessment.jsonio import input_to_json  # noqa: E402
+from assessment.plan import add_plan_parser, make_plan, plan_chart, plan_table, plan_to_dict  # noqa: E402
+from assessment.samples import sample_for_profile  # noqa: E402
+from assessment.scoring import score  # noqa: E402
+
+S05_S06_GAPS = {
+    "s05_college_rate": F(50),
+    "s05_law_env_major_rate": F(20),
+    "s05_new_hires_frontline": False,
+    "s05_head_frontline": False,
+    "s06_certified_rate": F(90),
+    "s06_personnel_archive": False,
+}
+
+
+def _key(actions, total):
+    """The plan's objective: fewest actions, then least effort, then most points."""
+    return len(actions), sum(EFFORT_WEIGHT[a.effort] for a in actions), -total
+
+
+def _brute_force(rubric, inp, scorer=score):
+    """Every passing subset of the candidate actions of the smallest size, by objective."""
+    actions = candidate_actions(rubric, inp)
+    assert len(actions) <= 16, "brute force is for small cases"
+    for size in range(len(actions) + 1):
+        found = []
+        for combo in itertools.combinations(actions, size):
+            paths = [p for a in combo for p in a.paths]
+            if len(paths) != len(set(paths)):
+                continue
+            result = scorer(rubric, apply_edits(inp, [e for a in combo for e in a.edits]))
+            if result.passed:
+                found.append(_key(combo, result.total))
+        if found:
+            return sorted(found)
+    return []
+
+
+def _passes_after(rubric, inp, plan):
+    return score(rubric, apply_edits(inp, [e for a in plan.actions for e in a.edits]))
+
+
+@pytest.fixture
+def staffing_case(perfect, rubric):
+    """30 authorized, 17 on duty (tier 0), c2 short by 6 points; cameras and PCs fit 17 staff only."""
+    base = perfect(authorized=30, on_duty=17, answers=S05_S06_GAPS)
+    equipment = {e.id: e.required(24, "county") + 1 for e in rubric.equipment}
+    return dataclasses.replace(base, equipment={**equipment, "body_camera": 18, "desktop_pc": 18})
+
+
+@pytest.mark.parametrize("profile", ["fail_category", "fail_equipment_only", "fail_total_only"])
+@pytest.mark.parametrize("seed", [1, 3])  # seeds whose samples generate quickly
+def test_applying_every_edit_of_the_plan_passes_for_every_failing_profile(rubric, profile, seed):
+    inp = sample_for_profile(rubric, "测试区", "county", 2023, profile, seed)
+    plan = make_plan(rubric, inp)
+    assert plan.passable and not plan.already_passed and plan.actions
+    after = _passes_after(rubric, inp, plan)
+    assert after.passed
+    assert plan.score_after == after.total == plan.steps[-1]
+    assert len(plan.steps) == len(plan.actions)
+
+
+def test_a_city_district_gets_a_verified_plan_too(rubric):
+    inp = sample_for_profile(rubric, "样例市", "city", 2023, "fail_category", 4)
+    plan = make_plan(rubric, inp)
+    assert plan.passable and _passes_after(rubric, inp, plan).passed
+
+
+def test_the_plan_is_minimal_against_brute_force_when_only_one_set_is_minimal(rubric, perfect):
+    inp = perfect(answers={
+        "s01_group_established": False, "s01_head_is_leader": False, "s01_departments_involved": False,
+        "s01_capacity_plan_on_time": False, "s01_annual_plan_on_time": False, "s01_progress_on_time": False,
+        "s03_claim_rate": F(0), "s03_coverage_rate": F(0), "s04_office_funds": False, "s04_enforcement_funds": False,
+    })
+    assert len(candidate_actions(rubric, inp)) == 10
+    plan = make_plan(rubric, inp)
+    best = _brute_force(rubric, inp)
+    assert _key(plan.actions, plan.score_after) == best[0]
+    assert len(plan.actions) == 6  # c1 at 4/12 needs six one-point actions to exceed 9.6
+
+
+def test_the_plan_breaks_ties_by_effort_as_brute_force_does(rubric, perfect):
+    inp = perfect(answers=S05_S06_GAPS)
+    best = _brute_force(rubric, inp)
+    assert len({k[1] for k in best if k[0] == best[0][0]}) > 1  # equally short sets differ in effort
+    plan = make_plan(rubric, inp)
+    assert _key(plan.actions, plan.score_after) == best[0]
+    assert all(a.effort == "medium" for a in plan.actions)
+
+
+def test_the_plan_breaks_ties_by_points_as_brute_force_does(rubric, staffing_case):
+    best = _brute_force(rubric, staffing_case)
+    shortest = [k for k in best if k[:2] == best[0][:2]]
+    assert len({k[2] for k in shortest}) > 1  # equally short and easy sets differ in points
+    plan = make_plan(rubric, staffing_case)
+    assert _key(plan.actions, plan.score_after) == best[0]
+
+
+def test_staffing_raises_equipment_requirements_and_the_plan_buys_for_the_new_headcount(rubric, staffing_case):
+    staff_alone = next(a for a in candidate_actions(rubric, staffing_case) if a.id == "staff.on_duty=24")
+    alone = score(rubric, apply_edits(staffing_case, staff_alone.edits))
+    assert alone.parts["equipment"].points < 85 <= score(rubric, staffing_case).parts["equipment"].points
+    plan = make_plan(rubric, staffing_case)
+    paths = {e.path: e.new for a in plan.actions for e in a.edits}
+    assert paths["staff.on_duty"] == 24
+    assert paths.keys() & {"equipment.body_camera", "equipment.desktop_pc"}
+    after = _passes_after(rubric, staffing_case, plan)
+    assert after.passed and after.parts["equipment"].points >= 85
+
+
+def test_a_vetoed_district_is_not_passable_and_the_reason_names_the_veto(rubric, perfect):
+    plan = make_plan(rubric, perfect(answers={"v_leader_criticism": True}))
+    assert not plan.passable and plan.actions == ()
+    name = next(v.name for v in rubric.veto.items if v.id == "v_leader_criticism")
+    assert name in plan.reason and "否决" in plan.reason
+
+
+def test_a_district_that_cannot_reach_the_bar_even_with_every_action_says_why(rubric, perfect):
+    impossible = dataclasses.replace(rubric, conditions=tuple(
+        dataclasses.replace(c, threshold=F(200)) if c.measure == "total" else c for c in rubric.conditions
+    ))
+    plan = make_plan(impossible, perfect(answers={"s01_group_established": False}))
+    assert not plan.passable
+    assert "即使采取全部" in plan.reason and "总得分" in plan.reason
+
+
+def test_a_passing_district_needs_nothing_and_gets_the_best_improvements_per_effort(rubric, perfect):
+    inp = perfect(answers={"s01_group_established": False, "s05_head_frontline": False, "s12_annual_plan": False})
+    plan = make_plan(rubric, inp)
+    assert plan.passable and plan.already_passed and plan.actions == () and plan.steps == ()
+    assert [a.criterion_id for a in plan.suggestions][:2] == ["s01_group_established", "s12_annual_plan"]
+    ratios = [a.points / EFFORT_WEIGHT[a.effort] for a in plan.suggestions]
+    assert ratios == sorted(ratios, reverse=True)
+
+
+def test_the_cheapest_plan_prefers_free_actions_to_a_priced_vehicle(rubric, perfect):
+    base = perfect(answers={"e01_equipment_plan": False, "e03_in_budget": False, "e09_equipment_database": False})
+    inp = dataclasses.replace(base, equipment={**base.equipment, "vehicle": 4}, prices={"vehicle": F(200000)})
+    plan = make_plan(rubric, inp)
+    assert [a.id for a in plan.actions] == ["equipment.vehicle=6"]
+    assert plan.cost == 400000
+    cheapest = plan.cheapest
+    assert cheapest is not None and cheapest.cost == 0 and len(cheapest.actions) == 2
+    assert all(a.edits[0].path.startswith("answers.e0") for a in cheapest.actions)
+    assert score(rubric, apply_edits(inp, [e for a in cheapest.actions for e in a.edits])).passed
+    out = plan_to_dict(plan)
+    assert out["cheapest"]["cost"] == 0 and out["actions"][0]["cost"] == 400000
+
+
+def test_the_cheapest_plan_buys_the_cheaper_of_two_items(rubric, perfect):
+    base = perfect()
+    inp = dataclasses.replace(  # equipment 80: either purchase alone reaches 90
+        base, equipment={**base.equipment, "vehicle": 4, "mobile_kit": 6},
+        prices={"vehicle": F(200000), "mobile_kit": F(3000)},
+    )
+    plan = make_plan(rubric, inp)
+    assert plan.cheapest is not None
+    assert [a.id for a in plan.cheapest.actions] == ["equipment.mobile_kit=8"]
+    assert plan.cheapest.cost == 6000
+    assert len(plan.actions) == 1 and plan.cost in (6000, 400000)
+
+
+def test_a_solution_rejected_by_verification_is_cut_and_the_next_best_is_found(rubric, perfect, monkeypatch):
+    """The no-good cut: pretend every set with the archive action fails; brute force under the same pretence."""
+    inp = perfect(answers=S05_S06_GAPS)
+
+    def strict(rubric_, district):
+        result = score(rubric_, district)
+        if district.answers.get("s06_personnel_archive") is True:
+            return dataclasses.replace(result, passed=False)
+        return result
+
+    monkeypatch.setattr(plan_module, "score", strict)
+    plan = make_plan(rubric, inp)
+    assert "answers.s06_personnel_archive=True" not in [a.id for a in plan.actions]
+    assert _key(plan.actions, plan.score_after) == _brute_force(rubric, inp, strict)[0]
+
+
+def test_actions_are_ordered_by_department_then_effort_and_steps_climb(rubric):
+    inp = sample_for_profile(rubric, "样例区", "county", 2023, "fail_category", 2)
+    plan = make_plan(rubric, inp)
+    order = list(dict.fromkeys(c.department for c in rubric.criteria.values()))
+    keys = [(order.index(a.department), EFFORT_WEIGHT[a.effort]) for a in plan.actions]
+    assert keys == sorted(keys)
+    assert all(later >= earlier for earlier, later in itertools.pairwise((plan.score_before, *plan.steps)))
+
+
+def test_plan_to_dict_is_json_with_rounded_numbers_and_edits(rubric, staffing_case):
+    out = plan_to_dict(make_plan(rubric, staffing_case))
+    assert set(out) >= {"district", "year", "passable", "already_passed", "reason", "actions", "total_before",
+                        "total_after", "steps", "cheapest"}
+    json.dumps(out, ensure_ascii=False)
+    staff = next(a for a in out["actions"] if a["edits"][0]["path"] == "staff.on_duty")
+    assert staff["edits"] == [{"path": "staff.on_duty", "from": 17, "to": 24}]
+    assert out["cheapest"] is None and isinstance(out["total_after"], (int, float))
+
+
+def test_plan_table_and_chart_are_in_chinese(rubric, staffing_case):
+    plan = make_plan(rubric, staffing_case)
+    table = plan_table(plan)
+    assert list(table.columns) == ["步骤", "责任科室", "措施", "预计增分", "工作量", "完成后总分"]
+    assert len(table) == len(plan.actions) and set(table["工作量"]) <= {"低", "中", "高"}
+    assert table["完成后总分"].iloc[-1] == pytest.approx(float(plan.score_after))
+    fig = plan_chart(plan)
+    ax = fig.axes[0]
+    assert "达标路径" in ax.get_title()
+    assert {90.0, 85.0} <= {line.get_ydata()[0] for line in ax.get_lines()}
+
+
+def _cli(argv):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rubric", default=None)
+    add_plan_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_the_plan_command_prints_one_json_line_per_input_in_order(rubric, tmp_path, capsys, staffing_case, perfect):
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(input_to_json(dataclasses.replace(staffing_case, district="甲区")), "utf-8")
+    second.write_text(input_to_json(perfect(district="乙区")), "utf-8")
+    assert _cli(["plan", str(first), str(second), "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["district"] for line in lines] == ["甲区", "乙区"]
+    assert _cli(["plan", str(first)]) == 0
+    assert "【办公室】" in capsys.readouterr().out
+
+
+def test_the_plan_command_reports_invalid_input_and_exits_2(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"district": "甲区", "level": "county"', "utf-8")
+    assert _cli(["plan", str(bad)]) == 2
+    assert "错误：" in capsys.readouterr().err
+
+
+def test_the_plan_search_on_a_sample_finishes_quickly(rubric):
+    inp = sample_for_profile(rubric, "样例区", "county", 2023, "fail_category", 2)
+    start = time.perf_counter()
+    plan = make_plan(rubric, inp)
+    elapsed = time.perf_counter() - start
+    print(f"make_plan on a fail_category sample: {elapsed * 1000:.0f} ms, {len(plan.actions)} actions")
+    assert plan.passable
+
+
+KNOCKOUTS = {
+    "s01_group_established": False, "s04_office_funds": False, "s05_head_frontline": False,
+    "s06_personnel_archive": False, "s10_interview_room": False, "s12_annual_plan": False,
+    "s14_three_systems": False, "s18_zhiguanfu": False, "s22_integrity_pledge": False,
+    "e01_equipment_plan": False, "e09_equipment_database": False, "b_innovation_recognized": 0,
+    "b_top3_first": 0, "b_top3_second": 0, "b_top3_third": 0, "b_promoted_national": False,
+    "b_promoted_provincial": False, "b_promoted_municipal": False,
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    knocked=st.lists(st.sampled_from(sorted(KNOCKOUTS)), min_size=3, max_size=8, unique=True),
+    short=st.lists(st.sampled_from(["vehicle", "mobile_kit", "drone", "projector"]), max_size=2, unique=True),
+)
+def test_random_small_cases_agree_with_brute_force(rubric, perfect, knocked, short):
+    base = perfect(answers={k: KNOCKOUTS[k] for k in knocked})
+    inp = dataclasses.replace(base, equipment={**base.equipment, **{e: 0 for e in short}})
+    best = _brute_force(rubric, inp)
+    plan = make_plan(rubric, inp)
+    if not best:
+        assert not plan.passable
+    elif best[0][0] == 0:
+        assert plan.already_passed
+    else:
+        assert _key(plan.actions, plan.score_after) == best[0]
