@@ -14,7 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, api
+from .batch import add_batch_parser
 from .model import InputError, Problem
+from .plan import add_plan_parser
+from .report import add_report_parser
 from .rubric import RubricError, load_rubric
 from .scoring import score
 from .textreport import render_text
@@ -105,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dst", type=Path)
     p.set_defaults(func=cmd_convert)
 
+    add_report_parser(sub)
+    add_batch_parser(sub)
+    add_plan_parser(sub)
     return parser
 
 

@@ -1,0 +1,502 @@
+"""The municipal summary: a city's districts side by side, from their `scores.json` dicts.
+
+Everything here starts from the public `scores.json` form (see `assessment.result`), never
+from workbooks or notebooks, so the summary of a batch shows exactly what the district
+reports show. The table and figure builders are pure; the loaders at the end of the module
+are the only functions that read files, and `summary_workbook_bytes` is the only writer
+(of bytes, not of files) — the notebook `notebooks/municipal_summary.ipynb` and
+`assessment.batch` put them together.
+
+Text that came from an input (district names, extra equipment names, error messages that
+quote file names) goes into HTML only through pandas' escaping or `html.escape`, and into
+the workbook only through `safe_cell_text`, which stops Excel from evaluating it.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .fonts import register_cjk_font
+
+Scores = Mapping[str, Any]
+
+PASSED, FAILED = "达标", "未达标"
+STATUS_NAMES = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
+DISTRICT, TOTAL, EQUIPMENT, VERDICT, RANK = "地区", "总得分", "装备得分", "结论", "排名"
+#: Characters that make Excel (or LibreOffice) read a text cell as a formula or command.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def verdict_text(scores: Scores) -> str:
+    """达标 / 未达标, with the title earned (e.g. 达标（示范单位）)."""
+    if not scores["passed"]:
+        return FAILED
+    return f"{PASSED}（{scores['title']}）" if scores.get("title") else PASSED
+
+
+def ranked(scores: Iterable[Scores]) -> list[Scores]:
+    """Districts by total, best first; ties by name so that every run orders them alike."""
+    return sorted(scores, key=lambda s: (-s["total"], s["district"]))
+
+
+def categories_of(scores: Sequence[Scores]) -> list[tuple[str, str]]:
+    """(id, name) of the assessed categories in rubric order, as the districts report them."""
+    seen: dict[str, str] = {}
+    for s in scores:
+        for cid, cat in s["categories"].items():
+            seen.setdefault(cid, cat["name"])
+    return list(seen.items())
+
+
+@dataclass(frozen=True)
+class PassCount:
+    passed: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        return f"{self.total}个地区中{self.passed}个达标，{self.total - self.passed}个未达标"
+
+
+def pass_count(scores: Sequence[Scores]) -> PassCount:
+    return PassCount(sum(1 for s in scores if s["passed"]), len(scores))
+
+
+def ranking_table(scores: Sequence[Scores]) -> pd.DataFrame:
+    """One row per district: rank, total, each category's points, equipment points, verdict.
+
+    Equal totals share a rank (competition ranking: 1, 2, 2, 4), as officials expect.
+    """
+    cats = categories_of(scores)
+    rows = []
+    for s in ranked(scores):
+        row: dict[str, Any] = {DISTRICT: s["district"], TOTAL: s["total"]}
+        row.update({name: s["categories"].get(cid, {}).get("points") for cid, name in cats})
+        row[EQUIPMENT] = s["equipment"]["points"]
+        row[VERDICT] = verdict_text(s)
+        rows.append(row)
+    table = pd.DataFrame(rows, columns=[DISTRICT, TOTAL, *(n for _, n in cats), EQUIPMENT, VERDICT])
+    table.insert(0, RANK, table[TOTAL].rank(method="min", ascending=False).astype("int64"))
+    return table
+
+
+def indicator_percent(scores: Sequence[Scores]) -> pd.DataFrame:
+    """Indicators × districts, each cell the points as a percent of the indicator's maximum.
+
+    Rows are "编号 名称" in rubric order; columns are districts in ranking order.
+    """
+    order = ranked(scores)
+    labels: dict[str, str] = {}
+    for s in order:
+        for iid, ind in s["indicators"].items():
+            labels.setdefault(iid, f"{iid} {ind['name']}")
+    data = {
+        s["district"]: [_percent(s["indicators"].get(iid)) for iid in labels] for s in order
+    }
+    return pd.DataFrame(data, index=pd.Index(list(labels.values()), name="指标"), dtype="float64")
+
+
+def _percent(indicator: Mapping[str, Any] | None) -> float | None:
+    if indicator is None or not indicator["max"]:
+        return None
+    return round(100 * indicator["points"] / indicator["max"], 1)
+
+
+def category_percent(scores: Sequence[Scores]) -> pd.DataFrame:
+    """Districts (ranking order) × categories, each cell the category's percent of maximum."""
+    cats = categories_of(scores)
+    order = ranked(scores)
+    data = {name: [s["categories"].get(cid, {}).get("percent") for s in order] for cid, name in cats}
+    return pd.DataFrame(data, index=pd.Index([s["district"] for s in order], name=DISTRICT), dtype="float64")
+
+
+def weakest_indicators(scores: Sequence[Scores], limit: int = 10) -> pd.DataFrame:
+    """The indicators most districts lose points on (then by points lost across the city)."""
+    stats: dict[str, dict[str, Any]] = {}
+    for s in scores:
+        for iid, ind in s["indicators"].items():
+            row = stats.setdefault(
+                iid, {"编号": iid, "指标": ind["name"], "失分地区数": 0, "失分合计": 0.0, "_share": []}
+            )
+            lost = ind["max"] - ind["points"]
+            row["失分地区数"] += lost > 0
+            row["失分合计"] += lost
+            row["_share"].append(100 * ind["points"] / ind["max"] if ind["max"] else 100.0)
+    rows = [
+        {**{k: v for k, v in r.items() if k != "_share"}, "平均得分率(%)": round(sum(r["_share"]) / len(r["_share"]), 1)}
+        for r in stats.values()
+        if r["失分地区数"]
+    ]
+    rows.sort(key=lambda r: (-r["失分地区数"], -r["失分合计"], r["编号"]))
+    for r in rows:
+        r["失分合计"] = round(r["失分合计"], 4)
+    columns = ["编号", "指标", "失分地区数", "失分合计", "平均得分率(%)"]
+    return pd.DataFrame(rows[:limit], columns=columns)
+
+
+def equipment_shortfall(scores: Sequence[Scores]) -> pd.DataFrame:
+    """Each equipment item the city lacks: summed shortfall, required and owned, districts short.
+
+    Standard items are matched by id; a district's own extra items by name, since their ids
+    are only unique within one workbook. Largest shortfall first.
+    """
+    stats: dict[tuple[bool, str], dict[str, Any]] = {}
+    for s in scores:
+        for item in s["equipment"]["items"]:
+            key = (bool(item["extra"]), item["name"] if item["extra"] else item["id"])
+            row = stats.setdefault(key, {"装备": item["name"], "应配合计": 0, "实配合计": 0, "缺口合计": 0, "缺口地区数": 0})
+            row["应配合计"] += item["required"]
+            row["实配合计"] += item["quantity"]
+            row["缺口合计"] += item["shortfall"]
+            row["缺口地区数"] += item["shortfall"] > 0
+    rows = [r for r in stats.values() if r["缺口合计"] > 0]
+    rows.sort(key=lambda r: -r["缺口合计"])  # stable: ties keep rubric order
+    return pd.DataFrame(rows, columns=["装备", "应配合计", "实配合计", "缺口合计", "缺口地区数"])
+
+
+def excluded_table(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Inputs left out of the summary (manifest entries not "ok"), with every reason."""
+    rows = [
+        {
+            "文件": Path(e["input"]).name,
+            DISTRICT: e.get("district") or "（未能读取）",
+            "状态": STATUS_NAMES.get(e["status"], e["status"]),
+            "原因": "；".join(e.get("errors") or []),
+        }
+        for e in entries
+        if e["status"] != "ok"
+    ]
+    return pd.DataFrame(rows, columns=["文件", DISTRICT, "状态", "原因"])
+
+
+def year_over_year(current: Sequence[Scores], previous: Sequence[Scores]) -> pd.DataFrame:
+    """Per district: the earlier and the current total, the change, and each category's change.
+
+    Districts are matched by name; one without earlier scores shows blanks, not zeros.
+    """
+    before = {s["district"]: s for s in previous}
+    cats = categories_of(current)
+    rows = []
+    for s in ranked(current):
+        p = before.get(s["district"])
+        row: dict[str, Any] = {
+            DISTRICT: s["district"],
+            "上期年度": p["year"] if p else None,
+            "上期总得分": p["total"] if p else None,
+            "本期总得分": s["total"],
+            "总得分变化": round(s["total"] - p["total"], 4) if p else None,
+        }
+        for cid, name in cats:
+            now, then = s["categories"].get(cid), p["categories"].get(cid) if p else None
+            row[f"{name}变化"] = round(now["points"] - then["points"], 4) if now and then else None
+        row["上期结论"] = verdict_text(p) if p else None
+        row["本期结论"] = verdict_text(s)
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    for column in ("上期年度", "上期总得分", "总得分变化", *(f"{n}变化" for _, n in cats)):
+        table[column] = pd.to_numeric(table[column])
+    table["上期年度"] = table["上期年度"].astype("Int64")
+    return table
+
+
+def category_change(current: Sequence[Scores], previous: Sequence[Scores]) -> pd.DataFrame:
+    """Per category: the city's mean percent of maximum then and now, over districts in both."""
+    common = {s["district"] for s in current} & {s["district"] for s in previous}
+    now = category_percent([s for s in current if s["district"] in common])
+    then = category_percent([s for s in previous if s["district"] in common])
+    rows = [
+        {
+            "类别": name,
+            "上期平均得分率(%)": round(float(then[name].mean()), 1) if name in then else None,
+            "本期平均得分率(%)": round(float(now[name].mean()), 1),
+            "变化(百分点)": round(float(now[name].mean() - then[name].mean()), 1) if name in then else None,
+        }
+        for name in now.columns
+    ]
+    return pd.DataFrame(rows, columns=["类别", "上期平均得分率(%)", "本期平均得分率(%)", "变化(百分点)"])
+
+
+def key_figures(scores: Sequence[Scores]) -> str:
+    """The few deterministic lines the notebook's NBVAL check compares: verdict count, then
+    each district's total and verdict in ranking order."""
+    lines = [pass_count(scores).text]
+    lines += [f"{s['district']}：{s['total']}分，{verdict_text(s)}" for s in ranked(scores)]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every table of one year's municipal summary, in the order reports show them."""
+
+    year: int | None
+    scores: tuple[Scores, ...]
+    excluded: tuple[Mapping[str, Any], ...] = ()
+    previous: tuple[Scores, ...] = ()
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def build_summary(
+    scores: Sequence[Scores],
+    excluded: Sequence[Mapping[str, Any]] = (),
+    previous: Sequence[Scores] = (),
+) -> Summary:
+    """All tables (sheet name → DataFrame) for one year; comparison tables only with `previous`."""
+    years = sorted({s["year"] for s in scores})
+    tables = {
+        "排名": ranking_table(scores),
+        "指标得分率": indicator_percent(scores).reset_index(),
+        "失分最多的指标": weakest_indicators(scores),
+        "装备缺口": equipment_shortfall(scores),
+        "未纳入汇总": excluded_table(excluded),
+    }
+    if previous:
+        tables["同比变化-地区"] = year_over_year(scores, previous)
+        tables["同比变化-类别"] = category_change(scores, previous)
+    return Summary(years[-1] if years else None, tuple(scores), tuple(excluded), tuple(previous), tables)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _label(text: str) -> str:
+    """Text for a chart: "$" would start matplotlib mathtext in a district name."""
+    return text.replace("$", r"\$")
+
+
+def heatmap_figure(percent: pd.DataFrame) -> Figure:
+    """Indicators × districts coloured by percent of maximum (red: points lost)."""
+    register_cjk_font()
+    rows, cols = percent.shape
+    fig = Figure(figsize=(3.5 + 0.42 * cols, 1.2 + 0.27 * rows), layout="constrained")
+    ax = fig.add_subplot()
+    image = ax.imshow(percent.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(cols), [_label(c) for c in percent.columns], rotation=90)
+    ax.set_yticks(range(rows), [_label(_short(i, 18)) for i in percent.index])
+    ax.set_title("各地区指标得分率（%）")
+    if cols <= 20:
+        for (r, c), value in pd.DataFrame(percent.to_numpy()).stack().items():
+            if value < 100:
+                ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=6)
+    fig.colorbar(image, ax=ax, label="得分率（%）", shrink=0.5)
+    return fig
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def category_bar_percent(scores: Sequence[Scores]) -> float | None:
+    """The category bar of the pass rule in percent, as the scores state it (None: no such rule)."""
+    for s in scores:
+        for condition in s["conditions"]:
+            if condition["id"] == "categories":
+                return 100 * condition["threshold"]
+    return None
+
+
+def category_figure(scores: Sequence[Scores]) -> Figure:
+    """One small bar chart per category: every district's percent, red where the category
+    fails the pass rule (as scored, not re-judged here), with the 80% bar drawn."""
+    register_cjk_font()
+    cats = categories_of(scores)
+    order = ranked(scores)
+    ncols = 2
+    nrows = -(-len(cats) // ncols)
+    fig = Figure(figsize=(max(8.0, 0.35 * len(order) * ncols), 2.6 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+    districts = [_label(s["district"]) for s in order]
+    bar = category_bar_percent(scores)
+    for ax, (cid, name) in zip(axes.flat, cats):
+        shown = [s["categories"].get(cid) for s in order]
+        values = [c["percent"] if c else 0 for c in shown]
+        colors = ["#2e7d32" if c and c["passed"] else "#c62828" for c in shown]
+        ax.bar(range(len(values)), values, color=colors)
+        if bar is not None:
+            ax.axhline(bar, color="#555555", linestyle="--", linewidth=0.8)
+        ax.set_title(_label(name), fontsize=10)
+        ax.set_ylim(0, 100)
+        ax.set_xticks(range(len(values)), districts, rotation=90, fontsize=7)
+    for ax in list(axes.flat)[len(cats):]:
+        ax.set_visible(False)
+    guide = f"，虚线为{bar:g}%" if bar is not None else ""
+    fig.suptitle(f"各类别得分率（%）：红色为未达到该类别要求{guide}")
+    return fig
+
+
+# --------------------------------------------------------------------------- page pieces
+
+
+def summary_title(summary: Summary) -> str:
+    """The page title, e.g. `2022年 市级汇总（12个地区）`."""
+    year = f"{summary.year}年 " if summary.year is not None else ""
+    return f"{year}市级汇总（{len(summary.scores)}个地区）"
+
+
+def heading_html(summary: Summary, run_time: str | None = None) -> str:
+    """The page's opening lines: what was summarised, when, and a sample-data warning."""
+    count = pass_count(summary.scores)
+    lines = [f"<p><strong>{html.escape(summary_title(summary))}</strong>：{html.escape(count.text)}。</p>"]
+    if summary.excluded:
+        lines.append(f"<p>另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。</p>")
+    if run_time:
+        lines.append(f"<p>生成时间：{html.escape(str(run_time))}</p>")
+    if any(s.get("sample") for s in summary.scores):
+        lines.append("<p><strong>注意：含示例数据，不代表任何单位的真实情况。</strong></p>")
+    return "\n".join(lines)
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """A table for the page: no index, blanks as "—", numbers without trailing zeros, every
+    text HTML-escaped (district names and messages come from people's files)."""
+    return table.to_html(
+        index=False, escape=True, na_rep="—", border=0, float_format=lambda x: f"{x:.4g}" if abs(x) < 1000 else f"{x:.0f}"
+    )
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    """A figure as PNG bytes, shown with IPython's Image so the page embeds it (no pyplot)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- workbook
+
+
+def safe_cell_text(text: str) -> str:
+    """Text Excel shows as typed and never evaluates: a leading apostrophe before a formula
+    trigger (OWASP's advice for CSV/formula injection; it survives a save as CSV)."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def _cell_value(value: Any) -> Any:
+    """A worksheet value: numbers as numbers, blanks as empty cells, text neutralised."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return safe_cell_text(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def summary_workbook_bytes(summary: Summary) -> bytes:
+    """The summary's tables as an .xlsx: one sheet each, bold frozen Chinese header row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, table in summary.tables.items():
+        ws = wb.create_sheet(sheet)
+        ws.append([safe_cell_text(str(c)) for c in table.columns])  # district names head the heat table
+        for cell in ws[1]:
+            cell.data_type = "s"
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for row in table.itertuples(index=False):
+            ws.append([_cell_value(v) for v in row])
+            for cell in ws[ws.max_row]:
+                if cell.value is not None and isinstance(cell.value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text
+        ws.freeze_panes = "A2"
+        for n, column in enumerate(table.columns, start=1):
+            longest = max([_width(str(column)), *(_width(str(v)) for v in table[column].head(200))])
+            ws.column_dimensions[get_column_letter(n)].width = min(60, longest + 2)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _width(text: str) -> int:
+    """Columns an Excel cell needs: CJK characters are two wide."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The scores.json of each district folder of a batch's year folder.
+
+    With the year's manifest only the folders of districts that succeeded in that run are
+    read, so a stale folder left by an earlier run (a district since removed or now
+    invalid) never enters the summary; without it, every `*/scores.json`.
+    """
+    year_dir = Path(year_dir)
+    if manifest is not None:
+        folders = [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok"]
+    else:
+        folders = sorted(p.parent for p in year_dir.glob("*/scores.json"))
+    return [json.loads((f / "scores.json").read_text("utf-8")) for f in folders]
+
+
+def score_inputs(inputs_dir: Path, rubric=None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Score every input of a folder in memory: (scores dicts, manifest-like entries of the
+    invalid ones), for a summary without a batch run (e.g. the notebook's default)."""
+    from .api import scores_dict
+    from .inputs import input_files, load_input
+    from .model import InputError
+    from .rubric import default_rubric
+    from .scoring import score
+
+    rubric = rubric or default_rubric()
+    scores, excluded = [], []
+    for path in input_files(Path(inputs_dir)):
+        try:
+            scores.append(scores_dict(score(rubric, load_input(path, rubric))))
+        except InputError as exc:
+            excluded.append({"input": str(path), "status": "invalid", "errors": [str(p) for p in exc.problems]})
+    return scores, excluded
+
+
+def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
+    """Scores of the latest year before `year` in an earlier batch output (empty if none)."""
+    previous_dir = Path(previous_dir)
+    years = sorted(
+        int(p.name) for p in previous_dir.iterdir() if p.is_dir() and p.name.isdigit() and int(p.name) < year
+    ) if previous_dir.is_dir() else []
+    if not years:
+        return []
+    year_dir = previous_dir / str(years[-1])
+    manifest_path = year_dir / "manifest.json"
+    return load_scores_dir(year_dir, load_manifest(manifest_path) if manifest_path.is_file() else None)
+
+
+def load_summary(
+    scores_dir: Path | str | None = None,
+    inputs_dir: Path | str | None = None,
+    manifest_path: Path | str | None = None,
+    previous_dir: Path | str | None = None,
+) -> Summary:
+    """The summary of a batch's year folder (`scores_dir`, following its manifest when given)
+    or, without one, of a folder of inputs scored in memory; with `previous_dir` (an earlier
+    batch output) the latest earlier year is compared."""
+    manifest = load_manifest(Path(manifest_path)) if manifest_path else None
+    if scores_dir is not None:
+        scores = load_scores_dir(Path(scores_dir), manifest)
+        excluded = [e for e in manifest["districts"] if e["status"] != "ok"] if manifest else []
+    elif inputs_dir is not None:
+        scores, excluded = score_inputs(Path(inputs_dir))
+    else:
+        raise ValueError("scores_dir or inputs_dir is required")
+    years = sorted({s["year"] for s in scores})
+    previous = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else []
+    return build_summary(scores, excluded, previous)

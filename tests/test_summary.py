@@ -1,0 +1,193 @@
+"""The municipal summary's tables, figures and workbook, on small hand-made scores dicts."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import openpyxl
+import pytest
+
+from assessment import summary as S
+
+
+def district(
+    name: str,
+    total: float,
+    passed: bool,
+    *,
+    categories: dict[str, tuple[float, float, bool]] | None = None,
+    indicators: dict[str, tuple[float, float]] | None = None,
+    items: list[dict[str, Any]] | None = None,
+    title: str | None = None,
+    year: int = 2022,
+) -> dict[str, Any]:
+    """The parts of a scores.json the summary reads."""
+    categories = categories or {"c1": (10, 12, True), "c2": (15, 17, True)}
+    indicators = indicators or {"s01": (4, 4), "s02": (2, 4)}
+    return {
+        "district": name,
+        "year": year,
+        "sample": False,
+        "total": total,
+        "passed": passed,
+        "title": title,
+        "conditions": [{"id": "categories", "threshold": 0.8, "met": True}],
+        "categories": {
+            cid: {"name": {"c1": "机构设置规范化", "c2": "队伍组建专业化"}[cid], "points": p, "max": m,
+                  "percent": round(100 * p / m, 4), "passed": ok}
+            for cid, (p, m, ok) in categories.items()
+        },
+        "equipment": {"points": 90, "max": 100, "passed": True, "items": items or []},
+        "indicators": {
+            iid: {"name": {"s01": "建立领导小组", "s02": "明确机构职能"}[iid], "category": "c1", "points": p, "max": m}
+            for iid, (p, m) in indicators.items()
+        },
+    }
+
+
+def item(item_id: str, name: str, required: int, quantity: int, extra: bool = False) -> dict[str, Any]:
+    return {"id": item_id, "name": name, "category": "field", "required": required, "quantity": quantity,
+            "shortfall": max(0, required - quantity), "above": quantity > required, "extra": extra}
+
+
+@pytest.fixture
+def city() -> list[dict[str, Any]]:
+    return [
+        district("乙区", 88.5, False, indicators={"s01": (0, 4), "s02": (2, 4)},
+                 items=[item("vehicle", "执法车辆", 5, 3), item("x1", "=HYPERLINK(\"http://x\")", 2, 0, extra=True)]),
+        district("甲区", 95, True, title="示范单位", indicators={"s01": (4, 4), "s02": (3, 4)},
+                 items=[item("vehicle", "执法车辆", 5, 4)]),
+        district("丙区", 88.5, False, categories={"c1": (9, 12, False), "c2": (17, 17, True)},
+                 items=[item("vehicle", "执法车辆", 4, 6)]),
+    ]
+
+
+def test_pass_count_counts_districts_that_passed(city):
+    count = S.pass_count(city)
+    assert (count.passed, count.total) == (1, 3)
+    assert count.text == "3个地区中1个达标，2个未达标"
+
+
+def test_ranking_orders_by_total_and_equal_totals_share_a_rank(city):
+    table = S.ranking_table(city)
+    assert list(table.columns) == ["排名", "地区", "总得分", "机构设置规范化", "队伍组建专业化", "装备得分", "结论"]
+    assert list(table["地区"]) == ["甲区", "丙区", "乙区"]  # ties by name
+    assert list(table["排名"]) == [1, 2, 2]
+    assert list(table["结论"]) == ["达标（示范单位）", "未达标", "未达标"]
+    assert table.loc[1, "机构设置规范化"] == 9
+
+
+def test_indicator_percent_is_points_over_maximum_per_district(city):
+    percent = S.indicator_percent(city)
+    assert list(percent.columns) == ["甲区", "丙区", "乙区"]
+    assert list(percent.index) == ["s01 建立领导小组", "s02 明确机构职能"]
+    assert percent.loc["s01 建立领导小组", "乙区"] == 0
+    assert percent.loc["s02 明确机构职能", "甲区"] == 75
+
+
+def test_weakest_indicators_rank_by_districts_losing_points(city):
+    weakest = S.weakest_indicators(city)
+    assert list(weakest["编号"]) == ["s02", "s01"]  # s02: all three lose points; s01: one
+    assert list(weakest["失分地区数"]) == [3, 1]
+    assert weakest.loc[0, "失分合计"] == 2 + 1 + 2
+    assert weakest.loc[1, "平均得分率(%)"] == pytest.approx(66.7)
+
+
+def test_equipment_shortfall_sums_only_missing_units_over_the_city(city):
+    short = S.equipment_shortfall(city)
+    vehicles = short.set_index("装备").loc["执法车辆"]
+    assert vehicles["缺口合计"] == 2 + 1  # the district above standard does not offset others
+    assert vehicles["缺口地区数"] == 2
+    assert vehicles["应配合计"] == 14 and vehicles["实配合计"] == 13
+    assert list(short["装备"]) == ["执法车辆", "=HYPERLINK(\"http://x\")"]
+
+
+def test_category_figure_marks_failing_categories_as_scored(city):
+    fig = S.category_figure(city)
+    bars = fig.axes[0].patches  # c1, districts in ranking order: 甲区, 丙区, 乙区
+    assert [b.get_facecolor() != bars[0].get_facecolor() for b in bars] == [False, True, False]
+    assert S.category_bar_percent(city) == 80
+
+
+def test_heatmap_draws_one_cell_per_indicator_and_district(city):
+    fig = S.heatmap_figure(S.indicator_percent(city))
+    image = fig.axes[0].images[0]
+    assert image.get_array().shape == (2, 3)
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["甲区", "丙区", "乙区"]
+    assert S.figure_png(fig).startswith(b"\x89PNG")
+
+
+def test_year_over_year_matches_districts_by_name_and_leaves_new_ones_blank(city):
+    before = [district("甲区", 90, True, year=2021, categories={"c1": (8, 12, True), "c2": (15, 17, True)})]
+    table = S.year_over_year(city, before).set_index("地区")
+    assert table.loc["甲区", "总得分变化"] == 5
+    assert table.loc["甲区", "机构设置规范化变化"] == 2
+    assert table.loc["甲区", "上期年度"] == 2021
+    assert table["总得分变化"].isna().sum() == 2
+    change = S.category_change(city, before).set_index("类别")
+    assert change.loc["机构设置规范化", "变化(百分点)"] == pytest.approx(round(100 * 10 / 12 - 100 * 8 / 12, 1))
+
+
+def test_excluded_table_lists_invalid_and_failed_inputs_with_reasons():
+    entries = [
+        {"input": "/d/甲区.xlsx", "status": "ok", "district": "甲区", "errors": []},
+        {"input": "/d/坏.xlsx", "status": "invalid", "district": None, "errors": ["无法读取", "第二处"]},
+        {"input": "/d/乙区.json", "status": "failed", "district": "乙区", "errors": ["RuntimeError: x"]},
+    ]
+    table = S.excluded_table(entries)
+    assert table.to_dict("records") == [
+        {"文件": "坏.xlsx", "地区": "（未能读取）", "状态": "校验未通过", "原因": "无法读取；第二处"},
+        {"文件": "乙区.json", "地区": "乙区", "状态": "生成失败", "原因": "RuntimeError: x"},
+    ]
+
+
+def test_key_figures_are_the_pass_count_then_each_total_and_verdict(city):
+    assert S.key_figures(city).splitlines() == [
+        "3个地区中1个达标，2个未达标",
+        "甲区：95分，达标（示范单位）",
+        "丙区：88.5分，未达标",
+        "乙区：88.5分，未达标",
+    ]
+
+
+def test_page_text_from_inputs_is_html_escaped(city):
+    city[0]["district"] = "<script>alert(1)</script>"
+    summary = S.build_summary(city)
+    page = S.table_html(summary.tables["排名"]) + S.heading_html(summary, "<b>")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "<b>" not in page
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_like_text_gets_a_leading_apostrophe(text):
+    assert S.safe_cell_text(text) == "'" + text
+
+
+def test_ordinary_text_is_kept_as_typed():
+    assert S.safe_cell_text("龙湾区") == "龙湾区"
+    assert S.safe_cell_text("示范单位=是") == "示范单位=是"
+
+
+def test_summary_workbook_has_chinese_headers_frozen_numbers_and_inert_text(city):
+    city[1]["district"] = "=cmd|' /C calc'!A0"
+    data = S.summary_workbook_bytes(S.build_summary(city))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["排名", "指标得分率", "失分最多的指标", "装备缺口", "未纳入汇总"]
+    ranking = wb["排名"]
+    assert [c.value for c in ranking[1]] == ["排名", "地区", "总得分", "机构设置规范化", "队伍组建专业化", "装备得分", "结论"]
+    assert all(ws.freeze_panes == "A2" for ws in wb.worksheets)
+    assert ranking["A2"].value == 1 and ranking["C2"].value == 95 and ranking["C2"].data_type == "n"
+    assert ranking["B2"].value == "'=cmd|' /C calc'!A0" and ranking["B2"].data_type == "s"
+    equipment = wb["装备缺口"]
+    assert equipment["A3"].value == "'=HYPERLINK(\"http://x\")"
+    assert equipment["D3"].value == 2 and isinstance(equipment["D3"].value, int)
+    formulas = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_year_over_year_sheets_appear_only_with_earlier_scores(city):
+    before = [district("甲区", 90, True, year=2021)]
+    assert "同比变化-地区" not in S.build_summary(city).tables
+    tables = S.build_summary(city, previous=before).tables
+    assert {"同比变化-地区", "同比变化-类别"} <= set(tables)
