@@ -35,6 +35,7 @@ import argparse
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import time
@@ -51,6 +52,7 @@ import assessment
 
 from .fsutil import atomic_write_bytes, atomic_write_text, safe_dirname
 from .inputs import input_files, load_input, read_raw
+from .kernels import WarmKernel
 from .model import InputError
 from .rubric import load_rubric
 from .validate import MAX_YEAR, MIN_YEAR
@@ -202,16 +204,42 @@ def check_input(path: Path, rubric_path: Path | None) -> dict[str, Any]:
     return record
 
 
+#: This worker process's warm kernel (assessment.kernels), started with its first report.
+_KERNEL: WarmKernel | None = None
+
+
+def _warm_kernel(notebook: Path | None) -> WarmKernel:
+    """The worker's kernel, started (and imports warmed) on first use or after it died."""
+    global _KERNEL
+    if _KERNEL is None or not _KERNEL.alive():
+        from .report import default_notebook
+
+        _KERNEL = WarmKernel(cwd=(notebook or default_notebook()).parent)
+        # multiprocessing workers leave through os._exit, which skips atexit handlers.
+        multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
+    return _KERNEL
+
+
+def _drop_kernel() -> None:
+    """After a failure, start the next report on a fresh kernel rather than trust this one."""
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.shutdown()
+        _KERNEL = None
+
+
 def render_input(
     path: Path, out_dir: Path, previous: Path | None, rubric_path: Path | None, notebook: Path | None
 ) -> dict[str, Any]:
-    """Publish one district's report (render_report validates again: the file may have
-    changed since it was checked)."""
+    """Publish one district's report on this worker's warm kernel (render_report validates
+    again: the file may have changed since it was checked)."""
     from .report import render_report
 
     started = time.perf_counter()
     try:
-        paths = render_report(path, out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook)
+        paths = render_report(
+            path, out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook, kernel=_warm_kernel(notebook)
+        )
         record: dict[str, Any] = {"status": "ok", "folder": str(paths.folder)}
     except InputError as exc:
         record = {
@@ -221,6 +249,7 @@ def render_input(
         }
     except Exception as exc:  # noqa: BLE001 - one district's failure is recorded, not raised
         record = {"status": "failed", "errors": [_error_text(exc)], "trace": traceback.format_exc()}
+        _drop_kernel()
     record["seconds"] = time.perf_counter() - started
     return record
 
@@ -504,19 +533,22 @@ def run_batch(
     bar = make_progress(len(files), progress)
     common = dict(rubric_path=rubric_path, data_dir=data_dir, started=started)
     try:
+        # Report workers keep a warm kernel each (assessment.kernels); the pool is closed
+        # before the summaries so that those kernels' memory is freed first.
         with _pool(jobs) as pool:
             outcomes = _report_all(
                 pool, files, out_dir, previous=previous, rubric_path=rubric_path, notebook=notebook, progress=bar
             )
-            years = sorted({o.year for o in outcomes if o.year is not None})
-            yearless = [o for o in outcomes if o.year is None]
-            for year in years:
-                mine = [o for o in outcomes if o.year == year] + yearless
-                year_dir = out_dir / str(year)
-                year_dir.mkdir(parents=True, exist_ok=True)
-                manifest = _manifest(outcomes=mine, year=year, year_dir=year_dir, finished=None, summary=None, **common)
-                _write_json(year_dir / MANIFEST, manifest)
-            bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
+        years = sorted({o.year for o in outcomes if o.year is not None})
+        yearless = [o for o in outcomes if o.year is None]
+        for year in years:
+            mine = [o for o in outcomes if o.year == year] + yearless
+            year_dir = out_dir / str(year)
+            year_dir.mkdir(parents=True, exist_ok=True)
+            manifest = _manifest(outcomes=mine, year=year, year_dir=year_dir, finished=None, summary=None, **common)
+            _write_json(year_dir / MANIFEST, manifest)
+        bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
+        with _pool(max(1, min(jobs, len(years)))) as pool:
             futures = {
                 y: _submit(pool, summarise_year, out_dir / str(y), previous, summary_notebook, started) for y in years
             }

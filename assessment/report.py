@@ -27,6 +27,7 @@ from . import api
 from .exact import fmt
 from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from .html_export import notebook_to_html
+from .kernels import WarmKernel
 from .model import DistrictInput, InputError, Location, Problem
 from .result import Result
 from .rubric import Rubric, load_rubric
@@ -103,18 +104,31 @@ def key_figures(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _execute(notebook: Path, output: Path, parameters: dict[str, Any]) -> nbformat.NotebookNode:
-    """Run the notebook in a fresh kernel, from its own folder so relative paths hold."""
+def _execute(
+    notebook: Path, output: Path, parameters: dict[str, Any], kernel: WarmKernel | None = None
+) -> nbformat.NotebookNode:
+    """Run the notebook from its own folder (so relative paths hold): in `kernel` after
+    resetting its namespace (a batch worker's warm kernel), or in a kernel of its own."""
     import papermill  # heavy import, only needed when rendering
 
+    if kernel is None:
+        own = WarmKernel(notebook.parent, warm=False)
+        try:
+            return _execute(notebook, output, parameters, own)
+        finally:
+            own.shutdown()
+    kernel.reset()
     return papermill.execute_notebook(
         str(notebook),
         str(output),
         parameters=parameters,
         kernel_name=KERNEL_NAME,
         progress_bar=False,
+        # Saving the whole notebook before and after every cell (papermill's default, for
+        # watching long runs) costs more than our cells; the final notebook is still written.
+        request_save_on_cell_execute=False,
         cwd=str(notebook.parent),
-        shutdown_kernel="immediate",
+        **kernel.engine_kwargs(),
     )
 
 
@@ -125,11 +139,13 @@ def render_report(
     previous_root: Path | None = None,
     rubric: str | Path | None = None,
     notebook: Path | None = None,
+    kernel: WarmKernel | None = None,
 ) -> ReportPaths:
     """Validate, score and publish one district's report; returns where it went.
 
     `rubric` is a rubric file (the CLI's --rubric), not a loaded Rubric, because the
-    notebook runs in its own kernel and can only be handed a path. InputError is raised
+    notebook runs in its own kernel and can only be handed a path. `kernel` is a warm kernel
+    to run on (batch workers); by default each report starts its own. InputError is raised
     before anything is written; a failure later leaves the previous report in place.
     """
     input_path = Path(input_path).resolve()
@@ -148,7 +164,7 @@ def render_report(
     }
 
     def build(staging: Path) -> None:
-        executed = _execute(notebook, staging / REPORT_NOTEBOOK, parameters)
+        executed = _execute(notebook, staging / REPORT_NOTEBOOK, parameters, kernel)
         atomic_write_text(staging / REPORT_HTML, notebook_to_html(executed, report_title(inp)))
         atomic_write_text(staging / SCORES_JSON, api.scores_json(result))
 

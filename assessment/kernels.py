@@ -1,0 +1,85 @@
+"""Warm kernels: one started kernel runs notebook after notebook, each in a clean namespace.
+
+Starting a kernel and importing pandas, matplotlib, scipy and the library costs several
+seconds, most of a district report's time. A batch therefore keeps one kernel per worker:
+before each notebook the kernel's user namespace is reset (`%reset -f`, figures closed,
+execution count back to 1, working directory restored), so no variable of one district can
+leak into the next, while imported modules stay loaded. The notebook itself is still
+executed by papermill, so its output remains a papermill record (parameters cell, metadata).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import KernelManager
+
+KERNEL_NAME = "python3"
+STARTUP_TIMEOUT = 60
+
+#: Run once per kernel: what the report notebooks import and build, so later runs are warm.
+WARM_UP = """
+import assessment.api, assessment.charts, assessment.plan, assessment.tables
+import assessment.fonts, assessment.rubric
+assessment.rubric.default_rubric()
+assessment.fonts.register_cjk_font()
+"""
+
+#: Run (silently, outside the history) before every notebook: a clean namespace.
+RESET = """
+import os as __os, sys as __sys
+if "matplotlib.pyplot" in __sys.modules:
+    __sys.modules["matplotlib.pyplot"].close("all")
+__os.chdir({cwd!r})
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+"""
+
+
+class KernelError(RuntimeError):
+    """The warm kernel refused code or died; the caller starts a fresh one."""
+
+
+class WarmKernel:
+    """A started `python3` kernel reused across notebooks (see module docstring)."""
+
+    def __init__(self, cwd: Path, kernel_name: str = KERNEL_NAME, warm: bool = True) -> None:
+        self.cwd = Path(cwd).resolve()
+        # Local IPC sockets (in a private temporary folder) rather than TCP: nothing listens
+        # on the network, and the kernel does not warn about unencrypted TCP on every start.
+        self._sockets = tempfile.TemporaryDirectory(prefix="assessment-kernel-")
+        self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(self._sockets.name) / "k"))
+        self.km.start_kernel(cwd=str(self.cwd), env={**os.environ})
+        if warm:
+            self._run(WARM_UP)
+
+    def _run(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=STARTUP_TIMEOUT)
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def alive(self) -> bool:
+        return bool(self.km.is_alive())
+
+    def reset(self) -> None:
+        """A clean user namespace and execution count, ready for the next notebook."""
+        self._run(RESET.format(cwd=str(self.cwd)))
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        """What papermill.execute_notebook needs to run on this kernel (passed to nbclient)."""
+        return {"km": self.km}
+
+    def shutdown(self) -> None:
+        if self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+        self._sockets.cleanup()
