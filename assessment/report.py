@@ -28,6 +28,7 @@ from .exact import fmt
 from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from .html_export import notebook_to_html
 from .kernels import WarmKernel
+from .plan import make_plan, plan_to_dict
 from .model import DistrictInput, InputError, Location, Problem
 from .result import Result
 from .rubric import Rubric, load_rubric
@@ -37,6 +38,7 @@ from .tables import equipment_score, verdict_text
 NOTEBOOK_NAME = "district_report.ipynb"
 KERNEL_NAME = "python3"
 REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON = "report.ipynb", "report.html", "scores.json"
+PLAN_JSON = "plan.json"
 
 
 def default_notebook() -> Path:
@@ -167,6 +169,8 @@ def render_report(
         executed = _execute(notebook, staging / REPORT_NOTEBOOK, parameters, kernel)
         atomic_write_text(staging / REPORT_HTML, notebook_to_html(executed, report_title(inp)))
         atomic_write_text(staging / SCORES_JSON, api.scores_json(result))
+        road = plan_to_dict(make_plan(loaded, inp))
+        atomic_write_text(staging / PLAN_JSON, json.dumps(road, ensure_ascii=False, indent=2) + "\n")
 
     replace_dir_atomically(build, folder)
     return ReportPaths(folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,12 +248,79 @@ class Summary:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
+def _plans_by_district(plans: Sequence[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {p["district"]: p for p in plans}
+
+
+def plan_overview(scores: Sequence[Scores], plans: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Per district (ranked), how many actions stand between it and passing, and who acts."""
+    by_district = _plans_by_district(plans)
+    rows = []
+    for s in ranked(scores):
+        road = by_district.get(s["district"])
+        if road is None:
+            continue
+        if not road["passable"]:
+            state, count = "无法达标", None
+        elif road["already_passed"]:
+            state, count = "已达标", 0
+        else:
+            state, count = "未达标", len(road["actions"])
+        departments = "、".join(dict.fromkeys(a["department"] for a in road["actions"]))
+        rows.append({
+            "地区": s["district"],
+            "现状": state,
+            "达标所需措施数": count,
+            "涉及责任科室": departments,
+            "完成后总分": road["total_after"],
+            "说明": road["reason"] or "",
+        })
+    return pd.DataFrame(rows, columns=["地区", "现状", "达标所需措施数", "涉及责任科室", "完成后总分", "说明"])
+
+
+def _edit_item(scores: Scores, path: str) -> str | None:
+    """The equipment item an edit path buys: `equipment.<id>` or `extra_equipment[i].quantity`."""
+    items = scores["equipment"]["items"]
+    if path.startswith("equipment."):
+        item_id = path.removeprefix("equipment.")
+        return next((i["name"] for i in items if i["id"] == item_id), item_id)
+    match = re.fullmatch(r"extra_equipment\[(\d+)\]\.quantity", path)
+    if match is None:
+        return None
+    extras = [i for i in items if i["extra"]]
+    index = int(match.group(1))
+    return extras[index]["name"] if index < len(extras) else None
+
+
+def purchase_list(scores: Sequence[Scores], plans: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The city's equipment purchases if every district followed its plan: item, quantity, who."""
+    by_district = _plans_by_district(plans)
+    totals: dict[str, int] = {}
+    buyers: dict[str, list[str]] = {}
+    for s in ranked(scores):
+        road = by_district.get(s["district"])
+        for action in road["actions"] if road else ():
+            for edit in action["edits"]:
+                name = _edit_item(s, edit["path"])
+                if name is None:
+                    continue
+                totals[name] = totals.get(name, 0) + int(edit["to"]) - int(edit["from"] or 0)
+                buyers.setdefault(name, []).append(s["district"])
+    rows = [
+        {"名称": name, "购置数量合计": count, "地区数": len(buyers[name]), "地区": "、".join(buyers[name])}
+        for name, count in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return pd.DataFrame(rows, columns=["名称", "购置数量合计", "地区数", "地区"])
+
+
 def build_summary(
     scores: Sequence[Scores],
     excluded: Sequence[Mapping[str, Any]] = (),
     previous: Sequence[Scores] = (),
+    plans: Sequence[Mapping[str, Any]] = (),
 ) -> Summary:
-    """All tables (sheet name → DataFrame) for one year; comparison tables only with `previous`."""
+    """All tables (sheet name → DataFrame) for one year; comparison tables only with
+    `previous`; the road to 达标 and the purchase list only with `plans` (plan.json dicts)."""
     years = sorted({s["year"] for s in scores})
     tables = {
         "排名": ranking_table(scores),
@@ -261,6 +329,9 @@ def build_summary(
         "装备缺口": equipment_shortfall(scores),
         "未纳入汇总": excluded_table(excluded),
     }
+    if plans:
+        tables["达标路径"] = plan_overview(scores, plans)
+        tables["装备购置清单"] = purchase_list(scores, plans)
     if previous:
         tables["同比变化-地区"] = year_over_year(scores, previous)
         tables["同比变化-类别"] = category_change(scores, previous)
@@ -448,23 +519,39 @@ def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -
     return [json.loads((f / "scores.json").read_text("utf-8")) for f in folders]
 
 
-def score_inputs(inputs_dir: Path, rubric=None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Score every input of a folder in memory: (scores dicts, manifest-like entries of the
-    invalid ones), for a summary without a batch run (e.g. the notebook's default)."""
+def load_plans_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The plan.json (road to 达标) of each district folder that has one, like load_scores_dir."""
+    year_dir = Path(year_dir)
+    if manifest is not None:
+        folders = [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok"]
+    else:
+        folders = sorted(p.parent for p in year_dir.glob("*/scores.json"))
+    return [json.loads((f / "plan.json").read_text("utf-8")) for f in folders if (f / "plan.json").is_file()]
+
+
+def score_inputs(
+    inputs_dir: Path, rubric=None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Score and plan every input of a folder in memory: (scores dicts, plan dicts,
+    manifest-like entries of the invalid ones), for a summary without a batch run."""
     from .api import scores_dict
     from .inputs import input_files, load_input
     from .model import InputError
+    from .plan import make_plan, plan_to_dict
     from .rubric import default_rubric
     from .scoring import score
 
     rubric = rubric or default_rubric()
-    scores, excluded = [], []
+    scores, plans, excluded = [], [], []
     for path in input_files(Path(inputs_dir)):
         try:
-            scores.append(scores_dict(score(rubric, load_input(path, rubric))))
+            inp = load_input(path, rubric)
         except InputError as exc:
             excluded.append({"input": str(path), "status": "invalid", "errors": [str(p) for p in exc.problems]})
-    return scores, excluded
+            continue
+        scores.append(scores_dict(score(rubric, inp)))
+        plans.append(plan_to_dict(make_plan(rubric, inp)))
+    return scores, plans, excluded
 
 
 def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
@@ -492,11 +579,12 @@ def load_summary(
     manifest = load_manifest(Path(manifest_path)) if manifest_path else None
     if scores_dir is not None:
         scores = load_scores_dir(Path(scores_dir), manifest)
+        plans = load_plans_dir(Path(scores_dir), manifest)
         excluded = [e for e in manifest["districts"] if e["status"] != "ok"] if manifest else []
     elif inputs_dir is not None:
-        scores, excluded = score_inputs(Path(inputs_dir))
+        scores, plans, excluded = score_inputs(Path(inputs_dir))
     else:
         raise ValueError("scores_dir or inputs_dir is required")
     years = sorted({s["year"] for s in scores})
     previous = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else []
-    return build_summary(scores, excluded, previous)
+    return build_summary(scores, excluded, previous, plans)

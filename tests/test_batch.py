@@ -51,7 +51,7 @@ def test_every_valid_district_gets_its_report_folder(run):
     _, _, out, _ = run
     for name in DISTRICTS:
         folder = out / "2022" / name
-        assert {p.name for p in folder.iterdir()} == {"report.ipynb", "report.html", "scores.json"}
+        assert {p.name for p in folder.iterdir()} == {"report.ipynb", "report.html", "scores.json", "plan.json"}
         assert json.loads((folder / "scores.json").read_text("utf-8"))["district"] == name
 
 

@@ -68,7 +68,7 @@ def test_report_folder_is_year_then_safe_district_name(tmp_path):
 
 def test_report_publishes_notebook_html_and_scores_in_the_district_folder(sample_report, out_root):
     assert sample_report.folder == out_root / "2022" / "龙湾区"
-    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["report.html", "report.ipynb", "scores.json"]
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["plan.json", "report.html", "report.ipynb", "scores.json"]
     assert sorted(p.name for p in (out_root / "2022").iterdir()) == ["龙湾区"]
 
 
@@ -169,7 +169,7 @@ def test_rerun_replaces_the_folder_whole_and_compares_with_the_previous_year(sam
     args = _parse(["report", str(SAMPLE), "--out", str(out_root), "--previous", str(previous)])
     assert args.func(args) == 0
     assert str(sample_report.html) in capsys.readouterr().out
-    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["report.html", "report.ipynb", "scores.json"]
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["plan.json", "report.html", "report.ipynb", "scores.json"]
     assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]
     page = sample_report.html.read_text("utf-8")
     assert "2021年自评估得分" in page

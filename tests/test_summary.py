@@ -191,3 +191,37 @@ def test_year_over_year_sheets_appear_only_with_earlier_scores(city):
     assert "同比变化-地区" not in S.build_summary(city).tables
     tables = S.build_summary(city, previous=before).tables
     assert {"同比变化-地区", "同比变化-类别"} <= set(tables)
+
+
+def test_the_road_to_pass_table_counts_actions_per_district_and_sums_purchases():
+    from assessment.summary import build_summary
+
+    def scores(district, total):
+        return {
+            "district": district, "year": 2022, "total": total, "passed": total > 90, "title": None, "veto": [],
+            "categories": {}, "indicators": {}, "conditions": [],
+            "equipment": {"points": 90, "max": 100, "passed": True, "categories": {}, "items": [
+                {"id": "vehicle", "name": "执法车辆", "category": "vehicle", "required": 7, "quantity": 5,
+                 "shortfall": 2, "above": False, "extra": False},
+                {"id": None, "name": "气体检测仪", "category": "field", "required": 2, "quantity": 0,
+                 "shortfall": 2, "above": False, "extra": True},
+            ]},
+        }
+
+    def plan(district, actions, passed=False):
+        return {"district": district, "year": 2022, "passable": True, "already_passed": passed, "reason": None,
+                "actions": actions, "total_after": 95}
+
+    buy_cars = {"department": "执法队", "edits": [{"path": "equipment.vehicle", "from": 5, "to": 7}]}
+    buy_gas = {"department": "执法队", "edits": [{"path": "extra_equipment[0].quantity", "from": None, "to": 2}]}
+    adopt = {"department": "办公室", "edits": [{"path": "answers.s24_award_mechanism", "from": False, "to": True}]}
+    summary = build_summary(
+        [scores("甲区", 88), scores("乙区", 92)],
+        plans=[plan("甲区", [buy_cars, buy_gas, adopt]), plan("乙区", [], passed=True)],
+    )
+    overview = summary.tables["达标路径"].set_index("地区")
+    assert overview.loc["甲区", "达标所需措施数"] == 3 and overview.loc["甲区", "涉及责任科室"] == "执法队、办公室"
+    assert overview.loc["乙区", "现状"] == "已达标" and overview.loc["乙区", "达标所需措施数"] == 0
+    purchases = summary.tables["装备购置清单"].set_index("名称")
+    assert purchases.loc["执法车辆", "购置数量合计"] == 2 and purchases.loc["气体检测仪", "购置数量合计"] == 2
+    assert "answers" not in " ".join(purchases.index)
