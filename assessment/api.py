@@ -21,6 +21,18 @@ def load(path: str | Path, rubric: Rubric | None = None) -> DistrictInput:
     return load_input(Path(path), rubric or default_rubric())
 
 
+def load_all(paths: list[str | Path], rubric: Rubric) -> tuple[list[DistrictInput], list[Problem]]:
+    """Every input validated: (valid inputs, problems of all the others), so a command can
+    report every problem of every file at once before doing anything."""
+    inputs, problems = [], []
+    for path in paths:
+        try:
+            inputs.append(load_input(Path(path), rubric))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return inputs, problems
+
+
 def score_path(path: str | Path, rubric: Rubric | None = None) -> Result:
     """Read, validate and score one input file."""
     rubric = rubric or default_rubric()

@@ -15,31 +15,19 @@ from pathlib import Path
 
 from . import __version__, api
 from .batch import add_batch_parser
-from .model import InputError, Problem
+from .console import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, print_problems
+from .model import InputError
 from .plan import add_plan_parser
 from .report import add_report_parser
 from .rubric import RubricError, load_rubric
 from .scoring import score
 from .textreport import render_text
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INVALID = 0, 1, 2
-
-
-def _print_problems(problems: Sequence[Problem]) -> None:
-    for p in problems:
-        print(f"错误：{p}", file=sys.stderr)
-
 
 def _load_all(paths: Sequence[Path], rubric_path: Path | None):
-    """Every input validated; (inputs, problems). Problems of all files are collected."""
+    """(rubric, valid inputs, problems of all files)."""
     rubric = load_rubric(rubric_path)
-    inputs, problems = [], []
-    for path in paths:
-        try:
-            inputs.append(api.load(path, rubric))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    return rubric, inputs, problems
+    return (rubric, *api.load_all(list(paths), rubric))
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -50,7 +38,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     _, inputs, problems = _load_all(args.files, args.rubric)
-    _print_problems(problems)
+    print_problems(problems)
     for inp in inputs:
         print(f"通过：{inp.path}（{inp.district} {inp.year}年）")
     bad = len(args.files) - len(inputs)
@@ -63,7 +51,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_score(args: argparse.Namespace) -> int:
     rubric, inputs, problems = _load_all(args.files, args.rubric)
     if problems:
-        _print_problems(problems)
+        print_problems(problems)
         return EXIT_INVALID
     for inp in inputs:
         result = score(rubric, inp)
@@ -120,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.func(args)
     except InputError as exc:
-        _print_problems(exc.problems)
+        print_problems(exc.problems)
         return EXIT_INVALID
     except RubricError as exc:
         print(f"错误：评分标准文件无效：{exc}", file=sys.stderr)

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -61,8 +60,9 @@ from .actions import (
     line_paths,
     lines_at,
 )
+from .console import EXIT_INVALID, EXIT_OK, print_problems
 from .exact import fmt, rounded
-from .model import DistrictInput, InputError
+from .model import DistrictInput
 from .result import Result
 from .rubric import Group, Rubric, load_rubric
 from .rules import Conversion, EquipmentRatio, EquipmentStandard
@@ -662,17 +662,11 @@ def add_plan_parser(subparsers: Any) -> None:
 def cmd_plan(args: argparse.Namespace) -> int:
     """Plan every input in order; invalid inputs: print every problem and return 2."""
     rubric = load_rubric(getattr(args, "rubric", None))
-    inputs, problems = [], []
-    for path in args.files:
-        try:
-            inputs.append(api.load(path, rubric))
-        except InputError as exc:
-            problems.extend(exc.problems)
+    inputs, problems = api.load_all(args.files, rubric)
     if problems:
-        for p in problems:
-            print(f"错误：{p}", file=sys.stderr)
-        return 2
+        print_problems(problems)
+        return EXIT_INVALID
     for inp in inputs:
         plan = make_plan(rubric, inp)
         print(json.dumps(plan_to_dict(plan), ensure_ascii=False) if args.json else plan_text(plan))
-    return 0
+    return EXIT_OK

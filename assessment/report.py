@@ -24,12 +24,13 @@ import nbformat
 import assessment
 
 from . import api
+from .console import EXIT_INVALID, EXIT_OK, print_problems
 from .exact import fmt
 from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from .html_export import notebook_to_html
 from .kernels import WarmKernel
+from .model import DistrictInput, Location, Problem
 from .plan import make_plan, plan_to_dict
-from .model import DistrictInput, InputError, Location, Problem
 from .result import Result
 from .rubric import Rubric, load_rubric
 from .scoring import score
@@ -176,13 +177,6 @@ def render_report(
     return ReportPaths(folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON)
 
 
-def _print_problems(problems: list[Problem]) -> None:
-    """Problems in the CLI's own format (imported late: the CLI imports this module)."""
-    from .cli import _print_problems as print_problems
-
-    print_problems(problems)
-
-
 def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     """Inputs that would publish to the same folder: the later would silently replace one."""
     seen: dict[tuple[int, str], str] = {}
@@ -205,19 +199,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     folder) all problems are printed and nothing is written, so a run never publishes
     half of a district list.
     """
-    from .cli import EXIT_INVALID, EXIT_OK
-
     rubric_path = getattr(args, "rubric", None)
-    rubric = load_rubric(rubric_path)
-    inputs, problems = [], []
-    for path in args.files:
-        try:
-            inputs.append(api.load(path, rubric))
-        except InputError as exc:
-            problems.extend(exc.problems)
+    inputs, problems = api.load_all(args.files, load_rubric(rubric_path))
     problems.extend(_duplicates(inputs))
     if problems:
-        _print_problems(problems)
+        print_problems(problems)
         return EXIT_INVALID
     for path in args.files:
         paths = render_report(path, args.out, previous_root=args.previous, rubric=rubric_path)

@@ -12,11 +12,11 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from .equipment import ExtraEquipment
+from .exact import fmt
 from .model import Cell, DistrictInput, InputError, Location, Person, Problem, RawInput
 from .roster import EDUCATION_WORDS, MAJOR_CATEGORIES, MEASURE_NAMES, roster_rate
 from .rubric import Rubric
 from .rules import Threshold
-from .exact import fmt
 from .values import PARSERS, ValueProblem, parse_count, parse_flag, parse_level, parse_number, parse_text, text_of
 
 T = TypeVar("T")

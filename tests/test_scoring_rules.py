@@ -15,7 +15,6 @@ from assessment.equipment import ExtraEquipment
 from assessment.samples import empty_input
 from assessment.scoring import score
 
-
 # --- flag -----------------------------------------------------------------------------------
 
 def test_flag_leader_as_head_of_group_scores_half_a_point(points):
