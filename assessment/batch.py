@@ -52,7 +52,7 @@ import assessment
 
 from .fsutil import atomic_write_bytes, atomic_write_text, safe_dirname
 from .inputs import input_files, load_input, read_raw
-from .kernels import WarmKernel
+from .kernels import WarmKernel, run_notebook
 from .model import InputError
 from .rubric import load_rubric
 from .validate import MAX_YEAR, MIN_YEAR
@@ -273,8 +273,6 @@ def build_summary_files(
     Both come from the same `summary.load_summary` call, the page inside the notebook's
     kernel and the workbook here, so they show the same tables.
     """
-    import papermill
-
     from .html_export import notebook_to_html
     from .summary import load_summary, summary_title, summary_workbook_bytes
 
@@ -286,15 +284,7 @@ def build_summary_files(
         "previous_dir": None if previous is None else str(Path(previous).resolve()),
         "run_time": run_time,
     }
-    executed = papermill.execute_notebook(
-        str(notebook),
-        None,
-        parameters=parameters,
-        kernel_name="python3",
-        progress_bar=False,
-        cwd=str(notebook.parent),
-        shutdown_kernel="immediate",
-    )
+    executed = run_notebook(notebook, None, parameters)
     summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
     return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)
 

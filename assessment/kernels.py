@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from jupyter_client.manager import KernelManager
 
 KERNEL_NAME = "python3"
@@ -83,3 +84,38 @@ class WarmKernel:
         if self.km.has_kernel:
             self.km.shutdown_kernel(now=True)
         self._sockets.cleanup()
+
+
+def run_notebook(
+    notebook: Path, output: Path | None, parameters: dict[str, Any], kernel: WarmKernel | None = None
+) -> nbformat.NotebookNode:
+    """Execute `notebook` with papermill from its own folder (so relative paths hold), in
+    `kernel` after resetting its namespace, or in a kernel of its own; `output` None keeps
+    the executed notebook in memory only."""
+    if kernel is None:
+        own = WarmKernel(notebook.parent, warm=False)
+        try:
+            return _papermill(notebook, output, parameters, own)
+        finally:
+            own.shutdown()
+    kernel.reset()
+    return _papermill(notebook, output, parameters, kernel)
+
+
+def _papermill(
+    notebook: Path, output: Path | None, parameters: dict[str, Any], kernel: WarmKernel
+) -> nbformat.NotebookNode:
+    import papermill  # heavy import, only needed when rendering
+
+    return papermill.execute_notebook(
+        str(notebook),
+        None if output is None else str(output),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        progress_bar=False,
+        # Saving the whole notebook before and after every cell (papermill's default, for
+        # watching long runs) costs more than our cells; the final notebook is still written.
+        request_save_on_cell_execute=False,
+        cwd=str(notebook.parent),
+        **kernel.engine_kwargs(),
+    )

@@ -19,8 +19,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 import assessment
 
 from . import api
@@ -28,7 +26,7 @@ from .console import EXIT_INVALID, EXIT_OK, print_problems
 from .exact import fmt
 from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from .html_export import notebook_to_html
-from .kernels import WarmKernel
+from .kernels import WarmKernel, run_notebook
 from .model import DistrictInput, Location, Problem
 from .plan import make_plan, plan_to_dict
 from .result import Result
@@ -37,7 +35,6 @@ from .scoring import score
 from .tables import equipment_score, verdict_text
 
 NOTEBOOK_NAME = "district_report.ipynb"
-KERNEL_NAME = "python3"
 REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON = "report.ipynb", "report.html", "scores.json"
 PLAN_JSON = "plan.json"
 
@@ -107,34 +104,6 @@ def key_figures(result: Result) -> str:
     return "\n".join(lines)
 
 
-def _execute(
-    notebook: Path, output: Path, parameters: dict[str, Any], kernel: WarmKernel | None = None
-) -> nbformat.NotebookNode:
-    """Run the notebook from its own folder (so relative paths hold): in `kernel` after
-    resetting its namespace (a batch worker's warm kernel), or in a kernel of its own."""
-    import papermill  # heavy import, only needed when rendering
-
-    if kernel is None:
-        own = WarmKernel(notebook.parent, warm=False)
-        try:
-            return _execute(notebook, output, parameters, own)
-        finally:
-            own.shutdown()
-    kernel.reset()
-    return papermill.execute_notebook(
-        str(notebook),
-        str(output),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        progress_bar=False,
-        # Saving the whole notebook before and after every cell (papermill's default, for
-        # watching long runs) costs more than our cells; the final notebook is still written.
-        request_save_on_cell_execute=False,
-        cwd=str(notebook.parent),
-        **kernel.engine_kwargs(),
-    )
-
-
 def render_report(
     input_path: Path,
     out_root: Path,
@@ -167,7 +136,7 @@ def render_report(
     }
 
     def build(staging: Path) -> None:
-        executed = _execute(notebook, staging / REPORT_NOTEBOOK, parameters, kernel)
+        executed = run_notebook(notebook, staging / REPORT_NOTEBOOK, parameters, kernel)
         atomic_write_text(staging / REPORT_HTML, notebook_to_html(executed, report_title(inp)))
         atomic_write_text(staging / SCORES_JSON, api.scores_json(result))
         road = plan_to_dict(make_plan(loaded, inp))

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 import nbformat
-import papermill
 
 from assessment.fsutil import atomic_write_text
+from assessment.kernels import run_notebook
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-KERNEL_NAME = "python3"
 RUN_METADATA = ("papermill", "execution")
 
 
@@ -38,15 +36,7 @@ def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def refresh(notebook: Path) -> None:
     """Execute `notebook` with its own defaults and save it over itself (or raise)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        executed = papermill.execute_notebook(
-            str(notebook),
-            str(Path(scratch) / notebook.name),
-            kernel_name=KERNEL_NAME,
-            progress_bar=False,
-            cwd=str(notebook.parent),
-            shutdown_kernel="immediate",
-        )
+    executed = run_notebook(notebook, None, {})
     atomic_write_text(notebook, nbformat.writes(strip_run_metadata(executed)) + "\n")
 
 
