@@ -537,6 +537,21 @@ def _action_dict(a: Action) -> dict[str, Any]:
     return out
 
 
+#: The MIME type under which a report notebook records its plan as data (see recorded_plan).
+PLAN_MIMETYPE = "application/vnd.assessment.plan+json"
+
+
+def recorded_plan(nb: Any) -> dict[str, Any] | None:
+    """The plan a report notebook displayed under PLAN_MIMETYPE, if any: the report's plan
+    is solved once, in the notebook, and published from its record."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if PLAN_MIMETYPE in data:
+                return dict(data[PLAN_MIMETYPE])
+    return None
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The JSON form of a plan (numbers rounded to 4 decimals); `suggestions` for a passing one."""
     cheapest = plan.cheapest

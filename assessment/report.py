@@ -13,11 +13,14 @@ The notebook is the single template of the report's layout; it only calls the li
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+import nbformat
 
 import assessment
 
@@ -28,7 +31,7 @@ from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from .html_export import notebook_to_html
 from .kernels import WarmKernel, run_notebook
 from .model import DistrictInput, Location, Problem
-from .plan import make_plan, plan_to_dict
+from .plan import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
 from .result import Result
 from .rubric import Rubric, load_rubric
 from .scoring import score
@@ -104,6 +107,15 @@ def key_figures(result: Result) -> str:
     return "\n".join(lines)
 
 
+def _without_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without the outputs recorded only as data (the plan), which a page cannot show."""
+    page = copy.deepcopy(nb)
+    for cell in page.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if PLAN_MIMETYPE not in o.get("data", {})]
+    return page
+
+
 def render_report(
     input_path: Path,
     out_root: Path,
@@ -137,9 +149,11 @@ def render_report(
 
     def build(staging: Path) -> None:
         executed = run_notebook(notebook, staging / REPORT_NOTEBOOK, parameters, kernel)
-        atomic_write_text(staging / REPORT_HTML, notebook_to_html(executed, report_title(inp)))
+        atomic_write_text(staging / REPORT_HTML, notebook_to_html(_without_data(executed), report_title(inp)))
         atomic_write_text(staging / SCORES_JSON, api.scores_json(result))
-        road = plan_to_dict(make_plan(loaded, inp))
+        road = recorded_plan(executed)
+        if road is None:  # a custom report notebook that does not record its plan
+            road = plan_to_dict(make_plan(loaded, inp))
         atomic_write_text(staging / PLAN_JSON, json.dumps(road, ensure_ascii=False, indent=2) + "\n")
 
     replace_dir_atomically(build, folder)

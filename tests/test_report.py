@@ -78,6 +78,17 @@ def test_scores_json_is_the_library_scoring_of_the_input(sample_report):
     assert written == json.loads(json.dumps(expected, ensure_ascii=False))
 
 
+def test_plan_json_is_the_plan_the_notebook_solved_and_showed(sample_report):
+    from assessment.plan import PLAN_MIMETYPE, make_plan, plan_to_dict
+    from assessment.rubric import default_rubric
+
+    expected = plan_to_dict(make_plan(default_rubric(), api.load(SAMPLE)))
+    written = json.loads((sample_report.folder / "plan.json").read_text("utf-8"))
+    assert written == json.loads(json.dumps(expected, ensure_ascii=False))
+    page = sample_report.html.read_text("utf-8")
+    assert PLAN_MIMETYPE not in page and "达标路径" in page
+
+
 def test_html_is_offline_and_shows_district_total_and_charts(sample_report):
     page = sample_report.html.read_text("utf-8")
     result = api.score_path(SAMPLE)
