@@ -29,14 +29,25 @@ assessment.rubric.default_rubric()
 assessment.fonts.register_cjk_font()
 """
 
-#: Run (silently, outside the history) before every notebook: a clean namespace.
+#: Run (silently, outside the history) before every notebook: a clean namespace. It does
+#: what `%reset -f` does for a notebook's state (user names, In/Out history, `_` results,
+#: the execution count, pyplot figures, the working directory) without its full garbage
+#: collection, which alone costs ~0.2 s per report in a kernel holding pandas and
+#: matplotlib; Python's automatic collector still frees cycles as they accumulate.
 RESET = """
-import os as __os, sys as __sys
-if "matplotlib.pyplot" in __sys.modules:
-    __sys.modules["matplotlib.pyplot"].close("all")
-__os.chdir({cwd!r})
-get_ipython().run_line_magic("reset", "-f")
-get_ipython().execution_count = 1
+def __clean(ip=get_ipython(), cwd={cwd!r}):
+    import os, sys
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    os.chdir(cwd)
+    ip.history_manager.reset(new_session=False)
+    keep = set(ip.user_ns_hidden) | {{"__builtin__", "__builtins__", "__name__"}}
+    for name in [n for n in ip.user_ns if n not in keep]:
+        del ip.user_ns[name]
+    for name in ("_", "__", "___"):
+        ip.user_ns[name] = ""
+    ip.execution_count = 1
+__clean()
 """
 
 

@@ -50,3 +50,12 @@ def test_each_notebook_counts_its_cells_from_1_and_stays_a_papermill_record(kern
 def test_imports_stay_warm_across_notebooks(kernel, tmp_path):
     nb = _run(kernel, _notebook(tmp_path, "d.ipynb", "import sys\nprint('assessment.charts' in sys.modules)"), value=1)
     assert nb.cells[-1].outputs[0]["text"] == "True\n"
+
+
+def test_the_previous_notebooks_results_and_history_are_gone(kernel, tmp_path):
+    first = _notebook(tmp_path, "e.ipynb", "secret = 'A'", "secret")
+    second = _notebook(tmp_path, "f.ipynb", "print(repr(_), len(In), 'secret' in Out.values() if Out else False)")
+    _run(kernel, first, value=1)
+    assert _run(kernel, second, value=1).cells[-1].outputs[0]["text"].startswith("'' ")
+    out = _run(kernel, second, value=1).cells[-1].outputs[0]["text"]
+    assert out.split()[-1] == "False"
