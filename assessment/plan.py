@@ -45,9 +45,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-
 from . import api
 from .actions import (
     EFFORT_NAMES,
@@ -330,8 +327,11 @@ def _denominator_lcm(values: Iterable[Fraction]) -> int:
 
 def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fraction | None]],
           lb: Sequence[Fraction], ub: Sequence[Fraction | None], integral: Sequence[int],
-          objective: dict[int, Fraction]) -> np.ndarray | None:
+          objective: dict[int, Fraction]) -> Any:
     """HiGHS on the rows, each scaled to integer coefficients; None when infeasible."""
+    import numpy as np  # the solver stack loads only when a plan is solved
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     a = np.zeros((len(rows), n))
     lo = np.full(len(rows), -np.inf)
     hi = np.full(len(rows), np.inf)

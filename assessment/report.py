@@ -35,7 +35,6 @@ from .plan import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
 from .result import Result
 from .rubric import Rubric, load_rubric
 from .scoring import score
-from .tables import equipment_score, verdict_text
 
 NOTEBOOK_NAME = "district_report.ipynb"
 REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON = "report.ipynb", "report.html", "scores.json"
@@ -90,6 +89,8 @@ def key_figures(result: Result) -> str:
     Deterministic on purpose: no times, paths or object addresses, so that nbval can
     compare it with the committed notebook and catch a library change that moves a score.
     """
+    from .tables import equipment_score, verdict_text  # pandas: needed in the kernel, not in workers
+
     lines = [
         f"地区：{result.input.district}（{result.input.year}年）",
         f"结论：{verdict_text(result)}",

@@ -22,7 +22,10 @@ def pad(text: str, cells: int) -> str:
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     widths = [max(width(str(x)) for x in col) for col in zip(headers, *rows)]
-    line = lambda cells: "  ".join(pad(str(c), w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(pad(str(c), w) for c, w in zip(cells, widths)).rstrip()
+
     return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
