@@ -93,6 +93,21 @@ def _roster_conflicts(c: _Collector, rubric: Rubric, answers: dict[str, Any], ro
             )
 
 
+def _per_item(
+    c: _Collector, cells: dict[str, Cell], known: dict[str, str], parser: Callable[[Cell], T], what: str, hint: str
+) -> dict[str, T]:
+    """Values keyed by equipment id (quantities, prices), unknown ids reported."""
+    out: dict[str, T] = {}
+    for item_id, cell in cells.items():
+        if item_id not in known:
+            c.add(cell.location, f"{item_id}：未知的装备编号{hint}")
+            continue
+        value = c.parse(cell, parser, f"{item_id}（{known[item_id]}）{what}", required=False)
+        if value is not None:
+            out[item_id] = value
+    return out
+
+
 def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     """The trusted input, or InputError listing every problem with its location."""
     c = _Collector(raw)
@@ -121,24 +136,9 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         if value is not None:
             answers[cid] = value
 
-    known_items = {e.id: e for e in rubric.equipment}
-    equipment: dict[str, int] = {}
-    for item_id, cell in raw.equipment.items():
-        if item_id not in known_items:
-            c.add(cell.location, f"{item_id}：未知的装备编号；其他装备请在台账中新增行并留空编号")
-            continue
-        value = c.parse(cell, parse_count, f"{item_id}（{known_items[item_id].name}）实有数量", required=False)
-        if value is not None:
-            equipment[item_id] = value
-
-    prices: dict[str, Fraction] = {}
-    for item_id, cell in raw.prices.items():
-        if item_id not in known_items:
-            c.add(cell.location, f"{item_id}：未知的装备编号")
-            continue
-        value = c.parse(cell, parse_number, f"{item_id}单价（元）", required=False)
-        if value is not None:
-            prices[item_id] = value
+    known_items = {e.id: e.name for e in rubric.equipment}
+    equipment = _per_item(c, raw.equipment, known_items, parse_count, "实有数量", "；其他装备请在台账中新增行并留空编号")
+    prices = _per_item(c, raw.prices, known_items, parse_number, "单价（元）", "")
 
     extras: list[ExtraEquipment] = []
     for row in raw.extra_equipment:
