@@ -133,14 +133,37 @@ def indicator_table(result: Result) -> pd.DataFrame:
 LOST_COLUMNS = ["责任科室", "编号", "指标", "评分细则", "失分", "得分说明", "佐证要求", "整改措施"]
 
 
-def lost_criteria(result: Result) -> list[CriterionResult]:
-    """Criteria of the scored parts that fell short of their maximum, in rubric order.
+def recoverable(result: Result) -> dict[str, Fraction]:
+    """Per criterion of the scored parts, the points it could still add to the total.
 
-    Bonus criteria are left out: points not earned there are not lost against the 100
-    points of a part, and listing every unearned bonus would drown the real gaps.
+    A criterion short of its own maximum adds nothing when its indicator (or its capped
+    group) is already full, e.g. a county with three third prizes has s08 at 3/3 although
+    its first prizes are 0: that is not a loss. So a criterion's gap is bounded by the room
+    left in its group and in its indicator. Bonus criteria are left out: points not earned
+    there are not lost against the 100 points of a part.
     """
-    indicators = result.indicators
-    return [c for c in result.criteria.values() if c.lost > 0 and c.indicator in indicators]
+    out: dict[str, Fraction] = {}
+    for indicator in result.rubric.indicators():
+        scored = result.indicators[indicator.id]
+        room = scored.max - scored.points
+        group_room: dict[str, Fraction] = {}
+        for g in indicator.groups:
+            members = [result.criteria[c.id].points for c in indicator.criteria if c.group == g.id]
+            got = max(members, default=Fraction(0)) if g.combine == "max" else sum(members, Fraction(0))
+            if g.cap is not None:
+                group_room[g.id] = g.cap - min(g.cap, got)
+        for c in indicator.criteria:
+            gap = min(result.criteria[c.id].lost, room)
+            if c.group in group_room:
+                gap = min(gap, group_room[c.group])
+            out[c.id] = gap
+    return out
+
+
+def lost_criteria(result: Result) -> list[CriterionResult]:
+    """Criteria that could still add points (see `recoverable`), in rubric order."""
+    gaps = recoverable(result)
+    return [result.criteria[cid] for cid, gap in gaps.items() if gap > 0]
 
 
 def lost_points_by_department(result: Result) -> pd.DataFrame:
@@ -150,6 +173,7 @@ def lost_points_by_department(result: Result) -> pd.DataFrame:
     is shared, not split). The department losing most comes first; within one, rubric order.
     """
     rubric = result.rubric
+    gaps = recoverable(result)
     rows: list[dict[str, Any]] = []
     for c in lost_criteria(result):
         indicator = rubric.indicator(c.indicator)
@@ -159,15 +183,21 @@ def lost_points_by_department(result: Result) -> pd.DataFrame:
                 "编号": c.indicator,
                 "指标": indicator.name,
                 "评分细则": c.name,
-                "失分": c.lost,
+                "失分": gaps[c.id],
                 "得分说明": c.explanation,
                 "佐证要求": indicator.evidence,
                 "整改措施": rubric.criteria[c.id].action,
             }
         )
-    lost_by_department: dict[str, Fraction] = {}
+    per_pair: dict[tuple[str, str], Fraction] = {}
     for row in rows:
-        lost_by_department[row["责任科室"]] = lost_by_department.get(row["责任科室"], Fraction(0)) + row["失分"]
+        key = (row["责任科室"], row["编号"])
+        per_pair[key] = per_pair.get(key, Fraction(0)) + row["失分"]
+    lost_by_department: dict[str, Fraction] = {}
+    for (department, indicator_id), total in per_pair.items():
+        scored = result.indicators[indicator_id]
+        bounded = min(total, scored.max - scored.points)  # criteria of one indicator share its room
+        lost_by_department[department] = lost_by_department.get(department, Fraction(0)) + bounded
     rank = {d: n for n, d in enumerate(sorted(lost_by_department, key=lambda d: (-lost_by_department[d], d)))}
     rows = sorted(rows, key=lambda r: rank[r["责任科室"]])  # stable: rubric order within a department
     for row in rows:
@@ -180,10 +210,15 @@ def department_totals(result: Result) -> pd.DataFrame:
     lost = lost_points_by_department(result)
     if lost.empty:
         return pd.DataFrame(columns=["责任科室", "失分项数", "失分"])
-    grouped = lost.groupby("责任科室", sort=False)["失分"].agg(["count", "sum"]).reset_index()
+    # Criteria of one indicator share its room: a department's loss there is at most the
+    # indicator's own shortfall, however many of its criteria fell short.
+    room = {i.id: float(i.max - i.points) for i in result.indicators.values()}
+    per_indicator = lost.groupby(["责任科室", "编号"], sort=False)["失分"].agg(["count", "sum"]).reset_index()
+    per_indicator["sum"] = [min(total, room[i]) for total, i in zip(per_indicator["sum"], per_indicator["编号"])]
+    grouped = per_indicator.groupby("责任科室", sort=False)[["count", "sum"]].sum().reset_index()
     grouped.columns = ["责任科室", "失分项数", "失分"]
     grouped["失分"] = grouped["失分"].round(2)
-    return grouped
+    return grouped.sort_values("失分", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def equipment_shortfall(result: Result) -> pd.DataFrame:

@@ -21,8 +21,10 @@ def perfect_result(rubric, perfect):
 
 @pytest.fixture
 def flawed_result(rubric, perfect):
-    """A perfect district that lost s25's insurance (办公室) and s10's logo (办公室、执法队)."""
-    return score(rubric, perfect(answers={"s25_accident_insurance": False, "s10_unified_logo": False}))
+    """A perfect district that lost s25's insurance (办公室) and s10's logo (办公室、执法队);
+    one military training only, so that s10 is not full without the logo."""
+    answers = {"s25_accident_insurance": False, "s10_unified_logo": False, "s10_military_training": 1}
+    return score(rubric, perfect(answers=answers))
 
 
 def test_conditions_table_has_one_row_per_pass_condition_in_chinese(perfect_result):
@@ -140,3 +142,37 @@ def test_html_escapes_input_strings_and_highlights_lost_rows(rubric, perfect):
 def test_html_of_the_same_table_is_identical_between_calls(perfect_result):
     df = tables.indicator_table(perfect_result)
     assert tables.to_html(df, highlight="失分", uuid="x") == tables.to_html(df, highlight="失分", uuid="x")
+
+
+def test_criteria_of_a_full_indicator_are_not_listed_as_lost(rubric):
+    import dataclasses
+
+    from assessment.samples import perfect_input
+    from assessment.scoring import score
+    from assessment.tables import department_totals, lost_points_by_department
+
+    base = perfect_input(rubric, level="county")
+    awards = {k: 0 for k in base.answers if k.startswith("s08_")}
+    awards["s08_prov_person_third"] = 6  # 6 × 0.5 (county doubling) = 3: s08 is full
+    awards["s07_selected_provincial"] = 0  # group A still full: 1 + 0 + municipal picks
+    result = score(rubric, dataclasses.replace(base, answers={**base.answers, **awards}))
+    assert result.indicators["s08"].points == 3
+    assert lost_points_by_department(result).empty
+    assert department_totals(result).empty
+
+
+def test_a_department_loses_at_most_what_its_indicator_lacks(rubric):
+    import dataclasses
+
+    from assessment.samples import perfect_input
+    from assessment.scoring import score
+    from assessment.tables import department_totals, lost_points_by_department
+
+    base = perfect_input(rubric, level="county")
+    awards = {k: 0 for k in base.answers if k.startswith("s08_")}
+    awards["s08_prov_person_third"] = 4  # 2 of 3 points: 1 missing, many criteria short
+    result = score(rubric, dataclasses.replace(base, answers={**base.answers, **awards}))
+    lost = lost_points_by_department(result)
+    assert set(lost["编号"]) == {"s08"} and (lost["失分"] <= 1).all()
+    totals = department_totals(result)
+    assert totals["失分"].tolist() == [1.0]
