@@ -8,6 +8,7 @@ import itertools
 import json
 import time
 from fractions import Fraction as F
+from pathlib import Path
 
 import matplotlib
 import pytest
@@ -288,3 +289,23 @@ def test_random_small_cases_agree_with_brute_force(rubric, perfect, knocked, sho
         assert plan.already_passed
     else:
         assert _key(plan.actions, plan.score_after) == best[0]
+
+
+WENZHOU = sorted((Path(__file__).parents[1] / "data_templates" / "examples" / "wenzhou-2022").glob("*.xlsx"))
+
+
+@pytest.mark.parametrize("path", WENZHOU, ids=[p.stem for p in WENZHOU])
+def test_every_bundled_sample_gets_a_plan_that_passes_and_needs_every_action(rubric, path):
+    from assessment import api
+
+    inp = api.load(path, rubric)
+    plan = make_plan(rubric, inp)
+    assert plan.passable
+    if plan.already_passed:
+        assert not plan.actions
+        return
+    edits = [e for a in plan.actions for e in a.edits]
+    assert score(rubric, apply_edits(inp, edits)).passed
+    for dropped in plan.actions:
+        rest = [e for a in plan.actions if a is not dropped for e in a.edits]
+        assert not score(rubric, apply_edits(inp, rest)).passed, f"{path.stem}: {dropped.text} is not needed"
