@@ -589,6 +589,20 @@ class _Reader:
             return None
         return self.wb[actual]
 
+    def _repeated(self, ws: Worksheet, id_cell: Any, key: str, seen: dict[str, int], header: str, what: str) -> bool:
+        """True (with a problem naming both rows) when `key` was already read on this sheet;
+        otherwise remember its row. Only the first row of a repeated id is read."""
+        if key in seen:
+            self.problems.append(
+                Problem(
+                    Location(self.file, ws.title, id_cell.row, _letter(id_cell), header),
+                    f"{what}「{key}」重复：第{seen[key]}行与第{id_cell.row}行，只读取第{seen[key]}行，请删除重复行",
+                )
+            )
+            return True
+        seen[key] = id_cell.row
+        return False
+
     def cell(self, ws: Worksheet, xl: XlCell | MergedCell, header: str) -> Cell:
         """The raw value with its exact location; a number in a %-formatted cell is marked."""
         value = xl.value
@@ -676,15 +690,8 @@ class _Reader:
                     self.problems.append(self._missing_id(ws, row, id_cell, columns, names))
                 continue
             cid = _norm(id_cell.value)
-            if cid in seen:
-                self.problems.append(
-                    Problem(
-                        Location(self.file, ws.title, id_cell.row, _letter(id_cell), ANSWER_ID),
-                        f"编号「{cid}」重复：第{seen[cid]}行与第{id_cell.row}行，只读取第{seen[cid]}行，请删除重复行",
-                    )
-                )
+            if self._repeated(ws, id_cell, cid, seen, ANSWER_ID, "编号"):
                 continue
-            seen[cid] = id_cell.row
             raw.answers[cid] = self.cell(ws, value_cell, ANSWER_VALUE)
             for header, target in ((ANSWER_EVIDENCE, raw.evidence), (ANSWER_REMARK, raw.remarks)):
                 if header in columns and not _blank(row[columns[header]].value):
@@ -723,15 +730,8 @@ class _Reader:
                 )
                 continue
             item = _norm(id_cell.value)
-            if item in seen:
-                self.problems.append(
-                    Problem(
-                        Location(self.file, ws.title, id_cell.row, _letter(id_cell), EQ_ID),
-                        f"装备编号「{item}」重复：第{seen[item]}行与第{id_cell.row}行，只读取第{seen[item]}行，请删除重复行",
-                    )
-                )
+            if self._repeated(ws, id_cell, item, seen, EQ_ID, "装备编号"):
                 continue
-            seen[item] = id_cell.row
             raw.equipment[item] = self.cell(ws, row[columns[EQ_QUANTITY]], EQ_QUANTITY)
             if price_cell is not None and not _blank(price_cell.value):
                 raw.prices[item] = self.cell(ws, price_cell, EQ_PRICE)
