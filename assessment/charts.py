@@ -104,9 +104,8 @@ def category_radar(result: Result) -> Figure:
 def equipment_indicators(result: Result) -> Figure:
     """Annex 1 (装备能力建设) indicator by indicator: points against maximum."""
     register_cjk_font()
-    equipment_part = next(
-        (c.part for c in result.rubric.conditions if c.measure == "part_total" and c.part),
-        next(p.id for p in result.rubric.parts if p.id != result.rubric.total_part),
+    equipment_part = result.rubric.equipment_part or next(
+        p.id for p in result.rubric.parts if p.id != result.rubric.total_part
     )
     part = result.rubric.part(equipment_part)
     indicators = [result.indicators[i.id] for cat in part.categories for i in cat.indicators]

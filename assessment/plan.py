@@ -395,10 +395,6 @@ def _steps(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action]) -> lis
     return results
 
 
-def _equipment_part(rubric: Rubric) -> str | None:
-    return next((c.part for c in rubric.conditions if c.measure == "part_total"), None)
-
-
 def _threshold(rubric: Rubric, measure: str) -> Fraction | None:
     return next((c.threshold for c in rubric.conditions if c.measure == measure), None)
 
@@ -458,7 +454,7 @@ def _ceiling_reason(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action
 def make_plan(rubric: Rubric, inp: DistrictInput) -> Plan:
     """The fewest actions that make `inp` pass (see the module docstring for why it is exact)."""
     base = score(rubric, inp)
-    eq_part = _equipment_part(rubric)
+    eq_part = rubric.equipment_part
     common = dict(
         district=inp.district,
         year=inp.year,

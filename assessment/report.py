@@ -61,6 +61,15 @@ def report_folder(out_root: Path, year: int, district: str) -> Path:
     return Path(out_root) / str(year) / safe_dirname(district)
 
 
+def earlier_years(root: Path, year: int) -> list[int]:
+    """The year folders (named by a number) under a batch output before `year`, latest first."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted((int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and int(p.name) < year),
+                  reverse=True)
+
+
 def find_previous_scores(previous_root: Path, district: str, year: int) -> Path | None:
     """The same district's scores.json from the latest earlier year under `previous_root`.
 
@@ -68,10 +77,7 @@ def find_previous_scores(previous_root: Path, district: str, year: int) -> Path 
     so re-rendering an old year does not compare it with the future.
     """
     root = Path(previous_root)
-    if not root.is_dir():
-        return None
-    years = sorted((int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit()), reverse=True)
-    for earlier in (y for y in years if y < year):
+    for earlier in earlier_years(root, year):
         candidate = report_folder(root, earlier, district) / SCORES_JSON
         if candidate.is_file():
             return candidate

@@ -129,8 +129,7 @@ def result_to_dict(result: Result, tool_version: str) -> dict[str, Any]:
     category_cond = shares.get("categories")
     failing = set(category_cond.failing) if category_cond else set()
     total_part = rubric.total_part
-    equipment_part = next((c.part for c in rubric.conditions if c.measure == "part_total"), None)
-    equipment = result.parts.get(equipment_part) if equipment_part else None
+    equipment = result.parts.get(rubric.equipment_part) if rubric.equipment_part else None
     equipment_cond = next((c for c in result.conditions if c.id == "equipment"), None)
     return {
         "district": inp.district,

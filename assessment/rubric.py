@@ -206,6 +206,11 @@ class Rubric:
                     out[c.id, level] = min(b for b in bounds if b is not None)
         return out
 
+    @cached_property
+    def equipment_part(self) -> str | None:
+        """The part the pass rule judges on its own (装备建设单项), if any."""
+        return next((c.part for c in self.conditions if c.measure == "part_total"), None)
+
     def criterion_max(self, criterion_id: str, level: str) -> Fraction:
         """Most points a criterion can contribute at `level` (cached: scoring asks often)."""
         return self._maxima[criterion_id, level]

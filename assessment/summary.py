@@ -504,6 +504,14 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text("utf-8"))
 
 
+def _district_folders(year_dir: Path, manifest: Mapping[str, Any] | None) -> list[Path]:
+    """The district folders of a year: those the manifest lists as ok, else every one with scores."""
+    year_dir = Path(year_dir)
+    if manifest is not None:
+        return [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok"]
+    return sorted(p.parent for p in year_dir.glob("*/scores.json"))
+
+
 def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The scores.json of each district folder of a batch's year folder.
 
@@ -511,21 +519,12 @@ def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -
     read, so a stale folder left by an earlier run (a district since removed or now
     invalid) never enters the summary; without it, every `*/scores.json`.
     """
-    year_dir = Path(year_dir)
-    if manifest is not None:
-        folders = [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok"]
-    else:
-        folders = sorted(p.parent for p in year_dir.glob("*/scores.json"))
-    return [json.loads((f / "scores.json").read_text("utf-8")) for f in folders]
+    return [json.loads((f / "scores.json").read_text("utf-8")) for f in _district_folders(year_dir, manifest)]
 
 
 def load_plans_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """The plan.json (road to 达标) of each district folder that has one, like load_scores_dir."""
-    year_dir = Path(year_dir)
-    if manifest is not None:
-        folders = [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok"]
-    else:
-        folders = sorted(p.parent for p in year_dir.glob("*/scores.json"))
+    folders = _district_folders(year_dir, manifest)
     return [json.loads((f / "plan.json").read_text("utf-8")) for f in folders if (f / "plan.json").is_file()]
 
 
@@ -556,13 +555,12 @@ def score_inputs(
 
 def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
     """Scores of the latest year before `year` in an earlier batch output (empty if none)."""
-    previous_dir = Path(previous_dir)
-    years = sorted(
-        int(p.name) for p in previous_dir.iterdir() if p.is_dir() and p.name.isdigit() and int(p.name) < year
-    ) if previous_dir.is_dir() else []
+    from .report import earlier_years
+
+    years = earlier_years(Path(previous_dir), year)
     if not years:
         return []
-    year_dir = previous_dir / str(years[-1])
+    year_dir = Path(previous_dir) / str(years[0])
     manifest_path = year_dir / "manifest.json"
     return load_scores_dir(year_dir, load_manifest(manifest_path) if manifest_path.is_file() else None)
 

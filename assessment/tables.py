@@ -251,19 +251,10 @@ def warnings_table(result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["类型", "内容"])
 
 
-def _part_points(result: Result, measure: str) -> tuple[str, Fraction, Fraction] | None:
-    """(name, points, max) of the part a pass condition measures (the equipment score)."""
-    cond = next((c for c in result.rubric.conditions if c.measure == measure and c.part), None)
-    if cond is None or cond.part not in result.parts:
-        return None
-    part = result.parts[cond.part]
-    return part.name, part.points, part.max
-
-
 def equipment_score(result: Result) -> tuple[Fraction, Fraction] | None:
     """(points, max) of Annex 1, the part judged on its own (装备建设单项)."""
-    found = _part_points(result, "part_total")
-    return None if found is None else (found[1], found[2])
+    part = result.parts.get(result.rubric.equipment_part or "")
+    return None if part is None else (part.points, part.max)
 
 
 def veto_lines(result: Result) -> list[str]:
