@@ -19,7 +19,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import jsonschema
 import yaml
 
 from .equipment import EquipmentSpec
@@ -29,6 +28,9 @@ from .rules import Conversion, EquipmentRatio, EquipmentStandard, RuleDataError,
 Level = Literal["county", "city"]
 LEVELS: tuple[Level, ...] = ("county", "city")
 DEFAULT_RUBRIC = "zhejiang-2022.yaml"
+SCHEMA_FILE = "rubric.schema.json"
+#: Schema keys of the bundled rubrics that passed the schema (see `_schema_checked`).
+SCHEMA_CHECKED_FILE = "schema-checked.json"
 
 
 class RubricError(ValueError):
@@ -232,7 +234,7 @@ class Rubric:
 
 
 def _schema() -> dict[str, Any]:
-    return json.loads(resources.files("assessment.rubrics").joinpath("rubric.schema.json").read_text("utf-8"))
+    return json.loads(resources.files("assessment.rubrics").joinpath(SCHEMA_FILE).read_text("utf-8"))
 
 
 def _group(raw: dict[str, Any]) -> Group:
@@ -249,7 +251,8 @@ def _group(raw: dict[str, Any]) -> Group:
 class _Builder:
     """Turns checked YAML into the model while collecting semantic problems."""
 
-    def __init__(self) -> None:
+    def __init__(self, check_rules: bool = True) -> None:
+        self.check_rules = check_rules
         self.problems: list[str] = []
         self.criteria: dict[str, Criterion] = {}
         self.ids: set[str] = set()
@@ -262,7 +265,7 @@ class _Builder:
     def criterion(self, raw: dict[str, Any], indicator: str, department: str, groups: set[str]) -> Criterion | None:
         self.claim("criterion", raw["id"])
         try:
-            rule = build_rule(raw["rule"])
+            rule = build_rule(raw["rule"], check=self.check_rules)
         except RuleDataError as exc:
             self.problems.append(f"criterion {raw['id']}: {exc}")
             return None
@@ -313,8 +316,8 @@ def reachable(criteria: tuple[Criterion, ...], groups: tuple[Group, ...], level:
     return total
 
 
-def _build(data: dict[str, Any], path: str, sha: str) -> Rubric:
-    b = _Builder()
+def _build(data: dict[str, Any], path: str, sha: str, check_rules: bool = True) -> Rubric:
+    b = _Builder(check_rules)
     parts: list[Part] = []
     for raw_part in data["parts"]:
         b.claim("part", raw_part["id"])
@@ -460,19 +463,61 @@ def _rule_references(c: Criterion, earlier_parts: list[str], equipment_ids: set[
         yield f"criterion {c.id}: unknown equipment category {rule.category!r}"
 
 
-def parse_rubric(text: bytes, path: str = "<rubric>") -> Rubric:
-    """A Rubric from YAML bytes; RubricError lists every problem found."""
+def parse_rubric(text: bytes, path: str = "<rubric>", *, force_check: bool = False) -> Rubric:
+    """A Rubric from YAML bytes; RubricError lists every problem found. The JSON-schema
+    checks are skipped for a bundled rubric recorded as checked (unless `force_check`)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise RubricError(path, [f"not valid YAML: {exc}"]) from None
+    checked = not force_check and schema_key(text) in _schema_checked()
+    if not checked:
+        _check_schema(data, path)
+    return _build(data, path, hashlib.sha256(text).hexdigest(), check_rules=not checked)
+
+
+def _check_schema(data: Any, path: str) -> None:
+    """RubricError with every place where `data` breaks rubric.schema.json."""
+    import jsonschema  # ~0.7 s to import where its format checkers are installed: only when needed
+
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         raise RubricError(
             path, [f"{'/'.join(str(p) for p in e.absolute_path) or '(top)'}: {e.message}" for e in errors]
         )
-    return _build(data, path, hashlib.sha256(text).hexdigest())
+
+
+def schema_key(text: bytes) -> str:
+    """What a schema check vouches for: the rubric's bytes under this version of the schema."""
+    schema = resources.files("assessment.rubrics").joinpath(SCHEMA_FILE).read_bytes()
+    return hashlib.sha256(hashlib.sha256(schema).digest() + text).hexdigest()
+
+
+@cache
+def _schema_checked() -> frozenset[str]:
+    """Schema keys of the bundled rubrics, recorded when tests/test_rubric.py proved them
+    valid (`python -m assessment.rubric` re-records them): loading a bundled rubric then
+    skips the JSON-schema pass, which costs more than the rest of loading. Any other
+    file, or a bundled one edited since, is checked in full."""
+    record = resources.files("assessment.rubrics").joinpath(SCHEMA_CHECKED_FILE)
+    if not record.is_file():
+        return frozenset()
+    return frozenset(json.loads(record.read_text("utf-8")))
+
+
+def record_schema_checks() -> Path:
+    """Check every bundled rubric against the schema and record their keys (maintainers run
+    this after editing a bundled rubric or the schema; a test says when it is due)."""
+    folder = Path(str(resources.files("assessment.rubrics")))
+    keys = {}
+    for rubric_file in sorted(folder.glob("*.yaml")):
+        text = rubric_file.read_bytes()
+        parse_rubric(text, str(rubric_file), force_check=True)
+        keys[schema_key(text)] = rubric_file.name
+    target = folder / SCHEMA_CHECKED_FILE
+    target.write_text(json.dumps(keys, indent=2, sort_keys=True) + "\n", "utf-8")
+    return target
 
 
 def load_rubric(path: str | Path | None = None) -> Rubric:
@@ -488,3 +533,7 @@ def default_rubric() -> Rubric:
     """The bundled rubric, loaded once per process."""
     text = resources.files("assessment.rubrics").joinpath(DEFAULT_RUBRIC).read_bytes()
     return parse_rubric(text, f"assessment/rubrics/{DEFAULT_RUBRIC}")
+
+
+if __name__ == "__main__":
+    print(f"recorded: {record_schema_checks()}")

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
-import jsonschema
 
 from .equipment import EquipmentLine
 from .exact import ZERO, fmt, to_fraction
@@ -411,15 +410,19 @@ class RuleDataError(ValueError):
     """A rule mapping the engine cannot use; the message says which key and why."""
 
 
-def build_rule(raw: Mapping[str, Any]) -> RuleKind:
-    """The rule object for a criterion's `rule:` mapping, after checking its parameters."""
+def build_rule(raw: Mapping[str, Any], *, check: bool = True) -> RuleKind:
+    """The rule object for a criterion's `rule:` mapping, after checking its parameters
+    (`check` False only for a rubric already proved valid: see rubric._schema_checked)."""
     kind = raw.get("kind")
     cls = KINDS.get(kind)  # type: ignore[arg-type]
     if cls is None:
         raise RuleDataError(f"unknown rule kind {kind!r}; known kinds: {', '.join(sorted(KINDS))}")
-    try:
-        jsonschema.validate(dict(raw), cls.schema)
-    except jsonschema.ValidationError as exc:
-        where = "/".join(str(p) for p in exc.absolute_path) or "rule"
-        raise RuleDataError(f"{kind} rule, {where}: {exc.message}") from None
+    if check:
+        import jsonschema  # slow to import; only needed for a rubric not yet proved valid
+
+        try:
+            jsonschema.validate(dict(raw), cls.schema)
+        except jsonschema.ValidationError as exc:
+            where = "/".join(str(p) for p in exc.absolute_path) or "rule"
+            raise RuleDataError(f"{kind} rule, {where}: {exc.message}") from None
     return cls.from_data(raw)  # type: ignore[attr-defined]

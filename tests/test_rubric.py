@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from fractions import Fraction
 from pathlib import Path
 
@@ -113,3 +114,29 @@ def test_all_problems_are_reported_together():
 
 def test_rubric_numbers_are_exact_decimals(rubric):
     assert rubric.criteria["s14_cases_provincial"].rule.each == Fraction(3, 10)
+
+
+def test_every_bundled_rubric_passes_the_schema_and_is_recorded_as_checked():
+    """The record that lets loading skip the schema pass must vouch only for what passes."""
+    import jsonschema
+    import yaml
+
+    from assessment.rubric import SCHEMA_CHECKED_FILE, _schema, schema_key
+
+    folder = Path(__file__).parents[1] / "assessment" / "rubrics"
+    recorded = json.loads((folder / SCHEMA_CHECKED_FILE).read_text("utf-8"))
+    for rubric_file in sorted(folder.glob("*.yaml")):
+        text = rubric_file.read_bytes()
+        jsonschema.Draft202012Validator(_schema()).validate(yaml.safe_load(text))
+        parse_rubric(text, force_check=True)  # every rule's parameters against its kind's schema
+        assert schema_key(text) in recorded, f"run `python -m assessment.rubric` after editing {rubric_file.name}"
+
+
+def test_an_edited_rubric_is_checked_against_the_schema_even_if_it_was_bundled():
+    from assessment.rubric import DEFAULT_RUBRIC
+
+    text = (Path(__file__).parents[1] / "assessment" / "rubrics" / DEFAULT_RUBRIC).read_bytes()
+    broken = text.replace(b"\nlevels:", b"\nunexpected_key: 1\nlevels:", 1)
+    assert broken != text
+    with pytest.raises(RubricError, match="unexpected_key"):
+        parse_rubric(broken)

@@ -12,4 +12,4 @@ if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM:-}" ]; then
     echo "note: chromium is not installed; the browser test will be skipped outside CI" >&2
   fi
 fi
-exec .venv/bin/python -m pytest --nbval-lax "$@"
+exec .venv/bin/python -m pytest "$@"
