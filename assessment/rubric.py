@@ -199,7 +199,7 @@ class Rubric:
         """Each criterion's real maximum per level: its own cap, its group's, its indicator's."""
         owners = [(i.groups, i.max, i.criteria) for i in self.indicators()]
         owners.append((self.bonus.groups, self.bonus.max, self.bonus.criteria))
-        out = {}
+        out: dict[tuple[str, str], Fraction] = {}
         for groups, ceiling, criteria in owners:
             caps = {g.id: g.cap for g in groups}
             for c in criteria:
@@ -222,9 +222,9 @@ class Rubric:
 
         Veto items are flags; criteria the engine computes are absent.
         """
-        out = {cid: c.answer_type for cid, c in self.criteria.items() if c.answer_type}
+        out = {cid: c.answer_type for cid, c in self.criteria.items() if c.answer_type is not None}
         out.update({v.id: "flag" for v in self.veto.items})
-        return out  # type: ignore[return-value]
+        return out
 
     def title_for(self, year: int) -> TitleRule | None:
         for rule in self.titles:
@@ -301,18 +301,22 @@ def reachable(criteria: tuple[Criterion, ...], groups: tuple[Group, ...], level:
     for group in (None, *groups):
         members = [c.rule.max_points(level) for c in criteria if c.group == (group.id if group else None)]
         if group is None:
-            if any(m is None for m in members):
+            known = [m for m in members if m is not None]
+            if len(known) < len(members):
                 return None
-            total += sum(members, Fraction(0))  # type: ignore[arg-type]
+            total += sum(known, Fraction(0))
             continue
         bounded = [m for m in members if m is not None]
         if group.combine == "max":
             best = max(bounded, default=Fraction(0)) if len(bounded) == len(members) else None
         else:
             best = sum(bounded, Fraction(0)) if len(bounded) == len(members) else None
-        if best is None and group.cap is None:
-            return None
-        total += best if group.cap is None else (group.cap if best is None else min(group.cap, best))
+        if group.cap is None:
+            if best is None:
+                return None
+            total += best
+        else:
+            total += group.cap if best is None else min(group.cap, best)
     return total
 
 

@@ -178,7 +178,7 @@ def _trim_total(rubric: Rubric, inp: DistrictInput, rng: random.Random, score) -
     """Withdraw answers one by one while every category stays above its bar, until the total
     no longer passes: a district that fails on its total alone."""
     kinds = rubric.answerable()
-    lower = {"flag": False, "count": 0, "rate": Fraction(60), "number": Fraction(2)}
+    lower: dict[str, bool | int | Fraction] = {"flag": False, "count": 0, "rate": Fraction(60), "number": Fraction(2)}
     candidates = [cid for cid in kinds if cid in rubric.criteria and not cid.startswith("e")]
     rng.shuffle(candidates)
     for cid in candidates:

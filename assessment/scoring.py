@@ -62,8 +62,8 @@ class _Scorer:
             return value, Outcome(outcome.points, lambda: how() + outcome.explanation), "computed"
         if c.id not in self.inp.answers:
             return None, Outcome(ZERO, lambda: MISSING), "missing"
-        value = self.inp.answers[c.id]
-        return value, rule.score(value, self.level), "answer"
+        answer = self.inp.answers[c.id]
+        return answer, rule.score(answer, self.level), "answer"
 
     def criterion(self, c: Criterion) -> CriterionResult:
         top = self.rubric.criterion_max(c.id, self.level)

@@ -67,7 +67,7 @@ def floor_once(notebook: Path, n: int) -> None:
     notebook_to_html(executed, f"地区{n}")
 
 
-def timed(fn: Callable[[int], None], repeat: int) -> list[float]:
+def timed(fn: Callable[[int], object], repeat: int) -> list[float]:
     seconds = []
     for n in range(repeat):
         started = time.perf_counter()
@@ -109,7 +109,7 @@ class TreeMemory:
             self.peak = max(self.peak, total)
             self._stop.wait(0.1)
 
-    def __enter__(self) -> "TreeMemory":
+    def __enter__(self) -> TreeMemory:
         self._thread.start()
         return self
 
