@@ -50,6 +50,7 @@ from typing import Any, Literal, TextIO
 
 import assessment
 
+from . import packaged
 from .fsutil import atomic_write_bytes, atomic_write_text, safe_dirname
 from .inputs import input_files, load_input, read_raw
 from .kernels import WarmKernel, run_notebook
@@ -60,15 +61,15 @@ from .values import parse_count
 
 Status = Literal["ok", "invalid", "failed"]
 STATUS_WORDS: dict[str, str] = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
-SUMMARY_NOTEBOOK = "municipal_summary.ipynb"
+SUMMARY_NOTEBOOK = packaged.SUMMARY_NOTEBOOK
 MANIFEST, SUMMARY_HTML, SUMMARY_XLSX = "manifest.json", "summary.html", "summary.xlsx"
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 WORKER_DIED = "工作进程意外退出（可能内存不足或程序崩溃）"
 
 
 def default_summary_notebook() -> Path:
-    """The summary notebook of this checkout (the package is installed editable)."""
-    return Path(assessment.__file__).resolve().parents[1] / "notebooks" / SUMMARY_NOTEBOOK
+    """The summary notebook shipped in the package."""
+    return packaged.notebook(SUMMARY_NOTEBOOK)
 
 
 def now_iso() -> str:

@@ -16,15 +16,13 @@ import argparse
 import copy
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-import assessment
-
-from . import api
+from . import api, packaged
 from .console import EXIT_INVALID, EXIT_OK, print_problems
 from .exact import fmt
 from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
@@ -36,14 +34,14 @@ from .result import Result
 from .rubric import Rubric, load_rubric
 from .scoring import score
 
-NOTEBOOK_NAME = "district_report.ipynb"
+NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
 REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON = "report.ipynb", "report.html", "scores.json"
 PLAN_JSON = "plan.json"
 
 
 def default_notebook() -> Path:
-    """The report notebook of this checkout (the package is installed editable)."""
-    return Path(assessment.__file__).resolve().parents[1] / "notebooks" / NOTEBOOK_NAME
+    """The report notebook shipped in the package."""
+    return packaged.notebook(NOTEBOOK_NAME)
 
 
 @dataclass(frozen=True)
@@ -150,7 +148,7 @@ def render_report(
     parameters = {
         "input_path": str(input_path),
         "previous_scores_path": None if previous is None else str(previous.resolve()),
-        "run_time": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "run_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
 

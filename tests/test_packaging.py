@@ -64,3 +64,13 @@ def test_every_declared_dependency_is_imported_or_needed_at_run_time():
     }
     unused = _declared() - imported - run_time_only
     assert not unused, f"declared but never imported: {sorted(unused)}"
+
+
+def test_packaged_notebooks_are_the_notebooks_analysts_open():
+    """assessment/notebooks/ (what the library runs) and notebooks/ (what JupyterLab opens and
+    nbval checks) hold the same files, byte for byte: tools/refresh_notebooks.py writes both."""
+    top = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    packaged = {p.name: p.read_bytes() for p in (PACKAGE / "notebooks").glob("*.ipynb")}
+    assert top.keys() == packaged.keys()
+    for name in top:
+        assert top[name] == packaged[name], f"run tools/refresh_notebooks.py: {name} differs from its packaged copy"

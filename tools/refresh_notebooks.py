@@ -1,4 +1,6 @@
-"""Re-execute every notebook in notebooks/ in place with its default parameters.
+"""Re-execute every notebook in notebooks/ in place with its default parameters, and copy
+each to assessment/notebooks/ (the packaged copies the library runs; a test keeps the two
+folders identical).
 
     python tools/refresh_notebooks.py                 # all notebooks
     python tools/refresh_notebooks.py district_report.ipynb
@@ -21,7 +23,9 @@ import nbformat
 from assessment.fsutil import atomic_write_text
 from assessment.kernels import run_notebook
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+PACKAGED = ROOT / "assessment" / "notebooks"
 RUN_METADATA = ("papermill", "execution")
 
 
@@ -35,9 +39,12 @@ def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def refresh(notebook: Path) -> None:
-    """Execute `notebook` with its own defaults and save it over itself (or raise)."""
+    """Execute `notebook` with its own defaults and save it over itself and its packaged
+    copy (or raise, leaving both as they were)."""
     executed = run_notebook(notebook, None, {})
-    atomic_write_text(notebook, nbformat.writes(strip_run_metadata(executed)) + "\n")
+    text = nbformat.writes(strip_run_metadata(executed)) + "\n"
+    atomic_write_text(notebook, text)
+    atomic_write_text(PACKAGED / notebook.name, text)
 
 
 def main(argv: list[str] | None = None) -> int:
