@@ -23,8 +23,9 @@ SAMPLE_LABEL = "示例数据"
 INFO_HEADER_LABEL = "项目"
 #: Labels of 基本信息 rows that are not free information items.
 RESERVED_INFO_LABELS = frozenset({*FACT_LABELS.values(), SAMPLE_LABEL, INFO_HEADER_LABEL})
-#: Unicode categories escaped when a message is shown: control, format, surrogate, separators.
-UNPRINTABLE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+#: Unicode categories escaped when a message is shown: control, format, surrogate,
+#: unassigned (noncharacters such as U+FFFE), line and paragraph separators.
+UNPRINTABLE = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
 
 
 def printable(text: str) -> str:
