@@ -19,6 +19,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -186,7 +187,8 @@ def inspect_workbook(data: bytes, file: str) -> PackageFacts:
             uncached.update({(title, ref): text for ref, text in formulas.items()})
     except InputError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, RuntimeError, ValueError) as exc:
-        # RuntimeError: an encrypted ZIP member; the others: a damaged archive.
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, RuntimeError, ValueError) as exc:
+        # RuntimeError: an encrypted ZIP member, NotImplementedError (a RuntimeError): an
+        # unsupported compression method; the others: a damaged archive.
         raise _unreadable(file, f"文件内容无法解析（{type(exc).__name__}）") from exc
     return PackageFacts(uncached)

@@ -112,6 +112,14 @@ def _number(cell: Cell, expect: str, text: str | None = None) -> Fraction:
     return _checked(cell, expect, Decimal(plain))
 
 
+def plain_number(value: int | float | Decimal) -> str:
+    """A finite number as plain decimal text, as a General-format cell shows it: 2024, 0.5."""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if abs(number) >= MAX_MAGNITUDE * 1000:
+        return repr(value)
+    return f"{number.normalize():f}" if number else "0"
+
+
 def parse_flag(cell: Cell) -> bool:
     v = cell.value
     if isinstance(v, bool):
@@ -225,13 +233,15 @@ def parse_name(cell: Cell) -> str:
 def parse_free_text(cell: Cell) -> str:
     """Free text (佐证材料, 备注, 其他信息): line breaks as \\n, stripped, no control characters.
 
-    A workbook number or date is taken as the text the spreadsheet shows.
+    A number or date (a telephone number, 填报日期) is taken as the text the spreadsheet shows.
     """
     v = cell.value
     if isinstance(v, str):
         text = v.replace("\r\n", "\n").replace("\r", "\n").strip()
-    elif isinstance(v, (int, float, *DATE_TYPES)) and not isinstance(v, bool) and cell.display is not None:
+    elif cell.display is not None:
         text = cell.display
+    elif isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v):
+        text = plain_number(v)
     else:
         raise _bad(cell, "应为文字")
     if len(text) > MAX_TEXT_CHARS:

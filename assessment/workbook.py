@@ -41,7 +41,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .equipment import EquipmentSpec, ExtraEquipment
 from .fsutil import atomic_write_bytes
-from .limits import read_limited
+from .limits import MAX_CELLS_PER_SHEET, read_limited
 from .model import (
     FACT_LABELS,
     INFO_HEADER_LABEL,
@@ -60,7 +60,7 @@ from .package import UNREADABLE, PackageFacts, inspect_workbook
 from .roster import EDUCATION_LEVELS, MAJOR_CATEGORIES, MEASURE_NAMES
 from .rubric import Criterion, Rubric
 from .rules import Threshold
-from .values import DATE_TYPES, label_key
+from .values import DATE_TYPES, label_key, plain_number
 
 SHEET_GUIDE = "填报说明"
 SHEET_INFO = "基本信息"
@@ -631,10 +631,9 @@ class NumberFormat:
         if self.scales:
             number *= 100
         if self.places is not None:
-            number = number.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP)
-            text = f"{number:f}"
+            text = f"{number.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP):f}"
         else:
-            text = f"{number.normalize():f}" if number else "0"
+            text = plain_number(number)
         return text + ("%" if self.scales or self.literal_percent else "")
 
 
@@ -672,7 +671,20 @@ class _Reader:
             if required:
                 self.problems.append(Problem(Location(self.file, sheet=name), f"缺少工作表「{name}」"))
             return None
-        return self.wb[actual]
+        ws = self.wb[actual]
+        # Reading goes row by row over the used range, which openpyxl fills with new cells:
+        # one stray value in row 1,048,576 would create millions of them.
+        if ws.max_row * ws.max_column > MAX_CELLS_PER_SHEET:
+            corner = f"{get_column_letter(ws.max_column)}{ws.max_row}"
+            self.problems.append(
+                Problem(
+                    Location(self.file, sheet=actual),
+                    f"已用区域延伸到{corner}单元格，超过{MAX_CELLS_PER_SHEET:,}个单元格的上限，未读取："
+                    "请删除表格下方和右侧多余的内容或格式后再提交",
+                )
+            )
+            return None
+        return ws
 
     def _repeated(self, ws: Worksheet, id_cell: Any, key: str, seen: dict[str, int], header: str, what: str) -> bool:
         """True (with a problem naming both rows) when `key` was already read on this sheet;

@@ -458,3 +458,32 @@ def test_formula_cell_with_a_saved_result_reads_as_that_result(tmp_path: Path, r
 
     patch_zip(path, add_cached)
     assert load_input(path, rubric).answers[COUNT] == 3
+
+
+def test_stray_value_far_below_the_table_is_refused_before_millions_of_cells_are_made(tmp_path: Path, rubric: Rubric) -> None:
+    path = workbook(tmp_path, rubric, lambda wb: wb[SHEET_ANSWERS].cell(1_048_576, 4, "x"))
+    started = time.monotonic()
+    (problem,) = problems(path, rubric)
+    assert time.monotonic() - started < 5
+    assert problem.location.sheet == SHEET_ANSWERS and "已用区域延伸到J1048576单元格" in problem.message
+
+
+def test_damaged_compressed_sheet_is_unreadable_not_an_internal_error(tmp_path: Path, rubric: Rubric) -> None:
+    path = workbook(tmp_path, rubric)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet3.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 10 : start + 60] = bytes(range(50))
+    path.write_bytes(bytes(data))
+    (problem,) = problems(path, rubric)
+    assert problem.message.startswith("无法读取工作簿：")
+
+
+def test_input_file_over_the_size_limit_is_not_read(tmp_path: Path, rubric: Rubric) -> None:
+    from assessment.limits import MAX_FILE_BYTES
+
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * (MAX_FILE_BYTES + 1))
+    (problem,) = problems(path, rubric)
+    assert problem.message == "文件超过20 MB（上限），未读取"

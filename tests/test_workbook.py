@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import io
 import zipfile
@@ -658,3 +659,14 @@ def test_missing_file_raises_input_error(tmp_path: Path, rubric: Rubric) -> None
     with pytest.raises(InputError) as caught:
         read_workbook(path, rubric)
     assert caught.value.problems == [Problem(Location(str(path)), "无法读取文件：文件不存在")]
+
+
+def test_info_numbers_and_dates_are_read_as_the_text_the_sheet_shows(template: Path, rubric: Rubric) -> None:
+    def change(wb: Workbook) -> None:
+        fill_info(wb)
+        ws = wb[SHEET_INFO]
+        ws[f"B{row_of(ws, '联系电话')}"] = 13800000000
+        ws[f"B{row_of(ws, '填报日期')}"] = datetime.datetime(2024, 3, 31)
+
+    info = validate(read_workbook(edit(template, change), rubric), rubric).info
+    assert (info["联系电话"], info["填报日期"]) == ("13800000000", "2024-03-31")
