@@ -90,8 +90,9 @@ def _key_path(base: str, key: str) -> str:
     return f"{base}.{key}" if plain else f"{base}[{json.dumps(key, ensure_ascii=False)}]"
 
 
+#: A JSON string, matched whole so that brackets inside it do not count as nesting.
 STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-#: JSON's structural tokens, and strings (skipped whole, so brackets inside them do not count).
+#: JSON's structural tokens and its strings (keys among them).
 TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
 
 

@@ -700,13 +700,17 @@ class _Reader:
         seen[key] = id_cell.row
         return False
 
+    def _uncached(self, ws: Worksheet, xl: XlCell | MergedCell) -> str | None:
+        """The formula of a cell that has one but no saved result (openpyxl reads it as blank)."""
+        return self.facts.uncached_formulas.get((ws.title, f"{_letter(xl)}{xl.row}"))
+
     def cell(self, ws: Worksheet, xl: XlCell | MergedCell, header: str) -> Cell:
         """The raw value with its exact location, how it is displayed, and whether its format
         scales it by 100; a formula without a saved result is a problem, not a blank."""
         value = xl.value
         location = Location(self.file, ws.title, xl.row, _letter(xl), header)
         if value is None:
-            formula = self.facts.uncached_formulas.get((ws.title, f"{_letter(xl)}{xl.row}"))
+            formula = self._uncached(ws, xl)
             if formula is not None:
                 self.problems.append(
                     Problem(
@@ -716,6 +720,8 @@ class _Reader:
                     )
                 )
             return Cell(None, location)
+        if isinstance(value, bool):
+            return Cell(value, location, display="TRUE" if value else "FALSE")
         if isinstance(value, DATE_TYPES):
             return Cell(value, location, display=_date_text(value))
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -855,7 +861,9 @@ class _Reader:
         ws = self.sheet(SHEET_ROSTER, required=False)
         if ws is None:
             return
-        data_rows = [row for row in ws.iter_rows(min_row=2) if any(not _blank(xl.value) for xl in row)]
+        data_rows = [
+            row for row in ws.iter_rows(min_row=2) if any(not _blank(xl.value) or self._uncached(ws, xl) for xl in row)
+        ]
         if not data_rows:
             return
         columns = self.headers(ws, [c.header for c in ROSTER_COLUMNS], ROSTER_REQUIRED)
