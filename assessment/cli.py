@@ -41,6 +41,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     print_problems(problems)
     for inp in inputs:
         print(f"通过：{inp.path}（{inp.district} {inp.year}年）")
+        for warning in inp.warnings:
+            print(f"  提示：{warning}")
     bad = len(args.files) - len(inputs)
     if bad:
         print(f"{bad}个文件未通过校验，共{len(problems)}处问题", file=sys.stderr)

@@ -15,6 +15,16 @@ from .validate import validate
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".json"}
+#: Spreadsheet formats people may have, by suffix: named so the message can say what to do.
+OTHER_SPREADSHEETS = {
+    ".xls": "Excel 97-2003工作簿",
+    ".xlsb": "Excel二进制工作簿",
+    ".et": "WPS表格",
+    ".ett": "WPS表格模板",
+    ".ods": "OpenDocument表格",
+    ".csv": "CSV文本",
+    ".numbers": "Numbers表格",
+}
 
 
 def read_raw(path: Path, rubric: Rubric) -> RawInput:
@@ -28,6 +38,10 @@ def read_raw(path: Path, rubric: Rubric) -> RawInput:
         from .workbook import read_workbook  # openpyxl is only needed for workbooks
 
         return read_workbook(path, rubric)
+    if suffix in OTHER_SPREADSHEETS:
+        raise InputError(
+            [Problem(Location(str(path)), f"这是{OTHER_SPREADSHEETS[suffix]}（{path.suffix}），请在Excel或WPS中另存为 .xlsx 格式")]
+        )
     raise InputError([Problem(Location(str(path)), f"不支持的文件类型“{path.suffix}”：应为 .xlsx 或 .json")])
 
 

@@ -7,6 +7,7 @@ Validation turns it into a `DistrictInput` with exact, typed values, or a list o
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -16,6 +17,31 @@ from .equipment import ExtraEquipment
 
 Level = Literal["county", "city"]
 LEVEL_NAMES = {"county": "县级", "city": "市级"}
+#: The facts every district gives, by the label the workbook's 基本信息 sheet shows them under.
+FACT_LABELS = {"district": "地区", "level": "层级", "year": "年度", "authorized": "核定编制数", "on_duty": "实际到岗执法人员数"}
+SAMPLE_LABEL = "示例数据"
+INFO_HEADER_LABEL = "项目"
+#: Labels of 基本信息 rows that are not free information items.
+RESERVED_INFO_LABELS = frozenset({*FACT_LABELS.values(), SAMPLE_LABEL, INFO_HEADER_LABEL})
+#: Unicode categories escaped when a message is shown: control, format, surrogate,
+#: unassigned (noncharacters such as U+FFFE), line and paragraph separators.
+UNPRINTABLE = {"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"}
+
+
+def printable(text: str) -> str:
+    """`text` with control and invisible characters written as `\\x1b`, `\\u200b`…
+
+    Messages quote what people typed, file names and sheet names included; printed raw, an
+    escape sequence in a district name would recolour or rewrite the analyst's terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        char.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if char != "\n" and unicodedata.category(char) in UNPRINTABLE
+        else char
+        for char in text
+    )
 
 
 @dataclass(frozen=True)
@@ -56,19 +82,36 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.location.describe()}：{self.message}"
+        return printable(f"{self.location.describe()}：{self.message}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"location": self.location.to_dict(), "message": self.message, "text": str(self)}
 
 
 @dataclass(frozen=True)
+class NumberLiteral:
+    """A JSON number that has no sensible value (NaN, Infinity, 1e999, a 5,000-digit integer),
+    kept as written so that validation refuses it with its location and quotes it verbatim."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
 class Cell:
-    """A raw value as typed, with its location; `percent_format` marks Excel % cells."""
+    """A raw value as typed, with its location.
+
+    `percent_format` marks a workbook number whose number format scales it by 100 (0.85
+    shown as 85%); `display` is the text the spreadsheet shows for a number or date, so that
+    messages quote what the analyst sees rather than the stored value.
+    """
 
     value: Any
     location: Location
     percent_format: bool = False
+    display: str | None = None
 
     @property
     def blank(self) -> bool:
@@ -152,6 +195,9 @@ class DistrictInput:
     sample: bool = False
     path: str = "<memory>"
     sha256: str = ""
+    #: Located Chinese notes on values that are valid but may not mean what was intended
+    #: (a rate typed as 0.95); about how the file was written, so not part of the facts.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
 class InputError(ValueError):

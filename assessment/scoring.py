@@ -160,13 +160,20 @@ def score(rubric: Rubric, inp: DistrictInput) -> Result:
     )
 
 
+#: How many unfilled criteria a warning names before "等N项"; `tables.warnings_table` lists them all.
+MISSING_SHOWN = 5
+
+
 def _warnings(
     rubric: Rubric, inp: DistrictInput, lines: tuple[EquipmentLine, ...], missing: tuple[str, ...], untitled: bool
 ) -> Iterable[str]:
     """What an analyst should know before trusting the figures."""
-    answerable_missing = [cid for cid in missing if cid in rubric.criteria]
+    yield from inp.warnings
+    answerable_missing = [rubric.criteria[cid].name for cid in missing if cid in rubric.criteria]
     if answerable_missing:
-        yield f"{len(answerable_missing)}项指标未填报，按0分计：{'、'.join(answerable_missing)}"
+        shown = "、".join(answerable_missing[:MISSING_SHOWN])
+        more = f"等{len(answerable_missing)}项" if len(answerable_missing) > MISSING_SHOWN else ""
+        yield f"{len(answerable_missing)}项指标未填报，按0分计：{shown}{more}"
     unfilled = [line.name for line in lines if not line.extra and line.quantity is None]
     if unfilled:
         yield f"装备台账{len(unfilled)}项未填实有数量，按0计：{'、'.join(unfilled)}"

@@ -13,11 +13,23 @@ from typing import Any, TypeVar
 
 from .equipment import ExtraEquipment
 from .exact import fmt
-from .model import Cell, DistrictInput, InputError, Location, Person, Problem, RawInput
+from .model import RESERVED_INFO_LABELS, Cell, DistrictInput, InputError, Location, Person, Problem, RawInput
 from .roster import EDUCATION_WORDS, MAJOR_CATEGORIES, MEASURE_NAMES, roster_rate
 from .rubric import Rubric
 from .rules import Threshold
-from .values import PARSERS, ValueProblem, parse_count, parse_flag, parse_level, parse_number, parse_text, text_of
+from .values import (
+    PARSERS,
+    ValueProblem,
+    ambiguous_rate,
+    label_key,
+    parse_count,
+    parse_flag,
+    parse_free_text,
+    parse_level,
+    parse_name,
+    parse_number,
+    text_of,
+)
 
 T = TypeVar("T")
 
@@ -32,9 +44,13 @@ class _Collector:
     def __init__(self, raw: RawInput) -> None:
         self.raw = raw
         self.problems: list[Problem] = list(raw.problems)
+        self.warnings: list[str] = []
 
     def add(self, location: Location, message: str) -> None:
         self.problems.append(Problem(location, message))
+
+    def warn(self, location: Location, message: str) -> None:
+        self.warnings.append(str(Problem(location, message)))
 
     def parse(self, cell: Cell | None, parser: Callable[[Cell], T], what: str, required: bool = True) -> T | None:
         """`parser(cell)`, or None with a problem recorded (a missing required value too)."""
@@ -58,12 +74,12 @@ def _year(cell: Cell) -> int:
 
 
 def _person(c: _Collector, cells: dict[str, Cell]) -> Person | None:
-    name = c.parse(cells.get("姓名"), parse_text, "姓名")
-    education = c.parse(cells.get("学历"), parse_text, "学历")
+    name = c.parse(cells.get("姓名"), parse_name, "姓名")
+    education = c.parse(cells.get("学历"), parse_name, "学历")
     if education is not None and text_of(education) not in EDUCATION_WORDS:
         c.add(cells["学历"].location, f"学历应为{'、'.join(sorted(EDUCATION_WORDS))}之一，实际为“{education}”")
         education = None
-    major = c.parse(cells.get("专业类别"), parse_text, "专业类别")
+    major = c.parse(cells.get("专业类别"), parse_name, "专业类别")
     if major is not None and text_of(major) not in MAJOR_CATEGORIES:
         c.add(cells["专业类别"].location, f"专业类别应为{'、'.join(MAJOR_CATEGORIES)}之一，实际为“{major}”")
         major = None
@@ -108,14 +124,60 @@ def _per_item(
     return out
 
 
+def _ambiguous_rate_note(name: str, value: Fraction) -> str:
+    typed = fmt(value, 6)
+    return (
+        f"「{name}」填写为{typed}，按{typed}%计；如指{fmt(value * 100, 4)}%，"
+        f"请填写{fmt(value * 100, 4)}或{fmt(value * 100, 4)}%"
+    )
+
+
+def _info(c: _Collector, cells: dict[str, Cell]) -> dict[str, str]:
+    """Other facts (填报单位, 联系电话…) keyed by their label as the workbook shows it."""
+    out: dict[str, str] = {}
+    for key, cell in cells.items():
+        label = label_key(key)
+        try:
+            label = parse_name(Cell(label, cell.location))
+        except ValueProblem as exc:
+            c.add(cell.location, f"信息项目名称“{label}”{exc}")
+            continue
+        if label in RESERVED_INFO_LABELS:
+            c.add(cell.location, f"“{label}”不能作为其他信息的项目名称（它是固定项目）")
+            continue
+        if label in out:
+            c.add(cell.location, f"信息项目“{label}”重复")
+            continue
+        if not cell.blank:
+            text = c.parse(cell, parse_free_text, f"「{label}」", required=False)
+            if text is not None:
+                out[label] = text
+    return out
+
+
+def _notes(c: _Collector, cells: dict[str, Cell], known: set[str], what: str) -> dict[str, str]:
+    """佐证材料 or 备注 per criterion id; an id no answer row has is reported."""
+    out: dict[str, str] = {}
+    for cid, cell in cells.items():
+        if cid not in known:
+            c.add(cell.location, f"{cid}：未知的指标编号，无法对应{what}")
+            continue
+        if not cell.blank:
+            text = c.parse(cell, parse_free_text, what, required=False)
+            if text is not None:
+                out[cid] = text
+    return out
+
+
 def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     """The trusted input, or InputError listing every problem with its location."""
     c = _Collector(raw)
-    district = c.parse(raw.district, parse_text, "地区（district）")
+    district = c.parse(raw.district, parse_name, "地区（district）")
     level = c.parse(raw.level, parse_level, "层级（level）")
     year = c.parse(raw.year, _year, "年度（year）")
     authorized = c.parse(raw.authorized, lambda x: parse_count(x, 1), "核定编制数（staff.authorized）")
-    on_duty = c.parse(raw.on_duty, parse_count, "实际到岗执法人员数（staff.on_duty）")
+    # At least one: with none on duty every per-person equipment requirement would be 0.
+    on_duty = c.parse(raw.on_duty, lambda x: parse_count(x, 1), "实际到岗执法人员数（staff.on_duty）")
     sample = bool(c.parse(raw.sample, parse_flag, "示例数据标记", required=False))
 
     answerable = rubric.answerable()
@@ -135,6 +197,8 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         value = c.parse(cell, PARSERS[kind], f"{cid}（{name}）", required=False)
         if value is not None:
             answers[cid] = value
+            if kind == "rate" and ambiguous_rate(cell, value):
+                c.warn(cell.location, _ambiguous_rate_note(name, value))
 
     known_items = {e.id: e.name for e in rubric.equipment}
     equipment = _per_item(c, raw.equipment, known_items, parse_count, "实有数量", "；其他装备请在台账中新增行并留空编号")
@@ -142,16 +206,16 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
 
     extras: list[ExtraEquipment] = []
     for row in raw.extra_equipment:
-        category = c.parse(row.category, lambda x: text_of(x.value), "补充装备类别")
-        if category is not None and category not in EXTRA_CATEGORIES:
+        category = c.parse(row.category, parse_name, "补充装备类别")
+        if category is not None and text_of(category) not in EXTRA_CATEGORIES:
             c.add(row.category.location, f"补充装备类别应为“现场执法辅助设备”或“通讯与办公设备”，实际为“{category}”")
             category = None
-        name = c.parse(row.name, parse_text, "补充装备名称")
+        name = c.parse(row.name, parse_name, "补充装备名称")
         required = c.parse(row.required, lambda x: parse_count(x, 1), "补充装备标准数量")
         quantity = c.parse(row.quantity, parse_count, "补充装备实有数量")
         price = c.parse(row.unit_price, parse_number, "补充装备单价", required=False) if row.unit_price else None
         if None not in (category, name, required, quantity):
-            extras.append(ExtraEquipment(EXTRA_CATEGORIES[category], name, required, quantity, price))  # type: ignore[index,arg-type]
+            extras.append(ExtraEquipment(EXTRA_CATEGORIES[text_of(category)], name, required, quantity, price))  # type: ignore[arg-type]
 
     roster = None
     if raw.roster is not None:
@@ -159,6 +223,10 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         roster = tuple(p for p in people if p is not None)
         if len(roster) == len(raw.roster):
             _roster_conflicts(c, rubric, answers, roster)
+
+    info = _info(c, raw.info)
+    evidence = _notes(c, raw.evidence, set(answerable) | set(raw.answers), "佐证材料")
+    remarks = _notes(c, raw.remarks, set(answerable) | set(raw.answers), "备注")
 
     if c.problems:
         raise InputError(c.problems)
@@ -172,11 +240,12 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         equipment=equipment,
         extra_equipment=tuple(extras),
         roster=roster,
-        info={k: str(v.value).strip() for k, v in raw.info.items() if not v.blank},
-        evidence={k: str(v.value).strip() for k, v in raw.evidence.items() if not v.blank},
-        remarks={k: str(v.value).strip() for k, v in raw.remarks.items() if not v.blank},
+        info=info,
+        evidence=evidence,
+        remarks=remarks,
         prices=prices,
         sample=sample,
         path=raw.path,
         sha256=raw.sha256,
+        warnings=tuple(c.warnings),
     )

@@ -19,18 +19,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
-import unicodedata
+import math
 import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -40,10 +41,26 @@ from openpyxl.writer.excel import ExcelWriter
 
 from .equipment import EquipmentSpec, ExtraEquipment
 from .fsutil import atomic_write_bytes
-from .model import LEVEL_NAMES, Cell, DistrictInput, InputError, Location, Problem, RawExtra, RawInput, RawPerson
+from .limits import MAX_CELLS_PER_SHEET, read_limited
+from .model import (
+    FACT_LABELS,
+    INFO_HEADER_LABEL,
+    LEVEL_NAMES,
+    SAMPLE_LABEL,
+    Cell,
+    DistrictInput,
+    InputError,
+    Location,
+    Problem,
+    RawExtra,
+    RawInput,
+    RawPerson,
+)
+from .package import UNREADABLE, PackageFacts, inspect_workbook
 from .roster import EDUCATION_LEVELS, MAJOR_CATEGORIES, MEASURE_NAMES
 from .rubric import Criterion, Rubric
 from .rules import Threshold
+from .values import DATE_TYPES, label_key, plain_number
 
 SHEET_GUIDE = "填报说明"
 SHEET_INFO = "基本信息"
@@ -52,15 +69,15 @@ SHEET_EQUIPMENT = "装备台账"
 SHEET_ROSTER = "执法人员"
 
 #: Header of the 基本信息 sheet; its label cell is not an info item.
-INFO_HEADER = ("项目", "填报内容", "填写说明")
+INFO_HEADER = (INFO_HEADER_LABEL, "填报内容", "填写说明")
 #: The five facts every district must give: label → RawInput field, with guidance.
 REQUIRED_INFO: tuple[tuple[str, str, str], ...] = (
-    ("地区", "district", "必填。区县或设区市名称，如“龙湾区”"),
-    ("层级", "level", "必填。下拉选择“县级”或“市级”；区县分局选“县级”"),
-    ("年度", "year", "必填。评估年度，如2024"),
-    ("核定编制数", "authorized", "必填。执法机构核定编制人数（整数）"),
+    (FACT_LABELS["district"], "district", "必填。区县或设区市名称，如“龙湾区”"),
+    (FACT_LABELS["level"], "level", "必填。下拉选择“县级”或“市级”；区县分局选“县级”"),
+    (FACT_LABELS["year"], "year", "必填。评估年度，如2024"),
+    (FACT_LABELS["authorized"], "authorized", "必填。执法机构核定编制人数（整数）"),
     (
-        "实际到岗执法人员数",
+        FACT_LABELS["on_duty"],
         "on_duty",
         "必填。实际到岗执法人员人数（整数）；编制到岗率和按人数配备的装备标准数量都按此计算",
     ),
@@ -72,7 +89,6 @@ OPTIONAL_INFO: tuple[tuple[str, str], ...] = (
     ("联系电话", "填报人联系电话"),
     ("填报日期", "如2024-03-31"),
 )
-SAMPLE_LABEL = "示例数据"
 SAMPLE_GUIDANCE = "真实填报填“否”（留空视为“否”）；“是”表示本工作簿为演示用的示例数据，报告将注明"
 
 YES, NO = "是", "否"
@@ -97,9 +113,6 @@ ROSTER_ROWS = 200
 FIXED_TIME = datetime.datetime(2022, 1, 1)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CREATOR = "assessment"
-UNREADABLE = "（文件已损坏、加密或不是.xlsx格式）"
-#: The first bytes of an OLE2 compound file: an encrypted .xlsx or a legacy .xls.
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 @dataclass(frozen=True)
@@ -272,7 +285,14 @@ def _header_row(ws: Worksheet, columns: Sequence[Column]) -> None:
 
 
 def _body_cell(ws: Worksheet, row: int, index: int, column: Column, value: Any = None) -> XlCell:
-    cell = ws.cell(row=row, column=index, value=value)
+    cell = ws.cell(row=row, column=index)
+    if isinstance(value, str):
+        # Text stays text: openpyxl would store "=1+1" as a live formula (read back blank).
+        # Characters XML cannot hold never pass validation; any left are dropped, not fatal.
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
     cell.border = BORDER
     cell.alignment = Alignment(vertical="top", wrap_text=column.wrap)
     if column.input:
@@ -557,13 +577,76 @@ def _roster_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
 # ----------------------------------------------------------------------------- reading
 
 
-def _norm(text: Any) -> str:
-    """A label or header as compared: NFKC (全角→半角), surrounding spaces and a trailing colon gone."""
-    return unicodedata.normalize("NFKC", str(text)).strip().rstrip(":").strip()
-
-
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """What a cell's number format does to a number: the little of it that matters here.
+
+    Only an unquoted, unescaped % scales by 100 (Excel's and WPS's rule): in `0.00"%"` or
+    `0.00\\%` (LibreOffice writes the latter) the sign is literal text, so 0.85 shows as
+    "0.85%" and means 0.85 %. Only the first section (positive numbers) is considered.
+    """
+
+    scales: bool
+    literal_percent: bool
+    places: int | None
+
+    @classmethod
+    def of(cls, code: str | None) -> NumberFormat:
+        code = code or "General"
+        scales = literal = digits = False
+        places = 0
+        i = 0
+        while i < len(code) and code[i] != ";":
+            char = code[i]
+            if char == '"':
+                close = code.find('"', i + 1)
+                close = len(code) if close < 0 else close
+                literal = literal or "%" in code[i + 1 : close]
+                i = close
+            elif char in "\\_*":
+                literal = literal or (char == "\\" and code[i + 1 : i + 2] == "%")
+                i += 1
+            elif char == "[":
+                i = max(code.find("]", i), i)
+            elif char == "%":
+                scales = True
+            elif char in "0#?":
+                digits = True
+            elif char == "." and places == 0:
+                while i + 1 < len(code) and code[i + 1] in "0#?":
+                    places += 1
+                    i += 1
+            i += 1
+        return cls(scales, literal, places if digits else None)
+
+    def display(self, value: int | float) -> str:
+        """The text a spreadsheet shows for `value` (decimal places and % as the format says)."""
+        if isinstance(value, float) and not math.isfinite(value) or abs(value) >= 1e15:
+            return repr(value)
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if self.scales:
+            number *= 100
+        if self.places is not None:
+            text = f"{number.quantize(Decimal(1).scaleb(-self.places), ROUND_HALF_UP):f}"
+        else:
+            text = plain_number(number)
+        return text + ("%" if self.scales or self.literal_percent else "")
+
+
+GENERAL = NumberFormat(scales=False, literal_percent=False, places=None)
+
+
+def _date_text(value: datetime.date | datetime.time | datetime.timedelta) -> str:
+    """A date cell as shown: 2024-03-31, 2024-03-31 08:30, 08:30:00."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M" if value.time() != datetime.time() else "%Y-%m-%d")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
 
 
 def _letter(xl: XlCell | MergedCell) -> str:
@@ -574,20 +657,34 @@ def _letter(xl: XlCell | MergedCell) -> str:
 class _Reader:
     """Collects cells and structural problems of one workbook."""
 
-    def __init__(self, wb: Workbook, file: str, rubric: Rubric) -> None:
+    def __init__(self, wb: Workbook, file: str, rubric: Rubric, facts: PackageFacts) -> None:
         self.wb = wb
         self.file = file
         self.rubric = rubric
+        self.facts = facts
         self.problems: list[Problem] = []
-        self.sheets = {_norm(name): name for name in wb.sheetnames}
+        self.sheets = {label_key(name): name for name in wb.sheetnames}
 
     def sheet(self, name: str, required: bool = True) -> Worksheet | None:
-        actual = self.sheets.get(_norm(name))
+        actual = self.sheets.get(label_key(name))
         if actual is None:
             if required:
                 self.problems.append(Problem(Location(self.file, sheet=name), f"缺少工作表「{name}」"))
             return None
-        return self.wb[actual]
+        ws = self.wb[actual]
+        # Reading goes row by row over the used range, which openpyxl fills with new cells:
+        # one stray value in row 1,048,576 would create millions of them.
+        if ws.max_row * ws.max_column > MAX_CELLS_PER_SHEET:
+            corner = f"{get_column_letter(ws.max_column)}{ws.max_row}"
+            self.problems.append(
+                Problem(
+                    Location(self.file, sheet=actual),
+                    f"已用区域延伸到{corner}单元格，超过{MAX_CELLS_PER_SHEET:,}个单元格的上限，未读取："
+                    "请删除表格下方和右侧多余的内容或格式后再提交",
+                )
+            )
+            return None
+        return ws
 
     def _repeated(self, ws: Worksheet, id_cell: Any, key: str, seen: dict[str, int], header: str, what: str) -> bool:
         """True (with a problem naming both rows) when `key` was already read on this sheet;
@@ -603,11 +700,35 @@ class _Reader:
         seen[key] = id_cell.row
         return False
 
+    def _uncached(self, ws: Worksheet, xl: XlCell | MergedCell) -> str | None:
+        """The formula of a cell that has one but no saved result (openpyxl reads it as blank)."""
+        return self.facts.uncached_formulas.get((ws.title, f"{_letter(xl)}{xl.row}"))
+
     def cell(self, ws: Worksheet, xl: XlCell | MergedCell, header: str) -> Cell:
-        """The raw value with its exact location; a number in a %-formatted cell is marked."""
+        """The raw value with its exact location, how it is displayed, and whether its format
+        scales it by 100; a formula without a saved result is a problem, not a blank."""
         value = xl.value
-        percent = isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (xl.number_format or "")
-        return Cell(value, Location(self.file, ws.title, xl.row, _letter(xl), header), percent)
+        location = Location(self.file, ws.title, xl.row, _letter(xl), header)
+        if value is None:
+            formula = self._uncached(ws, xl)
+            if formula is not None:
+                self.problems.append(
+                    Problem(
+                        location,
+                        f"该单元格是公式“={formula[:40]}”，但文件中没有保存计算结果（由程序生成或部分WPS版本保存的文件会这样）："
+                        "请在Excel或WPS中打开该文件、保存后再提交",
+                    )
+                )
+            return Cell(None, location)
+        if isinstance(value, bool):
+            return Cell(value, location, display="TRUE" if value else "FALSE")
+        if isinstance(value, DATE_TYPES):
+            return Cell(value, location, display=_date_text(value))
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number_format = NumberFormat.of(xl.number_format)
+            general = number_format == GENERAL  # shown as typed: the value quotes itself
+            return Cell(value, location, number_format.scales, None if general else number_format.display(value))
+        return Cell(value, location)
 
     def headers(self, ws: Worksheet, wanted: Sequence[str], required: Sequence[str]) -> dict[str, int]:
         """Column index (0-based) of each wanted header found in row 1; a missing required one is a problem.
@@ -615,11 +736,11 @@ class _Reader:
         All missing headers are reported at once, so that one round of fixes is enough.
         """
         found: dict[str, int] = {}
-        keys = {_norm(h): h for h in wanted}
+        keys = {label_key(h): h for h in wanted}
         for xl in next(ws.iter_rows(min_row=1, max_row=1), ()):
             if _blank(xl.value):
                 continue
-            header = keys.get(_norm(xl.value))
+            header = keys.get(label_key(xl.value))
             if header is None:
                 continue
             if header in found:
@@ -641,7 +762,7 @@ class _Reader:
         ws = self.sheet(SHEET_INFO)
         if ws is None:
             return
-        fields = {_norm(label): (label, field) for label, field, _ in REQUIRED_INFO}
+        fields = {label_key(label): (label, field) for label, field, _ in REQUIRED_INFO}
         seen: dict[str, int] = {}
         for label_cell, value_cell in ws.iter_rows(min_row=1, max_col=2):
             if _blank(label_cell.value):
@@ -653,7 +774,7 @@ class _Reader:
                         )
                     )
                 continue
-            label = _norm(label_cell.value)
+            label = label_key(label_cell.value)
             if label == INFO_HEADER[0]:
                 continue
             if label in seen:
@@ -680,8 +801,8 @@ class _Reader:
         columns = self.headers(ws, [c.header for c in ANSWER_COLUMNS], ANSWER_REQUIRED)
         if ANSWER_ID not in columns or ANSWER_VALUE not in columns:
             return
-        names = {_norm(c.name): cid for cid, c in self.rubric.criteria.items()}
-        names.update({_norm(v.name): v.id for v in self.rubric.veto.items})
+        names = {label_key(c.name): cid for cid, c in self.rubric.criteria.items()}
+        names.update({label_key(v.name): v.id for v in self.rubric.veto.items})
         seen: dict[str, int] = {}
         for row in ws.iter_rows(min_row=2):
             id_cell, value_cell = row[columns[ANSWER_ID]], row[columns[ANSWER_VALUE]]
@@ -689,7 +810,7 @@ class _Reader:
                 if not _blank(value_cell.value):
                     self.problems.append(self._missing_id(ws, row, id_cell, columns, names))
                 continue
-            cid = _norm(id_cell.value)
+            cid = label_key(id_cell.value)
             if self._repeated(ws, id_cell, cid, seen, ANSWER_ID, "编号"):
                 continue
             raw.answers[cid] = self.cell(ws, value_cell, ANSWER_VALUE)
@@ -703,7 +824,7 @@ class _Reader:
         """A value nobody can attribute; suggest the id when the row's 指标 names a criterion."""
         message = "有填报值但缺少编号，无法确定对应的评分项"
         if ANSWER_NAME in columns:
-            guess = names.get(_norm(row[columns[ANSWER_NAME]].value or ""))
+            guess = names.get(label_key(row[columns[ANSWER_NAME]].value or ""))
             if guess is not None:
                 message += f"（按指标名称应为“{guess}”，请补上编号）"
         return Problem(Location(self.file, ws.title, id_cell.row, _letter(id_cell), ANSWER_ID), message)
@@ -729,7 +850,7 @@ class _Reader:
                     RawExtra(cells[EQ_CATEGORY], cells[EQ_NAME], cells[EQ_REQUIRED], cells[EQ_QUANTITY], price)
                 )
                 continue
-            item = _norm(id_cell.value)
+            item = label_key(id_cell.value)
             if self._repeated(ws, id_cell, item, seen, EQ_ID, "装备编号"):
                 continue
             raw.equipment[item] = self.cell(ws, row[columns[EQ_QUANTITY]], EQ_QUANTITY)
@@ -740,7 +861,9 @@ class _Reader:
         ws = self.sheet(SHEET_ROSTER, required=False)
         if ws is None:
             return
-        data_rows = [row for row in ws.iter_rows(min_row=2) if any(not _blank(xl.value) for xl in row)]
+        data_rows = [
+            row for row in ws.iter_rows(min_row=2) if any(not _blank(xl.value) or self._uncached(ws, xl) for xl in row)
+        ]
         if not data_rows:
             return
         columns = self.headers(ws, [c.header for c in ROSTER_COLUMNS], ROSTER_REQUIRED)
@@ -755,55 +878,37 @@ class _Reader:
         raw.roster = people or None
 
 
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
-    if isinstance(exc, IsADirectoryError):
-        return "这是一个文件夹，不是工作簿"
-    if isinstance(exc, PermissionError):
-        return "没有读取权限"
-    return exc.strerror or str(exc)
-
-
-def _unreadable(file: str, reason: str) -> InputError:
-    return InputError([Problem(Location(file), f"无法读取工作簿：{reason}{UNREADABLE}")])
-
-
-def _open(data: bytes, file: str) -> Workbook:
-    """Parse the bytes, turning every failure into one Chinese problem.
+def _open(data: bytes, file: str) -> tuple[Workbook, PackageFacts]:
+    """Check the package, then parse it once, turning every failure into one Chinese problem.
 
     openpyxl raises a zoo of exceptions on bad input (BadZipFile, KeyError for a missing
     part, XML parse errors, ValueError, TypeError…); to an analyst they all mean the same,
     and none of them should surface as a traceback, hence the broad catch.
     """
-    if data.startswith(OLE2_MAGIC):
-        raise _unreadable(file, "这是加密（设有打开密码）的工作簿或旧版.xls文件，请取消密码后另存为.xlsx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise _unreadable(file, "文件不是.xlsx工作簿")
+    facts = inspect_workbook(data, file)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about Excel features it drops (extensions, styles); not the analyst's concern.
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=True), facts
     except Exception as exc:  # see the docstring: any parser failure means the same to an analyst
-        raise _unreadable(file, f"文件内容无法解析（{type(exc).__name__}）") from exc
+        raise InputError(
+            [Problem(Location(file), f"无法读取工作簿：文件内容无法解析（{type(exc).__name__}）{UNREADABLE}")]
+        ) from exc
 
 
 def read_workbook(path: Path, rubric: Rubric) -> RawInput:
     """Every value of a district workbook with its location, plus the structural problems.
 
-    Raises InputError when the file cannot be read as an .xlsx at all. `rubric` serves only
-    to suggest the id of a row whose value lost its id; ids are otherwise passed through
-    for validation to judge.
+    Raises InputError when the file cannot be read as an .xlsx at all or exceeds the limits
+    of `assessment.limits`. `rubric` serves only to suggest the id of a row whose value lost
+    its id; ids are otherwise passed through for validation to judge.
     """
     file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError([Problem(Location(file), f"无法读取文件：{_os_reason(exc)}")]) from exc
-    wb = _open(data, file)
+    data = read_limited(Path(path))
+    wb, facts = _open(data, file)
     raw = RawInput(path=file, sha256=hashlib.sha256(data).hexdigest())
-    reader = _Reader(wb, file, rubric)
+    reader = _Reader(wb, file, rubric, facts)
     reader.info(raw)
     reader.answers(raw)
     reader.equipment(raw)

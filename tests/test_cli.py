@@ -64,7 +64,7 @@ def test_validate_reports_every_problem_of_every_file_with_its_location(tmp_path
     assert main(["validate", str(bad), str(no_year)]) == 2
     err = capsys.readouterr().err
     assert "bad.json JSON路径 $.level：层级（level）层级应为“县级”或“市级”，实际为“乡级”" in err
-    assert "$.staff.on_duty" in err and "应为不小于0的整数" in err
+    assert "$.staff.on_duty" in err and "应为不小于1的整数" in err
     assert "$.answers.s05_college_rate" in err and "0到100之间的百分比" in err
     assert "$.answers.s07_roadshows" in err
     assert "$.answers.s01_group_established" in err and "“是”或“否”" in err

@@ -56,7 +56,7 @@ def districts(draw) -> DistrictInput:
         level=draw(st.sampled_from(["county", "city"])),
         year=draw(st.integers(2022, 2026)),
         authorized=authorized,
-        on_duty=draw(st.integers(0, authorized + 3)),
+        on_duty=draw(st.integers(1, authorized + 3)),
         answers=answers,
         equipment=equipment,
         extra_equipment=tuple(extras),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 import io
 import zipfile
@@ -341,7 +342,10 @@ def test_percent_formatted_cell_holding_085_reads_as_85(template: Path, rubric: 
     edit(template, change)
     raw = read_workbook(template, rubric)
     assert raw.answers["s03_claim_rate"] == Cell(
-        0.85, Location(str(template), SHEET_ANSWERS, rows["claim"], VALUE_COLUMN, "填报值"), percent_format=True
+        0.85,
+        Location(str(template), SHEET_ANSWERS, rows["claim"], VALUE_COLUMN, "填报值"),
+        percent_format=True,
+        display="85%",
     )
     answers = validate(raw, rubric).answers
     assert answers["s03_claim_rate"] == 85
@@ -370,9 +374,14 @@ def test_full_width_percent_and_check_marks_are_accepted(template: Path, rubric:
     }
 
 
-def test_formula_without_a_cached_value_reads_as_blank(template: Path, rubric: Rubric) -> None:
-    edit(template, lambda wb: answer(wb, "e10_dispatched", "=1+2"))
-    assert read_workbook(template, rubric).answers["e10_dispatched"].value is None
+def test_formula_without_a_cached_value_is_a_problem_asking_to_save_in_excel(template: Path, rubric: Rubric) -> None:
+    rows: dict[str, int] = {}
+    edit(template, lambda wb: rows.setdefault("row", answer(wb, "e10_dispatched", "=1+2")))
+    raw = read_workbook(template, rubric)
+    assert raw.answers["e10_dispatched"].value is None
+    (problem,) = [p for p in raw.problems if p.location.row == rows["row"]]
+    assert (problem.location.sheet, problem.location.column) == (SHEET_ANSWERS, VALUE_COLUMN)
+    assert "公式“=1+2”" in problem.message and "请在Excel或WPS中打开该文件、保存后再提交" in problem.message
 
 
 def test_info_labels_are_found_in_any_order_and_unknown_labels_become_info(tmp_path: Path, rubric: Rubric) -> None:
@@ -650,3 +659,14 @@ def test_missing_file_raises_input_error(tmp_path: Path, rubric: Rubric) -> None
     with pytest.raises(InputError) as caught:
         read_workbook(path, rubric)
     assert caught.value.problems == [Problem(Location(str(path)), "无法读取文件：文件不存在")]
+
+
+def test_info_numbers_and_dates_are_read_as_the_text_the_sheet_shows(template: Path, rubric: Rubric) -> None:
+    def change(wb: Workbook) -> None:
+        fill_info(wb)
+        ws = wb[SHEET_INFO]
+        ws[f"B{row_of(ws, '联系电话')}"] = 13800000000
+        ws[f"B{row_of(ws, '填报日期')}"] = datetime.datetime(2024, 3, 31)
+
+    info = validate(read_workbook(edit(template, change), rubric), rubric).info
+    assert (info["联系电话"], info["填报日期"]) == ("13800000000", "2024-03-31")
