@@ -13,20 +13,36 @@ module::
     def offline_browser():
         with OfflineBrowser.launch(require_chromium()) as browser:
             yield browser
+
+To prove a page is readable on a machine without Chinese fonts, launch the
+browser with ``fontconfig=latin_only_fontconfig(folder)``: Chromium then sees
+only a Latin font directory, whatever is installed, and
+:meth:`OfflineBrowser.fonts_drawing` reports (through the DevTools protocol)
+which font actually drew each element's glyphs.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+from xml.sax.saxutils import escape
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Request, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Request,
+    Route,
+    sync_playwright,
+)
 
 CHROMIUM_ARGS = (
     "--no-sandbox",
@@ -38,6 +54,8 @@ CHROMIUM_ARGS = (
     "--disable-sync",
 )
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+# Fonts without any Chinese glyph, offered to Chromium by latin_only_fontconfig.
+LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LOCAL_SCHEMES = ("file:", "data:")
 SRC_PREFIX_LENGTH = 64
 PAGE_TIMEOUT_MS = 30_000
@@ -58,6 +76,21 @@ class ImageState(NamedTuple):
     src_prefix: str
     natural_width: int
     complete: bool
+
+
+class FontUse(NamedTuple):
+    """One font that drew glyphs of an element, as Chromium's layout reports it."""
+
+    family: str
+    custom: bool  # a web font from @font-face, not an installed font
+    glyphs: int
+
+
+class DrawnText(NamedTuple):
+    """An element's text and the fonts its glyphs were drawn with."""
+
+    text: str
+    fonts: list[FontUse]
 
 
 class FailedRequest(NamedTuple):
@@ -105,6 +138,28 @@ class _PageEvents:
         self.console_errors.append(f"uncaught: {error.message}")
 
 
+def latin_only_fontconfig(folder: Path) -> Path:
+    """Write a fontconfig file offering only Latin fonts; return its path.
+
+    Launch Chromium with it (``FONTCONFIG_FILE``) to see a page as on a
+    machine without a Chinese font: no system configuration is included, so
+    no installed CJK font can stand in for a missing web font.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    font_dirs = [LATIN_FONT_DIR] if LATIN_FONT_DIR.is_dir() else []
+    lines = [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+        "<fontconfig>",
+        *(f"  <dir>{escape(str(font_dir))}</dir>" for font_dir in font_dirs),
+        f"  <cachedir>{escape(str(folder / 'cache'))}</cachedir>",
+        "</fontconfig>",
+    ]
+    path = folder / "fonts.conf"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def chromium_path() -> str | None:
     """Return the Chromium executable to use, or None when there is none.
 
@@ -143,24 +198,31 @@ class OfflineBrowser:
 
     @classmethod
     @contextmanager
-    def launch(cls, executable: str) -> Iterator[OfflineBrowser]:
-        """Start Chromium once; close it and Playwright on exit."""
+    def launch(cls, executable: str, *, fontconfig: Path | None = None) -> Iterator[OfflineBrowser]:
+        """Start Chromium once; close it and Playwright on exit.
+
+        ``fontconfig`` replaces the system font configuration (see
+        :func:`latin_only_fontconfig`).
+        """
+        env = dict(os.environ)
+        if fontconfig is not None:
+            env["FONTCONFIG_FILE"] = str(fontconfig)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS), env=env
             )
             try:
                 yield cls(browser)
             finally:
                 browser.close()
 
-    def open_offline(self, html_path: Path) -> PageCheck:
-        """Load ``html_path`` via file://, wait for the load event and inspect it.
+    @contextmanager
+    def _offline_page(self, html_path: Path, events: _PageEvents) -> Iterator[tuple[BrowserContext, Page]]:
+        """Load ``html_path`` via file:// in a fresh context and wait for the load event.
 
-        Each call uses a fresh browser context so that nothing (cache,
-        service workers) leaks between pages.
+        A fresh context per page means nothing (cache, service workers) leaks
+        between pages.
         """
-        events = _PageEvents()
         context = self._browser.new_context(service_workers="block")
         try:
             context.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -170,6 +232,14 @@ class OfflineBrowser:
             page.on("console", events.on_console)
             page.on("pageerror", events.on_page_error)
             page.goto(html_path.resolve().as_uri(), wait_until="load")
+            yield context, page
+        finally:
+            context.close()
+
+    def open_offline(self, html_path: Path) -> PageCheck:
+        """Load ``html_path`` offline and return what a reader would get."""
+        events = _PageEvents()
+        with self._offline_page(html_path, events) as (_, page):
             images = page.evaluate(_IMAGES_SCRIPT, SRC_PREFIX_LENGTH)
             return PageCheck(
                 title=page.title(),
@@ -178,5 +248,39 @@ class OfflineBrowser:
                 failed_requests=[FailedRequest(*item) for item in events.failed.items()],
                 console_errors=list(events.console_errors),
             )
-        finally:
-            context.close()
+
+    def fonts_drawing(self, html_path: Path, elements: Mapping[str, str]) -> dict[str, DrawnText]:
+        """Return, for each named element, its text and the fonts that drew it.
+
+        ``elements`` maps a name to a JavaScript expression evaluating to an
+        element of the page.  Fonts come from the DevTools protocol
+        (``CSS.getPlatformFontsForNode``): the platform fonts layout actually
+        used, so a glyph drawn as a box by a font lacking it shows up under
+        that font, not under the family the CSS asked for.
+        """
+        events = _PageEvents()
+        with self._offline_page(html_path, events) as (context, page):
+            page.evaluate("document.fonts.ready.then(() => true)")
+            cdp = context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            cdp.send("DOM.getDocument", {"depth": -1})
+            drawn = {}
+            for name, expression in elements.items():
+                handle = cdp.send("Runtime.evaluate", {"expression": expression})["result"]
+                if handle.get("subtype") != "node":
+                    raise LookupError(f"{name}: {expression} is not an element of {html_path}")
+                node_id = cdp.send("DOM.requestNode", {"objectId": handle["objectId"]})["nodeId"]
+                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node_id})["fonts"]
+                text = cdp.send(
+                    "Runtime.callFunctionOn",
+                    {
+                        "objectId": handle["objectId"],
+                        "functionDeclaration": "function () { return this.innerText; }",
+                        "returnByValue": True,
+                    },
+                )["result"]["value"]
+                drawn[name] = DrawnText(
+                    text, [FontUse(f["familyName"], f["isCustomFont"], f["glyphCount"]) for f in fonts]
+                )
+            return drawn
