@@ -24,7 +24,6 @@ which font actually drew each element's glyphs.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,16 +43,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+from assessment.pdf import OFFLINE_FLAGS, ChromiumNotFoundError, find_chromium
+
+CHROMIUM_ARGS = OFFLINE_FLAGS
 # Fonts without any Chinese glyph, offered to Chromium by latin_only_fontconfig.
 LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LOCAL_SCHEMES = ("file:", "data:")
@@ -163,15 +155,13 @@ def latin_only_fontconfig(folder: Path) -> Path:
 def chromium_path() -> str | None:
     """Return the Chromium executable to use, or None when there is none.
 
-    ``$CHROMIUM`` wins when set, so CI images with Chromium elsewhere work.
+    The same search as the PDF printer (``$CHROMIUM`` first), so tests use
+    the browser that users print with.
     """
-    override = os.environ.get("CHROMIUM")
-    candidates = (override,) if override else CHROMIUM_CANDIDATES
-    for candidate in candidates:
-        resolved = shutil.which(candidate)
-        if resolved:
-            return resolved
-    return None
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError:
+        return None
 
 
 def require_chromium() -> str:
