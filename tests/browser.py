@@ -28,7 +28,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 import pytest
@@ -238,6 +238,17 @@ class OfflineBrowser:
                 failed_requests=[FailedRequest(*item) for item in events.failed.items()],
                 console_errors=list(events.console_errors),
             )
+
+    def evaluate_offline(self, html_path: Path, expression: str, *, media: str = "screen") -> Any:
+        """Load ``html_path`` offline as ``media`` ("screen" or "print") and evaluate ``expression``.
+
+        ``expression`` is a JavaScript function or expression; its JSON-able
+        result is returned, e.g. computed styles of the page's elements.
+        """
+        events = _PageEvents()
+        with self._offline_page(html_path, events) as (_, page):
+            page.emulate_media(media=media)
+            return page.evaluate(expression)
 
     def fonts_drawing(self, html_path: Path, elements: Mapping[str, str]) -> dict[str, DrawnText]:
         """Return, for each named element, its text and the fonts that drew it.
