@@ -61,6 +61,7 @@ def new_report_notebook() -> nbformat.NotebookNode:
     return new_notebook(
         cells=[
             new_markdown_cell("# 评估报告\n\n本报告评估**机构设置规范化**。"),
+            new_markdown_cell("| 类别 | 得分 |\n| --- | ---: |\n| 机构设置规范化 | 12 |"),
             new_code_cell(CHART_CELL),
             new_code_cell(TABLE_CELL),
             new_code_cell(f"print({PRINTED_LINE!r})"),
@@ -291,3 +292,9 @@ def test_page_characters_include_styles_and_alt_text_but_not_scripts() -> None:
     assert set("标题页正文&1图表说明") <= characters
     assert not set("脚本") & characters
     assert page_characters(page) == "".join(sorted(characters))
+
+
+def test_every_table_has_a_header_group_that_print_can_repeat(report_html: str) -> None:
+    tables = re.findall(r"<table\b.*?</table>", report_html, re.S)
+    assert len(tables) == 2  # the Markdown table and the DataFrame
+    assert all(re.search(r"<thead>\s*<tr", table) for table in tables)
