@@ -36,7 +36,8 @@ OFFLINE_FLAGS = (
 )
 # The page's print stylesheet numbers the pages; Chromium's own header and footer
 # (date, file:// URL) would only leak the path of the file on the printing machine.
-PRINT_FLAGS = ("--headless", *OFFLINE_FLAGS, "--no-pdf-header-footer")
+# "--print-to-pdf-no-header" is the same switch's name before Chromium 113.
+PRINT_FLAGS = ("--headless", *OFFLINE_FLAGS, "--no-pdf-header-footer", "--print-to-pdf-no-header")
 
 
 class PdfError(RuntimeError):

@@ -45,7 +45,6 @@ from playwright.sync_api import (
 
 from assessment.pdf import OFFLINE_FLAGS, ChromiumNotFoundError, find_chromium
 
-CHROMIUM_ARGS = OFFLINE_FLAGS
 # Fonts without any Chinese glyph, offered to Chromium by latin_only_fontconfig.
 LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LOCAL_SCHEMES = ("file:", "data:")
@@ -199,7 +198,7 @@ class OfflineBrowser:
             env["FONTCONFIG_FILE"] = str(fontconfig)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS), env=env
+                executable_path=executable, headless=True, args=list(OFFLINE_FLAGS), env=env
             )
             try:
                 yield cls(browser)
