@@ -1,18 +1,25 @@
-"""Make matplotlib render Chinese text on any machine.
+"""Make charts and report pages render Chinese text on any machine.
 
 Report charts carry Chinese titles, labels and district names.  A fresh
 machine (a CI runner, a colleague's laptop) often has no CJK font at all, in
 which case matplotlib silently draws empty boxes.  The package therefore
 ships a subset of Noto Sans CJK SC (renamed "Assessment Sans SC", see
-``assessment/data/fonts/README.md``) and registers it with matplotlib.
+``assessment/data/fonts/README.md``) and registers it with matplotlib; HTML
+reports embed a per-page subset of the same font as a web font.
 """
 
 from __future__ import annotations
 
+import base64
+import copy
+import io
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import matplotlib
+from fontTools import subset
+from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 
 FONT_FILENAME = "AssessmentSansSC-Regular.otf"
@@ -87,3 +94,67 @@ def register_cjk_font() -> str:
     matplotlib.rcParams["font.sans-serif"] = [*chain, *sans_serif]
     matplotlib.rcParams["axes.unicode_minus"] = False
     return family
+
+
+# --------------------------------------------------------------------------- web font
+#
+# An HTML report is read on machines that may have no Chinese font (a fresh
+# intranet PC, a Linux server printing to PDF).  The page names the reader's
+# usual Chinese fonts first and this family last; the exporter embeds the
+# bundled font under this name, subset to the characters the page uses, so
+# the fallback costs tens of kilobytes instead of megabytes.
+
+WEB_FONT_FAMILY = "Assessment Sans SC"
+
+# Always kept in the subset, whatever the page's text: ASCII (digits, Latin,
+# punctuation) and the punctuation and symbols of Chinese prose, so a few
+# characters added later (by CSS, a page number) never fall back to tofu.
+ALWAYS_SUBSET = "".join(map(chr, range(0x20, 0x7F))) + (
+    "\u00a0\u00b7\u00d7\u00f7\u2014\u2018\u2019\u201c\u201d\u2026\u2264\u2265\u3000"
+    "、。〈〉《》「」『』【】〔〕〖〗！％（），－．／：；＜＝＞？［］～"
+)
+
+
+@lru_cache(maxsize=1)
+def _bundled_font() -> TTFont:
+    """The bundled font, parsed once per process; callers subset a deep copy."""
+    font = TTFont(bundled_font_path(), recalcBBoxes=False, recalcTimestamp=False)
+    font.ensureDecompiled()
+    return font
+
+
+def web_font_woff2(text: str) -> bytes:
+    """Return the bundled font as WOFF2, reduced to the glyphs ``text`` needs.
+
+    Characters the font does not have are skipped (the browser falls back to
+    a system font for them).  Subroutines are inlined: the CFF outlines then
+    compress about 5 % smaller with Brotli.  The font-wide bounding box is
+    kept from the full font, a superset that needs no recalculation.  About
+    0.4 s and under 100 KB for a district report's ~560 distinct characters.
+    Deterministic: the same text gives the same bytes.
+    """
+    font = copy.deepcopy(_bundled_font())
+    options = subset.Options(flavor="woff2", desubroutinize=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text + ALWAYS_SUBSET))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(buffer)
+    return buffer.getvalue()
+
+
+def web_font_face_css(text: str) -> str:
+    """Return a ``@font-face`` rule embedding the bundled font for ``text`` as a data: URL.
+
+    ``font-display: block`` because the font is inline: it is ready at once,
+    and a page printed to PDF must never be captured with a fallback font.
+    """
+    encoded = base64.b64encode(web_font_woff2(text)).decode("ascii")
+    return (
+        "@font-face {"
+        f' font-family: "{WEB_FONT_FAMILY}";'
+        f' src: url(data:font/woff2;base64,{encoded}) format("woff2");'
+        " font-weight: 400; font-style: normal; font-display: block;"
+        " }"
+    )

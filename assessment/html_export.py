@@ -1,12 +1,20 @@
 """Turn an executed report notebook into a single self-contained HTML page.
 
-Reports are mailed around and opened on machines that may have no network
-access (or must not leak requests to foreign CDNs), so the page has to carry
-everything it needs: charts are base64 PNGs embedded by the notebook, CSS is
-inlined by nbconvert, and the scripts the stock "lab" template loads from
-cdnjs/unpkg (require.js, MathJax, Mermaid, Jupyter widgets) are removed by a
-small template that extends "lab" and empties those blocks.  The output is
-verified with :func:`external_references` before it is returned.
+Reports are mailed around, opened on intranet PCs without network access (or
+that must not leak requests to foreign CDNs) and printed, so the page carries
+everything it needs and looks like a document, not a notebook:
+
+* the page is rendered with the package's own nbconvert template
+  (``assessment/templates/report``): no code, no prompts, no JupyterLab
+  style, no scripts; its stylesheet ``static/report.css`` is inlined and
+  also holds the A4 print rules;
+* cells tagged ``report-hidden`` (kept in the notebook for nbval) are dropped;
+* charts are base64 PNGs embedded by the notebook;
+* the bundled Chinese font is embedded as a ``@font-face`` fallback, subset to
+  the characters of this page, so headings, tables and text are readable on a
+  machine without any Chinese font.
+
+The output is verified with :func:`external_references` before it is returned.
 """
 
 from __future__ import annotations
@@ -14,25 +22,22 @@ from __future__ import annotations
 import copy
 import re
 from html.parser import HTMLParser
+from importlib import resources as package_resources
 from typing import Any
 
-import jinja2
 import nbformat
 from nbconvert import HTMLExporter
+from traitlets.config import Config
+
+from .fonts import web_font_face_css
 
 LANGUAGE = "zh-CN"
-TEMPLATE_FILE = "assessment-offline.html.j2"
-
-# Blocks of nbconvert's lab/index.html.j2 that emit CDN script tags.  The
-# widget block is only used for notebooks with widget state, the others
-# always render.  Nothing in a report needs JavaScript.
-OFFLINE_TEMPLATE = """\
-{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-"""
+TEMPLATE_NAME = "report"
+HIDDEN_TAG = "report-hidden"
+# Written by the template into <head>; replaced by the page's @font-face rule.
+FONT_PLACEHOLDER = "<!-- assessment:embedded-font -->"
+# Attributes whose text a browser may draw (alt text of a broken image, tooltips).
+_DRAWN_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "value"})
 
 # Tags whose src attribute makes the browser fetch a resource.
 _SRC_TAGS = frozenset(
@@ -70,7 +75,7 @@ class ExternalReferenceError(ValueError):
     """Raised when exported HTML would make the browser load a remote URL."""
 
 
-class _OfflineHTMLExporter(HTMLExporter):
+class _ReportHTMLExporter(HTMLExporter):
     """HTMLExporter that writes a full BCP 47 language tag into <html lang>.
 
     nbconvert validates ``language_code`` against ISO 639-1 and would reject
@@ -157,30 +162,82 @@ def external_references(html: str) -> list[str]:
     return [url.strip() for url in collector.urls if _is_external(url)]
 
 
-def _offline_exporter() -> HTMLExporter:
-    """Return an HTML exporter for reports: lab look, no code, no CDN scripts."""
-    return _OfflineHTMLExporter(
-        template_name="lab",
-        template_file=TEMPLATE_FILE,
-        extra_loaders=[jinja2.DictLoader({TEMPLATE_FILE: OFFLINE_TEMPLATE})],
+class _PageText(HTMLParser):
+    """Collect every character a browser may draw for a page: text, CSS, drawn attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.extend(value for name, value in attrs if name in _DRAWN_ATTRIBUTES and value)
+        if tag == "script":
+            self._in_script = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_script:
+            self.parts.append(data)
+
+
+def page_characters(html: str) -> str:
+    """Return the distinct characters a browser may draw for ``html``, sorted.
+
+    Includes <style> text, so characters a stylesheet draws (``content:``,
+    page numbers) are covered; script source is never drawn and is skipped.
+    """
+    collector = _PageText()
+    collector.feed(html)
+    collector.close()
+    return "".join(sorted(set("".join(collector.parts))))
+
+
+def template_dir() -> str:
+    """The folder holding the package's nbconvert templates (report/ is ours)."""
+    return str(package_resources.files("assessment") / "templates")
+
+
+def _report_exporter() -> HTMLExporter:
+    """Return an HTML exporter using the report template, dropping ``report-hidden`` cells."""
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {HIDDEN_TAG}
+    return _ReportHTMLExporter(
+        config=config,
+        extra_template_basedirs=[template_dir()],
+        template_name=TEMPLATE_NAME,
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        exclude_anchor_links=True,
         embed_images=True,
     )
+
+
+def _embed_font(html: str) -> str:
+    """Replace the template's placeholder with a @font-face for this page's characters."""
+    if FONT_PLACEHOLDER not in html:
+        raise RuntimeError(f"report template lost its font placeholder {FONT_PLACEHOLDER!r}")
+    rule = f"<style>\n{web_font_face_css(page_characters(html))}\n</style>"
+    return html.replace(FONT_PLACEHOLDER, rule, 1)
 
 
 def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Render an executed notebook as a standalone Chinese HTML report.
 
-    Code cells' sources and all In/Out prompts are hidden; outputs and
-    Markdown cells are kept.  ``nb`` is not modified.  Raises
+    Code and prompts are never shown; Markdown cells and outputs are, except
+    cells tagged ``report-hidden``.  ``nb`` is not modified.  Raises
     :class:`ExternalReferenceError` if the result would still load anything
     from the network, e.g. because a notebook output embedded a remote image.
     """
     titled = copy.deepcopy(nb)
     titled.metadata["title"] = title
-    html, _ = _offline_exporter().from_notebook_node(titled)
+    html, _ = _report_exporter().from_notebook_node(titled)
+    html = _embed_font(html)
     remote = external_references(html)
     if remote:
         raise ExternalReferenceError(f"report would load remote resources: {remote}")

@@ -13,31 +13,40 @@ module::
     def offline_browser():
         with OfflineBrowser.launch(require_chromium()) as browser:
             yield browser
+
+To prove a page is readable on a machine without Chinese fonts, launch the
+browser with ``fontconfig=latin_only_fontconfig(folder)``: Chromium then sees
+only a Latin font directory, whatever is installed, and
+:meth:`OfflineBrowser.fonts_drawing` reports (through the DevTools protocol)
+which font actually drew each element's glyphs.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
+from xml.sax.saxutils import escape
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Error, Request, Route, sync_playwright
-
-CHROMIUM_ARGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Page,
+    Request,
+    Route,
+    sync_playwright,
 )
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+
+from assessment.pdf import OFFLINE_FLAGS, ChromiumNotFoundError, find_chromium
+
+# Fonts without any Chinese glyph, offered to Chromium by latin_only_fontconfig.
+LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 LOCAL_SCHEMES = ("file:", "data:")
 SRC_PREFIX_LENGTH = 64
 PAGE_TIMEOUT_MS = 30_000
@@ -58,6 +67,21 @@ class ImageState(NamedTuple):
     src_prefix: str
     natural_width: int
     complete: bool
+
+
+class FontUse(NamedTuple):
+    """One font that drew glyphs of an element, as Chromium's layout reports it."""
+
+    family: str
+    custom: bool  # a web font from @font-face, not an installed font
+    glyphs: int
+
+
+class DrawnText(NamedTuple):
+    """An element's text and the fonts its glyphs were drawn with."""
+
+    text: str
+    fonts: list[FontUse]
 
 
 class FailedRequest(NamedTuple):
@@ -105,18 +129,38 @@ class _PageEvents:
         self.console_errors.append(f"uncaught: {error.message}")
 
 
+def latin_only_fontconfig(folder: Path) -> Path:
+    """Write a fontconfig file offering only Latin fonts; return its path.
+
+    Launch Chromium with it (``FONTCONFIG_FILE``) to see a page as on a
+    machine without a Chinese font: no system configuration is included, so
+    no installed CJK font can stand in for a missing web font.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    font_dirs = [LATIN_FONT_DIR] if LATIN_FONT_DIR.is_dir() else []
+    lines = [
+        '<?xml version="1.0"?>',
+        '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+        "<fontconfig>",
+        *(f"  <dir>{escape(str(font_dir))}</dir>" for font_dir in font_dirs),
+        f"  <cachedir>{escape(str(folder / 'cache'))}</cachedir>",
+        "</fontconfig>",
+    ]
+    path = folder / "fonts.conf"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def chromium_path() -> str | None:
     """Return the Chromium executable to use, or None when there is none.
 
-    ``$CHROMIUM`` wins when set, so CI images with Chromium elsewhere work.
+    The same search as the PDF printer (``$CHROMIUM`` first), so tests use
+    the browser that users print with.
     """
-    override = os.environ.get("CHROMIUM")
-    candidates = (override,) if override else CHROMIUM_CANDIDATES
-    for candidate in candidates:
-        resolved = shutil.which(candidate)
-        if resolved:
-            return resolved
-    return None
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError:
+        return None
 
 
 def require_chromium() -> str:
@@ -143,24 +187,31 @@ class OfflineBrowser:
 
     @classmethod
     @contextmanager
-    def launch(cls, executable: str) -> Iterator[OfflineBrowser]:
-        """Start Chromium once; close it and Playwright on exit."""
+    def launch(cls, executable: str, *, fontconfig: Path | None = None) -> Iterator[OfflineBrowser]:
+        """Start Chromium once; close it and Playwright on exit.
+
+        ``fontconfig`` replaces the system font configuration (see
+        :func:`latin_only_fontconfig`).
+        """
+        env = dict(os.environ)
+        if fontconfig is not None:
+            env["FONTCONFIG_FILE"] = str(fontconfig)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+                executable_path=executable, headless=True, args=list(OFFLINE_FLAGS), env=env
             )
             try:
                 yield cls(browser)
             finally:
                 browser.close()
 
-    def open_offline(self, html_path: Path) -> PageCheck:
-        """Load ``html_path`` via file://, wait for the load event and inspect it.
+    @contextmanager
+    def _offline_page(self, html_path: Path, events: _PageEvents) -> Iterator[tuple[BrowserContext, Page]]:
+        """Load ``html_path`` via file:// in a fresh context and wait for the load event.
 
-        Each call uses a fresh browser context so that nothing (cache,
-        service workers) leaks between pages.
+        A fresh context per page means nothing (cache, service workers) leaks
+        between pages.
         """
-        events = _PageEvents()
         context = self._browser.new_context(service_workers="block")
         try:
             context.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -170,6 +221,14 @@ class OfflineBrowser:
             page.on("console", events.on_console)
             page.on("pageerror", events.on_page_error)
             page.goto(html_path.resolve().as_uri(), wait_until="load")
+            yield context, page
+        finally:
+            context.close()
+
+    def open_offline(self, html_path: Path) -> PageCheck:
+        """Load ``html_path`` offline and return what a reader would get."""
+        events = _PageEvents()
+        with self._offline_page(html_path, events) as (_, page):
             images = page.evaluate(_IMAGES_SCRIPT, SRC_PREFIX_LENGTH)
             return PageCheck(
                 title=page.title(),
@@ -178,5 +237,50 @@ class OfflineBrowser:
                 failed_requests=[FailedRequest(*item) for item in events.failed.items()],
                 console_errors=list(events.console_errors),
             )
-        finally:
-            context.close()
+
+    def evaluate_offline(self, html_path: Path, expression: str, *, media: str = "screen") -> Any:
+        """Load ``html_path`` offline as ``media`` ("screen" or "print") and evaluate ``expression``.
+
+        ``expression`` is a JavaScript function or expression; its JSON-able
+        result is returned, e.g. computed styles of the page's elements.
+        """
+        events = _PageEvents()
+        with self._offline_page(html_path, events) as (_, page):
+            page.emulate_media(media=media)
+            return page.evaluate(expression)
+
+    def fonts_drawing(self, html_path: Path, elements: Mapping[str, str]) -> dict[str, DrawnText]:
+        """Return, for each named element, its text and the fonts that drew it.
+
+        ``elements`` maps a name to a JavaScript expression evaluating to an
+        element of the page.  Fonts come from the DevTools protocol
+        (``CSS.getPlatformFontsForNode``): the platform fonts layout actually
+        used, so a glyph drawn as a box by a font lacking it shows up under
+        that font, not under the family the CSS asked for.
+        """
+        events = _PageEvents()
+        with self._offline_page(html_path, events) as (context, page):
+            page.evaluate("document.fonts.ready.then(() => true)")
+            cdp = context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            cdp.send("DOM.getDocument", {"depth": -1})
+            drawn = {}
+            for name, expression in elements.items():
+                handle = cdp.send("Runtime.evaluate", {"expression": expression})["result"]
+                if handle.get("subtype") != "node":
+                    raise LookupError(f"{name}: {expression} is not an element of {html_path}")
+                node_id = cdp.send("DOM.requestNode", {"objectId": handle["objectId"]})["nodeId"]
+                fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node_id})["fonts"]
+                text = cdp.send(
+                    "Runtime.callFunctionOn",
+                    {
+                        "objectId": handle["objectId"],
+                        "functionDeclaration": "function () { return this.innerText; }",
+                        "returnByValue": True,
+                    },
+                )["result"]["value"]
+                drawn[name] = DrawnText(
+                    text, [FontUse(f["familyName"], f["isCustomFont"], f["glyphCount"]) for f in fonts]
+                )
+            return drawn

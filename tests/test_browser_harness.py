@@ -6,7 +6,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser import OfflineBrowser, PageCheck, chromium_path, require_chromium
+from browser import (
+    LATIN_FONT_DIR,
+    OfflineBrowser,
+    PageCheck,
+    chromium_path,
+    latin_only_fontconfig,
+    require_chromium,
+)
+from fontTools.ttLib import TTFont, TTLibError
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -135,3 +143,17 @@ def test_console_errors_and_uncaught_exceptions_are_reported(broken_check: PageC
 def test_text_of_a_broken_page_is_still_collected(broken_check: PageCheck) -> None:
     assert broken_check.title == "坏页面"
     assert "远程资源" in broken_check.text
+
+
+def test_latin_only_fontconfig_offers_no_font_with_chinese_glyphs(tmp_path: Path) -> None:
+    config = latin_only_fontconfig(tmp_path).read_text(encoding="utf-8")
+    assert "<include" not in config  # no system configuration, hence no installed CJK font
+    offered = [Path(line.strip()[5:-6]) for line in config.splitlines() if line.strip().startswith("<dir>")]
+    assert offered in ([LATIN_FONT_DIR], [])
+    for font_dir in offered:
+        for font_file in sorted(font_dir.iterdir()):
+            try:
+                cmap = TTFont(font_file, fontNumber=0).getBestCmap()
+            except TTLibError:
+                continue
+            assert ord("龙") not in cmap and ord("报") not in cmap, font_file

@@ -16,6 +16,10 @@ ROOT = Path(__file__).parents[1]
 PROJECT_LINE = "-e ."
 
 
+#: PyPI name → conda-forge name, where they differ (as tools/make_environment.py writes them).
+CONDA_NAMES = {"brotli": "brotli-python"}
+
+
 def _split(spec: str) -> tuple[str, str]:
     match = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", spec.strip())
     assert match, spec
@@ -35,6 +39,7 @@ def test_environment_yml_lists_every_pyproject_dependency_with_the_same_bound():
     project = _project()
     extras = project["optional-dependencies"]
     pip_specs = dict(_split(s) for s in project["dependencies"] + extras["lab"] + extras["dev"])
+    pip_specs = {CONDA_NAMES.get(name, name): bound for name, bound in pip_specs.items()}
     conda_specs = dict(_split(s) for s in _environment()["dependencies"] if isinstance(s, str))
     conda_specs.pop("pip")
     assert conda_specs.pop("python") == ">=" + project["requires-python"].removeprefix(">=")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import subprocess
@@ -219,3 +220,43 @@ def test_make_cjk_font_reproduces_the_committed_font_byte_for_byte(tmp_path: Pat
     assert (tmp_path / "OFL.txt").read_text(encoding="utf-8") == (
         committed.parent / "OFL.txt"
     ).read_text(encoding="utf-8")
+
+
+def woff2_cmap(data: bytes) -> dict[int, str]:
+    """The character map of a WOFF2 font given as bytes."""
+    font = TTFont(io.BytesIO(data))
+    assert font.flavor == "woff2"
+    return font.getBestCmap()
+
+
+def test_web_font_covers_the_text_ascii_and_chinese_punctuation_and_nothing_else() -> None:
+    cmap = woff2_cmap(fonts.web_font_woff2("龙湾区 达标"))
+    wanted = set("龙湾区达标") | set(fonts.ALWAYS_SUBSET)
+    assert {chr(code) for code in cmap} == {c for c in wanted if ord(c) in bundled_cmap()}
+    assert set("0123456789，。（）：、") <= {chr(code) for code in cmap}
+
+
+def test_web_font_keeps_the_bundled_family_name() -> None:
+    font = TTFont(io.BytesIO(fonts.web_font_woff2("报告")))
+    assert font["name"].getDebugName(1) == fonts.WEB_FONT_FAMILY
+
+
+def test_web_font_subsets_are_independent_and_deterministic() -> None:
+    first = fonts.web_font_woff2("鄞州区")
+    second = fonts.web_font_woff2("衢江区")
+    assert ord("衢") in woff2_cmap(second) and ord("鄞") not in woff2_cmap(second)
+    assert fonts.web_font_woff2("鄞州区") == first
+
+
+def test_web_font_for_every_rubric_word_stays_small() -> None:
+    rubric = (REPO_ROOT / "assessment" / "rubrics" / "zhejiang-2022.yaml").read_text(encoding="utf-8")
+    css = fonts.web_font_face_css(rubric)
+    assert len(css) < 300_000
+
+
+def test_web_font_face_rule_embeds_woff2_as_a_data_url() -> None:
+    css = fonts.web_font_face_css("达标")
+    assert css.startswith("@font-face {")
+    assert f'font-family: "{fonts.WEB_FONT_FAMILY}";' in css
+    encoded = css.split("base64,", 1)[1].split(")", 1)[0]
+    assert ord("达") in woff2_cmap(base64.b64decode(encoded))

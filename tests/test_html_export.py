@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
+from importlib import resources
 
 import nbformat
 import pytest
+from fontTools.ttLib import TTFont
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from assessment.html_export import ExternalReferenceError, external_references, notebook_to_html
+from assessment import fonts
+from assessment.html_export import (
+    ExternalReferenceError,
+    external_references,
+    notebook_to_html,
+    page_characters,
+)
 
 CODE_MARKER = "code_input_marker_7f3c"
+HIDDEN_MARKER = "hidden_output_marker_91ab"
+PRINTED_LINE = "打印的一行：总得分 87.5"
+TEMPLATE = resources.files("assessment") / "templates" / "report"
+SYSTEM_FONTS_FIRST = (
+    '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",'
+    ' "Assessment Sans SC", sans-serif'
+)
+EMBEDDED_FONT = re.compile(r"url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)")
 REPORT_TITLE = "龙湾区 生态环境执法机构规范化评估"
 KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python"}
 
@@ -38,15 +56,32 @@ pd.DataFrame({"区县": ["龙湾区", "<b>恶意</b>"], "得分": [85.5, 60.0]})
 
 
 def new_report_notebook() -> nbformat.NotebookNode:
-    """Return a small report-like notebook: Markdown, a chart and a table."""
+    """Return a small report-like notebook: Markdown, a chart, a table, printed
+    text, and a cell kept only for nbval (tagged report-hidden)."""
     return new_notebook(
         cells=[
             new_markdown_cell("# 评估报告\n\n本报告评估**机构设置规范化**。"),
+            new_markdown_cell("| 类别 | 得分 |\n| --- | ---: |\n| 机构设置规范化 | 12 |"),
             new_code_cell(CHART_CELL),
             new_code_cell(TABLE_CELL),
+            new_code_cell(f"print({PRINTED_LINE!r})"),
+            new_markdown_cell(f"{HIDDEN_MARKER} 仅供核对", metadata={"tags": ["report-hidden"]}),
+            new_code_cell(f"print({HIDDEN_MARKER!r})", metadata={"tags": ["report-hidden"]}),
         ],
         metadata={"kernelspec": KERNELSPEC},
     )
+
+
+def embedded_font(html: str) -> TTFont:
+    """The font embedded in ``html`` by its single woff2 data: URL."""
+    (encoded,) = EMBEDDED_FONT.findall(html)
+    return TTFont(io.BytesIO(base64.b64decode(encoded)))
+
+
+def visible_text(html: str) -> str:
+    """The characters of the page's body text, without markup."""
+    body = html[html.index("<body") :]
+    return re.sub(r"<[^>]*>", "", body)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +115,8 @@ def test_report_loads_nothing_from_the_network(report_html: str) -> None:
 
 
 def test_report_contains_no_cdn_scripts(report_html: str) -> None:
-    lowered = report_html.lower()
+    # Base64 payloads (charts, font) may spell "cdn" by chance; only the markup counts.
+    lowered = re.sub(r"base64,[A-Za-z0-9+/=]+", "base64,", report_html).lower()
     assert "cdn" not in lowered
     assert "require.js" not in lowered
     assert "require.min.js" not in lowered
@@ -96,9 +132,8 @@ def test_report_embeds_the_chart_as_base64_png(report_html: str) -> None:
 def test_report_hides_code_input_and_prompts(report_html: str) -> None:
     assert CODE_MARKER not in report_html
     assert "register_cjk_font" not in report_html
-    prompt_element = re.compile(r'class="[^"]*\bjp-(?:Input|Output)Prompt\b')
-    assert prompt_element.search(report_html) is None
-    assert "jp-mod-noInput" in report_html
+    assert "In&nbsp;[" not in report_html
+    assert "Out[" not in report_html
 
 
 def test_report_is_declared_as_simplified_chinese_utf8(report_html: str) -> None:
@@ -199,3 +234,67 @@ def test_external_references_ignores_links_text_comments_and_local_resources() -
     </body></html>
     """
     assert external_references(html) == []
+
+
+def test_report_uses_the_package_template_and_not_jupyterlab_style(report_html: str) -> None:
+    stylesheet = (TEMPLATE / "static" / "report.css").read_text(encoding="utf-8")
+    assert stylesheet in report_html
+    assert '<main class="report">' in report_html
+    assert "jp-" not in report_html
+    assert "jupyterlab" not in report_html.lower()
+
+
+def test_report_template_is_a_folder_a_designer_can_open() -> None:
+    assert (TEMPLATE / "conf.json").is_file()
+    assert (TEMPLATE / "index.html.j2").is_file()
+    assert (TEMPLATE / "static" / "report.css").is_file()
+
+
+def test_cells_tagged_report_hidden_are_removed_from_the_page(report_html: str) -> None:
+    assert HIDDEN_MARKER not in report_html
+
+
+def test_printed_text_is_shown_only_where_a_cell_printed_it(report_html: str) -> None:
+    assert re.findall(r'<pre class="output-text">([^<]*)</pre>', report_html) == [PRINTED_LINE + "\n"]
+
+
+def test_page_prefers_the_readers_chinese_fonts_then_the_embedded_one(report_html: str) -> None:
+    rules = re.sub(r"@font-face\s*{[^}]*}", "", report_html)
+    declared = re.findall(r"font-family:\s*([^;]+);", rules)
+    stacks = [" ".join(value.split()) for value in declared if fonts.WEB_FONT_FAMILY in value]
+    assert stacks and set(stacks) == {SYSTEM_FONTS_FIRST}
+
+
+def test_page_embeds_the_bundled_font_once_as_a_woff2_data_url(report_html: str) -> None:
+    assert report_html.count("@font-face") == 1
+    face = re.search(r"@font-face\s*{[^}]*}", report_html).group(0)
+    assert f'font-family: "{fonts.WEB_FONT_FAMILY}"' in face
+    font = embedded_font(report_html)
+    assert font.flavor == "woff2"
+    assert font["name"].getDebugName(1) == fonts.WEB_FONT_FAMILY
+
+
+def test_embedded_font_has_every_character_of_the_page_and_little_else(report_html: str) -> None:
+    cmap = embedded_font(report_html).getBestCmap()
+    text = visible_text(report_html)
+    assert {c for c in text if c.isprintable() and ord(c) not in cmap} == set()
+    assert {chr(code) for code in range(0x30, 0x3A)} <= {chr(code) for code in cmap}
+    assert "鄞" not in text and ord("鄞") not in cmap
+    assert len(cmap) < 600
+
+
+def test_page_characters_include_styles_and_alt_text_but_not_scripts() -> None:
+    page = (
+        '<html><head><title>标题</title><style>.x::after { content: "页"; }</style></head>'
+        '<body><p>正文 &amp; 1</p><img alt="图表说明" src="data:,"><script>var 脚本 = 1;</script></body></html>'
+    )
+    characters = set(page_characters(page))
+    assert set("标题页正文&1图表说明") <= characters
+    assert not set("脚本") & characters
+    assert page_characters(page) == "".join(sorted(characters))
+
+
+def test_every_table_has_a_header_group_that_print_can_repeat(report_html: str) -> None:
+    tables = re.findall(r"<table\b.*?</table>", report_html, re.S)
+    assert len(tables) == 2  # the Markdown table and the DataFrame
+    assert all(re.search(r"<thead>\s*<tr", table) for table in tables)

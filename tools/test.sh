@@ -8,13 +8,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh dev
-# The browser tests open reports in Debian's Chromium; install it when absent (CI runs as root).
-if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM:-}" ]; then
+# The browser and PDF tests open reports in Debian's Chromium and render PDF pages with
+# poppler-utils; install them when absent (CI runs as root).
+missing=()
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM:-}" ]; then missing+=(chromium); fi
+if ! command -v pdftoppm >/dev/null 2>&1; then missing+=(poppler-utils); fi
+if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "note: chromium is not installed; the browser tests will be skipped outside CI" >&2
+    echo "note: ${missing[*]} not installed; the browser and PDF tests will be skipped outside CI" >&2
   fi
 fi
 echo "== ruff"
