@@ -166,7 +166,8 @@ def _warnings(
     """What an analyst should know before trusting the figures."""
     answerable_missing = [cid for cid in missing if cid in rubric.criteria]
     if answerable_missing:
-        yield f"{len(answerable_missing)}项指标未填报，按0分计：{'、'.join(answerable_missing)}"
+        names = "、".join(rubric.criteria[cid].name for cid in answerable_missing)
+        yield f"{len(answerable_missing)}项指标未填报，按0分计：{names}"
     unfilled = [line.name for line in lines if not line.extra and line.quantity is None]
     if unfilled:
         yield f"装备台账{len(unfilled)}项未填实有数量，按0计：{'、'.join(unfilled)}"
@@ -177,7 +178,7 @@ def _warnings(
         if listed < expected:
             yield (
                 f"{name}台账列出{listed}项，标准共{expected}项：缺少的{expected - listed}项无法核对，"
-                f"请按《装备标准化建设指导标准（2020年版）》补充（口径r12）"
+                f"请按《装备标准化建设指导标准（2020年版）》补充；补充前该项基础分待核"
             )
     if inp.on_duty > inp.authorized:
         yield f"实际到岗执法人员数（{inp.on_duty}）大于核定编制数（{inp.authorized}），请核对"

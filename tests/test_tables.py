@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 
 import pandas as pd
@@ -99,8 +101,9 @@ def test_equipment_shortfall_lists_only_items_below_standard(rubric, perfect):
 
 def test_readings_table_shows_every_rubric_reading(rubric):
     df = tables.readings_table(rubric)
-    assert list(df.columns) == ["口径", "说明", "理由"]
-    assert list(df["口径"]) == [r.id for r in rubric.readings]
+    assert list(df.columns) == ["编号", "口径", "理由"]
+    assert list(df["编号"]) == [r.id for r in rubric.readings]
+    assert list(df["口径"]) == [r.text for r in rubric.readings]
 
 
 def test_provenance_names_rubric_input_hash_and_unrecorded_run_time(perfect_result):
@@ -109,8 +112,8 @@ def test_provenance_names_rubric_input_hash_and_unrecorded_run_time(perfect_resu
     assert facts["评分标准SHA-256"] == perfect_result.rubric.sha256
     assert facts["评分标准版本"] == perfect_result.rubric.version
     assert facts["运行时间"] == "未记录"
-    assert dict(zip(*tables.provenance_table(perfect_result, "2023-01-02T03:04:05+08:00").T.values))["运行时间"] == (
-        "2023-01-02T03:04:05+08:00"
+    assert dict(zip(*tables.provenance_table(perfect_result, "2026-11-28T13:21:51+00:00").T.values))["运行时间"] == (
+        "2026年11月28日 21:21"
     )
 
 
@@ -129,19 +132,27 @@ def test_year_over_year_subtracts_the_previous_scores(perfect_result):
     assert pd.isna(df.loc[perfect_result.categories["c2"].name, "上年"])
 
 
-def test_html_escapes_input_strings_and_highlights_lost_rows(rubric, perfect):
+def test_html_escapes_input_strings_and_marks_lost_rows(rubric, perfect):
     result = score(rubric, perfect(district=XSS, answers={"s25_accident_insurance": False}))
-    overview = tables.to_html(tables.overview_table(result), uuid="overview")
+    overview = tables.to_html(tables.overview_table(result))
     assert XSS not in overview
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
-    indicators = tables.to_html(tables.indicator_table(result), highlight="失分", uuid="indicators")
-    assert tables.LOST_HIGHLIGHT in indicators
-    assert ">0.5<" in indicators
+    indicators = tables.to_html(tables.indicator_table(result), highlight="失分")
+    lost_rows = re.findall(r'<tr class="loss">.*?</tr>', indicators)
+    assert len(lost_rows) == 1 and ">推行职业保障<" in lost_rows[0]
+    assert '<td class="num">0.5</td>' in lost_rows[0]
+
+
+def test_html_tables_right_align_numbers_and_mark_the_id_column(perfect_result):
+    page = tables.to_html(tables.indicator_table(perfect_result), highlight="失分")
+    assert page.startswith('<table class="data"><thead><tr><th class="id">编号</th><th>指标</th><th class="num">得分</th>')
+    assert '<td class="id">s01</td><td>建立领导小组</td><td class="num">4</td>' in page
+    assert "style=" not in page
 
 
 def test_html_of_the_same_table_is_identical_between_calls(perfect_result):
     df = tables.indicator_table(perfect_result)
-    assert tables.to_html(df, highlight="失分", uuid="x") == tables.to_html(df, highlight="失分", uuid="x")
+    assert tables.to_html(df, highlight="失分") == tables.to_html(df, highlight="失分")
 
 
 def test_criteria_of_a_full_indicator_are_not_listed_as_lost(rubric):
