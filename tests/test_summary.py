@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import openpyxl
@@ -244,3 +245,18 @@ def test_the_road_to_pass_table_counts_actions_per_district_and_sums_purchases()
     purchases = summary.tables["装备购置清单"].set_index("名称")
     assert purchases.loc["执法车辆", "购置数量合计"] == 2 and purchases.loc["气体检测仪", "购置数量合计"] == 2
     assert "answers" not in " ".join(purchases.index)
+
+
+def test_the_summary_heading_is_one_title_with_year_count_and_china_time(city):
+    city[1]["pending"] = {"unlisted": 3}
+    page = S.heading_html(S.build_summary(city), "2026-11-28T13:21:51+00:00")
+    assert page.count("<h1") == 1
+    assert '<p class="report-meta">2022年 · 3个地区 · 生成于2026年11月28日 21:21</p>' in page
+    values = re.findall(r'<div class="figure-value">([^<]*)</div><div class="figure-label">([^<]*)</div>', page)
+    assert values == [("1", "达标地区"), ("2", "未达标地区"), ("1", "达标待核（装备台账不全）")]
+
+
+def test_summary_tables_left_align_text_and_right_align_numbers(city):
+    page = S.table_html(S.build_summary(city).tables["排名"])
+    assert page.startswith('<table class="data"><thead><tr><th class="num">排名</th><th>地区</th><th class="num">总得分</th>')
+    assert "<td>甲区</td>" in page and '<td class="num">95</td>' in page
