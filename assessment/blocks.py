@@ -20,7 +20,7 @@ import pandas as pd
 
 from .exact import fmt, to_fraction
 from .model import LEVEL_NAMES
-from .pending import Pending, pending_note, unverified_names
+from .pending import Pending, unverified_names
 from .result import Result
 from .verdict import verdict_label, verdict_state
 

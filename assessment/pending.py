@@ -125,11 +125,6 @@ def pending(result: Result) -> Pending | None:
     return Pending(incomplete, changed, stripped)
 
 
-def is_pending(result: Result) -> bool:
-    """A pass whose base points for equipment rest on items the ledger does not list."""
-    return result.passed and pending(result) is not None
-
-
 def unverified_names(result: Result, pend: Pending) -> str:
     """The indicators whose base rests on unlisted items, by name (现场执法辅助设备、…)."""
     return "、".join(result.rubric.indicator(result.criteria[c].indicator).name for c in pend.criteria)

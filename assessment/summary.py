@@ -477,13 +477,6 @@ def table_html(table: pd.DataFrame) -> str:
     return blocks.data_table(table)
 
 
-def figure_png(fig: Figure, dpi: int = 110) -> bytes:
-    """A figure as PNG bytes, shown with IPython's Image so the page embeds it (no pyplot)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
-
 # --------------------------------------------------------------------------- workbook
 
 

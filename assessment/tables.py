@@ -22,11 +22,10 @@ import pandas as pd
 from . import __version__
 from .blocks import china_time, data_table
 from .exact import fmt, to_fraction
-from .model import LEVEL_NAMES
 from .result import ConditionResult, CriterionResult, Result
 from .pending import pending
 from .rubric import Rubric
-from .verdict import OPS, verdict_label
+from .verdict import verdict_label
 
 YES, NO = "是", "否"
 NOT_RECORDED = "未记录"
@@ -46,26 +45,6 @@ def verdict_text(result: Result) -> str:
     """达标/未达标, with the title earned (示范单位/达标单位) when there is one, or
     达标（待核） when the pass rests on equipment the ledger does not list (see `pending`)."""
     return verdict_label(result, pending(result) if result.passed else None)
-
-
-def _condition_value(result: Result, cond: ConditionResult) -> tuple[str, str]:
-    """(实际值, 要求) of a condition; shares read as percentages, like the rubric's text."""
-    sign = OPS[cond.op][1]
-    rubric_cond = next(c for c in result.rubric.conditions if c.id == cond.id)
-    if rubric_cond.measure == "category_share":
-        return f"最低{fmt(cond.value * 100)}%", f"各类别{sign}{fmt(cond.threshold * 100)}%"
-    if rubric_cond.measure == "veto_count":
-        return f"{fmt(cond.value)}项", f"{sign}{fmt(cond.threshold)}项"
-    return f"{fmt(cond.value)}分", f"{sign}{fmt(cond.threshold)}分"
-
-
-def conditions_table(result: Result) -> pd.DataFrame:
-    """The pass rule's conditions, each with the district's value; 说明 names what fails."""
-    rows = []
-    for cond in result.conditions:
-        value, bar = _condition_value(result, cond)
-        rows.append({"条件": cond.name, "实际值": value, "要求": bar, "是否满足": _yes(cond.met), "说明": cond.detail})
-    return pd.DataFrame(rows, columns=["条件", "实际值", "要求", "是否满足", "说明"])
 
 
 def _share_condition(result: Result) -> ConditionResult | None:
@@ -278,30 +257,6 @@ def equipment_score(result: Result) -> tuple[Fraction, Fraction] | None:
     """(points, max) of Annex 1, the part judged on its own (装备建设单项)."""
     part = result.parts.get(result.rubric.equipment_part or "")
     return None if part is None else (part.points, part.max)
-
-
-def veto_lines(result: Result) -> list[str]:
-    """The veto items that apply, by name; empty when there is none."""
-    names = {v.id: v.name for v in result.rubric.veto.items}
-    return [names.get(v, v) for v in result.veto]
-
-
-def overview_table(result: Result) -> pd.DataFrame:
-    """The report's header: who, which year, the verdict and the figures it rests on."""
-    inp = result.input
-    rows = [
-        ("地区", inp.district),
-        ("层级", LEVEL_NAMES.get(inp.level, inp.level)),
-        ("年度", f"{inp.year}年"),
-        ("结论", verdict_text(result)),
-        ("总得分", f"{fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）"),
-    ]
-    equipment = equipment_score(result)
-    if equipment is not None:
-        rows.append(("装备建设得分", f"{fmt(equipment[0])} / {fmt(equipment[1])}"))
-    vetoes = veto_lines(result)
-    rows.append(("否决情形", "；".join(vetoes) if vetoes else "无"))
-    return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
 def provenance_table(result: Result, run_time: str | None) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from assessment import api, blocks, tables
-from assessment.pending import incomplete_categories, is_pending, pending
+from assessment.pending import incomplete_categories, pending, pending_note
 from assessment.scoring import score
 from assessment.summary import verdict_text as summary_verdict
 from assessment.textreport import render_text
@@ -34,7 +34,7 @@ def test_a_short_ledger_makes_a_pass_pending_with_the_count_of_unlisted_items(na
     ]
     assert pend.unlisted == 10 + 5
     assert pend.criteria == ("e06_field_aux", "e07_office")
-    assert is_pending(named_items_only)
+    assert named_items_only.passed
     assert tables.verdict_text(named_items_only) == "达标（待核）"
 
 
@@ -57,7 +57,7 @@ def test_a_pass_that_only_holds_with_the_base_says_so(rubric, perfect):
     assert not pend.conditions["equipment"].met and pend.conditions["total"].met
     text = blocks.conditions_list(result, pend)
     assert "（不计现场执法辅助设备、通讯与办公设备基础分：不满足）" in text
-    assert "不能达标" in blocks.pending_note(result, pend)
+    assert "不能达标" in pending_note(result, pend)
 
 
 def test_a_short_ledger_whose_base_is_not_earned_anyway_is_not_pending(rubric, perfect):

@@ -9,6 +9,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from assessment import charts
 from assessment import summary as S
 
 
@@ -118,7 +119,7 @@ def test_heatmap_draws_one_cell_per_indicator_and_district(city):
     assert image.get_array().shape == (2, 3)
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["甲区", "丙区", "乙区"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["建立领导小组", "明确机构职能"]
-    assert S.figure_png(fig).startswith(b"\x89PNG")
+    assert charts.to_png(fig).startswith(b"\x89PNG")
 
 
 def test_heatmap_labels_lost_cells_in_9pt_white_on_dark_and_dark_on_light(city):

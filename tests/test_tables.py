@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import dataclasses
+import re
 
 import pandas as pd
 import pytest
@@ -27,15 +26,6 @@ def flawed_result(rubric, perfect):
     one military training only, so that s10 is not full without the logo."""
     answers = {"s25_accident_insurance": False, "s10_unified_logo": False, "s10_military_training": 1}
     return score(rubric, perfect(answers=answers))
-
-
-def test_conditions_table_has_one_row_per_pass_condition_in_chinese(perfect_result):
-    df = tables.conditions_table(perfect_result)
-    assert list(df.columns[:4]) == ["条件", "实际值", "要求", "是否满足"]
-    assert len(df) == len(perfect_result.conditions)
-    assert set(df["是否满足"]) == {"是"}
-    total = df[df["条件"] == perfect_result.condition("total").name].iloc[0]
-    assert total["要求"] == ">90分"
 
 
 def test_category_table_lists_the_six_standard_categories_with_share_and_80_percent_bar(rubric, perfect):
@@ -117,13 +107,6 @@ def test_provenance_names_rubric_input_hash_and_unrecorded_run_time(perfect_resu
     )
 
 
-def test_overview_states_district_verdict_total_and_no_veto(perfect_result):
-    facts = dict(zip(*tables.overview_table(perfect_result).T.values))
-    assert facts["地区"] == perfect_result.input.district
-    assert facts["结论"].startswith("达标")
-    assert facts["否决情形"] == "无"
-
-
 def test_year_over_year_subtracts_the_previous_scores(perfect_result):
     previous = {"total": 90.5, "categories": {"c1": {"points": 10}}, "equipment": {"points": 80}}
     df = tables.year_over_year_table(perfect_result, previous).set_index("项目")
@@ -134,9 +117,11 @@ def test_year_over_year_subtracts_the_previous_scores(perfect_result):
 
 def test_html_escapes_input_strings_and_marks_lost_rows(rubric, perfect):
     result = score(rubric, perfect(district=XSS, answers={"s25_accident_insurance": False}))
-    overview = tables.to_html(tables.overview_table(result))
-    assert XSS not in overview
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview
+    typed = ExtraEquipment("field", XSS, 2, 0)
+    short = score(rubric, perfect(extra_equipment=(*result.input.extra_equipment, typed)))
+    shortfall = tables.to_html(tables.equipment_shortfall(short), highlight="缺口")
+    assert XSS not in shortfall
+    assert '<tr class="loss"><td>&lt;script&gt;alert(1)&lt;/script&gt;</td>' in shortfall
     indicators = tables.to_html(tables.indicator_table(result), highlight="失分")
     lost_rows = re.findall(r'<tr class="loss">.*?</tr>', indicators)
     assert len(lost_rows) == 1 and ">推行职业保障<" in lost_rows[0]
