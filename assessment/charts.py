@@ -46,6 +46,12 @@ def _share_bar(result: Result) -> Fraction | None:
     return None if cond is None else cond.threshold
 
 
+def _failing_categories(result: Result) -> set[str]:
+    """The categories the pass rule names as failing (as scored, not re-judged here)."""
+    measures = {c.id: c.measure for c in result.rubric.conditions}
+    return {f for c in result.conditions if measures[c.id] == "category_share" for f in c.failing}
+
+
 def _bar_label(bar: Fraction) -> str:
     return f"{fmt(bar * 100)}%达标线"
 
@@ -62,10 +68,21 @@ def category_bars(result: Result) -> Figure:
     fig = Figure(figsize=(8, 4.2), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     y = list(range(len(categories)))[::-1]
+    failing = _failing_categories(result)
     ax.barh(y, [float(c.max) for c in categories], color=MAX_COLOR, height=0.6, label="满分")
-    ax.barh(y, [float(c.points) for c in categories], color=SCORE_COLOR, height=0.6, label="得分")
+    for met, label in ((True, "得分（达到要求）"), (False, "得分（未达到要求）")):
+        shown = [(pos, c) for pos, c in zip(y, categories) if (c.id not in failing) == met]
+        if shown:
+            ax.barh(
+                [pos for pos, _ in shown],
+                [float(c.points) for _, c in shown],
+                color=PASS_COLOR if met else FAIL_COLOR,
+                height=0.6,
+                label=label,
+            )
     for pos, c in zip(y, categories):
-        ax.text(float(c.max) + 0.3, pos, f"{fmt(c.points)} / {fmt(c.max)}", va="center", fontsize=9)
+        colour = FAIL_COLOR if c.id in failing else TEXT_COLOR
+        ax.text(float(c.max) + 0.3, pos, f"{fmt(c.points)} / {fmt(c.max)}", va="center", fontsize=9, color=colour)
     if bar is not None:
         ax.vlines(
             [float(c.max * bar) for c in categories],
@@ -199,7 +216,7 @@ def report_charts(result: Result) -> list[tuple[str, Figure]]:
     """The report's charts with their alt texts, in reading order."""
     district = f"{result.input.district} {result.input.year}年"
     return [
-        (f"{district}各类别得分与满分条形图，虚线为各类别达标线", category_bars(result)),
+        (f"{district}各类别得分与满分条形图，虚线为各类别达标线，橙红色为未达到要求的类别", category_bars(result)),
         (f"{district}六个类别得分率雷达图", category_radar(result)),
         (f"{district}装备能力建设13项指标得分条形图", equipment_indicators(result)),
     ]

@@ -123,3 +123,13 @@ def test_figure_html_wraps_the_image_with_an_escaped_caption(result):
     page = charts.figure_html(charts.category_bars(result), "图<1>", "说明&")
     assert page.startswith('<figure class="chart"><img alt="图&lt;1&gt;" src="data:image/png;base64,')
     assert page.endswith("<figcaption>说明&amp;</figcaption></figure>")
+
+
+def test_category_bars_colour_failing_categories_like_every_other_chart(rubric, perfect):
+    lost = {"s21_dual_duty": False, "s22_integrity_pledge": False, "s22_discipline_reporting": False}
+    failing = score(rubric, perfect(answers=lost))
+    ax = charts.category_bars(failing).axes[0]
+    labels = {t.get_text(): t.get_color() for t in ax.texts}
+    assert labels["9 / 12"] == charts.FAIL_COLOR  # 综合保障体系化: 75% is not above 80%
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "得分（未达到要求）" in legend and "得分（达到要求）" in legend
