@@ -216,7 +216,10 @@ def report_charts(result: Result) -> list[tuple[str, Figure]]:
     """The report's charts with their alt texts, in reading order."""
     district = f"{result.input.district} {result.input.year}年"
     return [
-        (f"{district}各类别得分与满分条形图，虚线为各类别达标线，橙红色为未达到要求的类别", category_bars(result)),
+        (
+            f"{district}各类别得分与满分条形图，虚线为各类别达标线，橙红色为未达到要求的类别",
+            category_bars(result),
+        ),
         (f"{district}六个类别得分率雷达图", category_radar(result)),
         (f"{district}装备能力建设13项指标得分条形图", equipment_indicators(result)),
     ]
