@@ -12,6 +12,7 @@ import base64
 import html
 import io
 import math
+import unicodedata
 from fractions import Fraction
 
 from matplotlib.figure import Figure
@@ -20,10 +21,18 @@ from .exact import fmt
 from .fonts import register_cjk_font
 from .result import CategoryResult, Result
 
-SCORE_COLOR = "#2f6db5"
-MAX_COLOR = "#dde6f2"
-BAR_COLOR = "#c0392b"
+# One palette for every chart of the report and the summary, safe for colour-blind readers
+# (Okabe & Ito): blue is a score, a pass or a met condition; vermillion is a failure or a
+# loss. They differ in lightness too, so they stay apart in grey print.
+PASS_COLOR = "#0072B2"
+FAIL_COLOR = "#D55E00"
+SCORE_COLOR = PASS_COLOR
+MAX_COLOR = "#dcdcdc"
+BAR_COLOR = "#222222"  # the pass bar (80%达标线): neither pass nor fail
+TEXT_COLOR = "#222222"
 DPI = 120
+#: Display cells per line of a wrapped axis label (a CJK character takes two).
+LABEL_CELLS = 26
 
 
 def _standard_categories(result: Result) -> list[CategoryResult]:
@@ -35,6 +44,12 @@ def _share_bar(result: Result) -> Fraction | None:
     """The per-category pass bar as a fraction of the maximum (4/5), if the rubric has one."""
     cond = next((c for c in result.rubric.conditions if c.measure == "category_share"), None)
     return None if cond is None else cond.threshold
+
+
+def _failing_categories(result: Result) -> set[str]:
+    """The categories the pass rule names as failing (as scored, not re-judged here)."""
+    measures = {c.id: c.measure for c in result.rubric.conditions}
+    return {f for c in result.conditions if measures[c.id] == "category_share" for f in c.failing}
 
 
 def _bar_label(bar: Fraction) -> str:
@@ -53,10 +68,21 @@ def category_bars(result: Result) -> Figure:
     fig = Figure(figsize=(8, 4.2), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     y = list(range(len(categories)))[::-1]
+    failing = _failing_categories(result)
     ax.barh(y, [float(c.max) for c in categories], color=MAX_COLOR, height=0.6, label="满分")
-    ax.barh(y, [float(c.points) for c in categories], color=SCORE_COLOR, height=0.6, label="得分")
+    for met, label in ((True, "得分（达到要求）"), (False, "得分（未达到要求）")):
+        shown = [(pos, c) for pos, c in zip(y, categories) if (c.id not in failing) == met]
+        if shown:
+            ax.barh(
+                [pos for pos, _ in shown],
+                [float(c.points) for _, c in shown],
+                color=PASS_COLOR if met else FAIL_COLOR,
+                height=0.6,
+                label=label,
+            )
     for pos, c in zip(y, categories):
-        ax.text(float(c.max) + 0.3, pos, f"{fmt(c.points)} / {fmt(c.max)}", va="center", fontsize=9)
+        colour = FAIL_COLOR if c.id in failing else TEXT_COLOR
+        ax.text(float(c.max) + 0.3, pos, f"{fmt(c.points)} / {fmt(c.max)}", va="center", fontsize=9, color=colour)
     if bar is not None:
         ax.vlines(
             [float(c.max * bar) for c in categories],
@@ -109,7 +135,7 @@ def equipment_indicators(result: Result) -> Figure:
     )
     part = result.rubric.part(equipment_part)
     indicators = [result.indicators[i.id] for cat in part.categories for i in cat.indicators]
-    fig = Figure(figsize=(9, 6), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(9, 7.5), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     y = list(range(len(indicators)))[::-1]
     ax.barh(y, [float(i.max) for i in indicators], color=MAX_COLOR, height=0.6, label="满分")
@@ -121,10 +147,10 @@ def equipment_indicators(result: Result) -> Figure:
             pos,
             f"{fmt(i.points)} / {fmt(i.max)}",
             va="center",
-            fontsize=8,
-            color=BAR_COLOR if lost else "black",
+            fontsize=9,
+            color=FAIL_COLOR if lost else TEXT_COLOR,
         )
-    ax.set_yticks(y, [_short(f"{i.id} {i.name}") for i in indicators], fontsize=8)
+    ax.set_yticks(y, [wrap_label(i.name) for i in indicators], fontsize=9)
     ax.set_xlim(0, max(float(i.max) for i in indicators) * 1.25)
     ax.set_xlabel("分值")
     points = result.parts[equipment_part]
@@ -134,9 +160,32 @@ def equipment_indicators(result: Result) -> Figure:
     return fig
 
 
-def _short(label: str, limit: int = 18) -> str:
-    """Long indicator names cut with an ellipsis so that the bars keep their width."""
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+def display_width(text: str) -> int:
+    """Cells a text takes: CJK characters two, others one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def wrap_label(text: str, cells: int = LABEL_CELLS) -> str:
+    """A long name over several lines, never cut: an official reads the whole name.
+
+    Lines hold at most `cells` display cells; a line ends after a Chinese comma or 、 when
+    one falls in its second half, so that a phrase is not split.
+    """
+    lines: list[str] = []
+    rest = text
+    while display_width(rest) > cells:
+        used, cut = 0, 0
+        for n, ch in enumerate(rest):
+            used += display_width(ch)
+            if used > cells:
+                break
+            cut = n + 1
+        breaks = [n + 1 for n, ch in enumerate(rest[:cut]) if ch in "，、；：" and n + 1 >= cut // 2]
+        cut = breaks[-1] if breaks else cut
+        lines.append(rest[:cut])
+        rest = rest[cut:]
+    lines.append(rest)
+    return "\n".join(lines)
 
 
 def to_png(fig: Figure) -> bytes:
@@ -153,14 +202,24 @@ def img_tag(fig: Figure, alt: str) -> str:
     inside the page and says what it shows.
     """
     data = base64.b64encode(to_png(fig)).decode("ascii")
-    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}" style="max-width:100%">'
+    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}">'
+
+
+def figure_html(fig: Figure, alt: str, caption: str | None = None) -> str:
+    """A chart as the page shows it: `<figure class="chart">` with the image and a caption
+    (the alt text when no caption is given), both escaped."""
+    text = html.escape(caption if caption is not None else alt)
+    return f'<figure class="chart">{img_tag(fig, alt)}<figcaption>{text}</figcaption></figure>'
 
 
 def report_charts(result: Result) -> list[tuple[str, Figure]]:
     """The report's charts with their alt texts, in reading order."""
     district = f"{result.input.district} {result.input.year}年"
     return [
-        (f"{district}各类别得分与满分条形图，虚线为各类别达标线", category_bars(result)),
+        (
+            f"{district}各类别得分与满分条形图，虚线为各类别达标线，橙红色为未达到要求的类别",
+            category_bars(result),
+        ),
         (f"{district}六个类别得分率雷达图", category_radar(result)),
         (f"{district}装备能力建设13项指标得分条形图", equipment_indicators(result)),
     ]

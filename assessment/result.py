@@ -122,6 +122,30 @@ def _value(v: Any) -> Any:
     return _num(v) if isinstance(v, Fraction) else v
 
 
+def _pending_to_dict(result: Result) -> dict[str, Any] | None:
+    """The `pending` key: what rests on equipment the ledger does not list (None: nothing).
+
+    A reader of `passed` alone would take a pass at face value; this says how many standard
+    items are unlisted, which criteria's base points depend on them, and the verdict
+    without those points.
+    """
+    from .pending import pending  # pending re-scores, and scoring imports this module
+
+    pend = pending(result)
+    if pend is None:
+        return None
+    return {
+        "unlisted": pend.unlisted,
+        "categories": [
+            {"id": i.category, "name": i.name, "listed": i.listed, "expected": i.expected} for i in pend.incomplete
+        ],
+        "criteria": list(pend.criteria),
+        "total_without_base": _num(pend.without_base.total),
+        "passed_without_base": pend.passed_without_base,
+        "conditions_without_base": {c.id: c.met for c in pend.without_base.conditions},
+    }
+
+
 def result_to_dict(result: Result, tool_version: str) -> dict[str, Any]:
     """The JSON form of a result (see module docstring)."""
     inp, rubric = result.input, result.rubric
@@ -143,6 +167,7 @@ def result_to_dict(result: Result, tool_version: str) -> dict[str, Any]:
         "title": result.title,
         "title_full": result.title_full,
         "veto": list(result.veto),
+        "pending": _pending_to_dict(result),
         "conditions": [
             {
                 "id": c.id,

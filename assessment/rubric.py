@@ -142,6 +142,22 @@ class Veto:
 
 
 @dataclass(frozen=True)
+class UnscoredRequirement:
+    """Something the source asks that no criterion scores (e.g. 缴纳工伤保险).
+
+    Listed so that a full score is not read as "every requirement met"; `check` names the
+    input fact that tells whether it is met (None: the report says 未核实).
+    """
+
+    id: str
+    name: str
+    source: str
+    where: str
+    department: str
+    check: str | None = None
+
+
+@dataclass(frozen=True)
 class Condition:
     """One condition of the pass rule: `measure op threshold`."""
 
@@ -182,6 +198,7 @@ class Rubric:
     equipment: tuple[EquipmentSpec, ...]
     equipment_categories: dict[str, tuple[str, int | None]]
     criteria: dict[str, Criterion] = field(repr=False)
+    unscored: tuple[UnscoredRequirement, ...] = ()
 
     def part(self, part_id: str) -> Part:
         return next(p for p in self.parts if p.id == part_id)
@@ -392,6 +409,11 @@ def _build(data: dict[str, Any], path: str, sha: str, check_rules: bool = True) 
             )
         )
 
+    unscored = []
+    for raw_req in data.get("unscored_requirements", []):
+        b.claim("unscored requirement", raw_req["id"])
+        unscored.append(UnscoredRequirement(**raw_req))
+
     rubric = Rubric(
         id=data["id"],
         version=str(data["version"]),
@@ -417,6 +439,7 @@ def _build(data: dict[str, Any], path: str, sha: str, check_rules: bool = True) 
         equipment=tuple(equipment),
         equipment_categories=eq_categories,
         criteria=b.criteria,
+        unscored=tuple(unscored),
     )
     b.problems.extend(_semantic_problems(rubric, {r["id"] for r in data["readings"]}))
     if b.problems:

@@ -184,7 +184,7 @@ def _warnings(
         if listed < expected:
             yield (
                 f"{name}台账列出{listed}项，标准共{expected}项：缺少的{expected - listed}项无法核对，"
-                f"请按《装备标准化建设指导标准（2020年版）》补充（口径r12）"
+                f"请按《装备标准化建设指导标准（2020年版）》补充；补充前该项基础分待核"
             )
     if inp.on_duty > inp.authorized:
         yield f"实际到岗执法人员数（{inp.on_duty}）大于核定编制数（{inp.authorized}），请核对"

@@ -8,13 +8,12 @@ are the only functions that read files, and `summary_workbook_bytes` is the only
 `assessment.batch` put them together.
 
 Text that came from an input (district names, extra equipment names, error messages that
-quote file names) goes into HTML only through pandas' escaping or `html.escape`, and into
+quote file names) goes into HTML only through `blocks` (which escapes every text), and into
 the workbook only through `safe_cell_text`, which stops Excel from evaluating it.
 """
 
 from __future__ import annotations
 
-import html
 import io
 import json
 import re
@@ -24,8 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 
+from . import blocks
+from .blocks import china_time
+from .charts import BAR_COLOR, FAIL_COLOR, PASS_COLOR, TEXT_COLOR, wrap_label
 from .fonts import register_cjk_font
 
 Scores = Mapping[str, Any]
@@ -35,15 +38,23 @@ STATUS_NAMES = {"ok": "完成", "invalid": "校验未通过", "failed": "生成�
 DISTRICT, TOTAL, EQUIPMENT, VERDICT, RANK = "地区", "总得分", "装备得分", "结论", "排名"
 #: Characters that make Excel (or LibreOffice) read a text cell as a formula or command.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: Pixels per inch of the summary's charts: 9 pt text is 14 px at 100 % zoom.
+FIGURE_DPI = 110
 
 
 # --------------------------------------------------------------------------- tables
 
 
+PENDING = "达标（待核）"
+
+
 def verdict_text(scores: Scores) -> str:
-    """达标 / 未达标, with the title earned (e.g. 达标（示范单位）)."""
+    """达标 / 未达标, with the title earned (e.g. 达标（示范单位）), or 达标（待核） when the
+    pass rests on equipment the district's ledger does not list (scores["pending"])."""
     if not scores["passed"]:
         return FAILED
+    if scores.get("pending"):
+        return PENDING
     return f"{PASSED}（{scores['title']}）" if scores.get("title") else PASSED
 
 
@@ -96,17 +107,17 @@ def ranking_table(scores: Sequence[Scores]) -> pd.DataFrame:
 def indicator_percent(scores: Sequence[Scores]) -> pd.DataFrame:
     """Indicators × districts, each cell the points as a percent of the indicator's maximum.
 
-    Rows are "编号 名称" in rubric order; columns are districts in ranking order.
+    Rows are indexed by (编号, 指标) in rubric order, so that a table shows the id in its own
+    column and a chart labels rows by name; columns are districts in ranking order.
     """
     order = ranked(scores)
-    labels: dict[str, str] = {}
+    names: dict[str, str] = {}
     for s in order:
         for iid, ind in s["indicators"].items():
-            labels.setdefault(iid, f"{iid} {ind['name']}")
-    data = {
-        s["district"]: [_percent(s["indicators"].get(iid)) for iid in labels] for s in order
-    }
-    return pd.DataFrame(data, index=pd.Index(list(labels.values()), name="指标"), dtype="float64")
+            names.setdefault(iid, ind["name"])
+    data = {s["district"]: [_percent(s["indicators"].get(iid)) for iid in names] for s in order}
+    index = pd.MultiIndex.from_tuples(list(names.items()), names=["编号", "指标"])
+    return pd.DataFrame(data, index=index, dtype="float64")
 
 
 def _percent(indicator: Mapping[str, Any] | None) -> float | None:
@@ -346,26 +357,47 @@ def _label(text: str) -> str:
     return text.replace("$", r"\$")
 
 
+def heat_colormap() -> LinearSegmentedColormap:
+    """0% vermillion through pale to 100% blue: the report's pass/fail palette, readable by
+    colour-blind readers and in grey print (lightness rises towards the middle)."""
+    return LinearSegmentedColormap.from_list("pass_fail", [FAIL_COLOR, "#f7f7f7", PASS_COLOR])
+
+
+def _text_color(rgba: Sequence[float]) -> str:
+    """White on a dark cell, near-black on a light one (WCAG relative luminance)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgba[:3])
+    return "white" if 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.25 else TEXT_COLOR
+
+
 def heatmap_figure(percent: pd.DataFrame) -> Figure:
-    """Indicators × districts coloured by percent of maximum (red: points lost)."""
+    """Indicators × districts coloured by percent of maximum (vermillion: points lost).
+
+    Readable at 100 % zoom: indicator names wrapped (never cut), each lost cell labelled in
+    9 pt, white on dark cells and dark on light ones. Rows are the index level 指标 (names);
+    ids stay in the table's 编号 column.
+    """
     register_cjk_font()
+    names = percent.index.get_level_values("指标") if "指标" in (percent.index.names or []) else percent.index
     rows, cols = percent.shape
-    fig = Figure(figsize=(3.5 + 0.42 * cols, 1.2 + 0.27 * rows), layout="constrained")
+    fig = Figure(figsize=(3.2 + 0.55 * cols, 1.4 + 0.42 * rows), dpi=FIGURE_DPI, layout="constrained")
     ax = fig.add_subplot()
-    image = ax.imshow(percent.to_numpy(dtype=float), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
-    ax.set_xticks(range(cols), [_label(c) for c in percent.columns], rotation=90)
-    ax.set_yticks(range(rows), [_label(_short(i, 18)) for i in percent.index])
-    ax.set_title("各地区指标得分率（%）")
-    if cols <= 20:
-        for (r, c), value in pd.DataFrame(percent.to_numpy()).stack().items():
-            if value < 100:
-                ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=6)
-    fig.colorbar(image, ax=ax, label="得分率（%）", shrink=0.5)
+    cmap = heat_colormap()
+    values = percent.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
+    ax.set_xticks(range(cols), [_label(c) for c in percent.columns], rotation=90, fontsize=10)
+    ax.set_yticks(range(rows), [_label(wrap_label(str(i))) for i in names], fontsize=9)
+    ax.set_title("各地区指标得分率（%）：未满分的格内标出得分率")
+    for r in range(rows):
+        for c in range(cols):
+            value = values[r, c]
+            if value == value and value < 100:  # NaN: the district lacks this indicator
+                color = _text_color(cmap(value / 100))
+                ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=9, color=color)
+    fig.colorbar(image, ax=ax, label="得分率（%）", shrink=min(1.0, 8 / max(rows, 1)), aspect=20)
     return fig
-
-
-def _short(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def category_bar_percent(scores: Sequence[Scores]) -> float | None:
@@ -385,24 +417,24 @@ def category_figure(scores: Sequence[Scores]) -> Figure:
     order = ranked(scores)
     ncols = 2
     nrows = -(-len(cats) // ncols)
-    fig = Figure(figsize=(max(8.0, 0.35 * len(order) * ncols), 2.6 * nrows), layout="constrained")
+    fig = Figure(figsize=(max(8.0, 0.35 * len(order) * ncols), 2.8 * nrows), dpi=FIGURE_DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
     districts = [_label(s["district"]) for s in order]
     bar = category_bar_percent(scores)
     for ax, (cid, name) in zip(axes.flat, cats):
         shown = [s["categories"].get(cid) for s in order]
         values = [c["percent"] if c else 0 for c in shown]
-        colors = ["#2e7d32" if c and c["passed"] else "#c62828" for c in shown]
+        colors = [PASS_COLOR if c and c["passed"] else FAIL_COLOR for c in shown]
         ax.bar(range(len(values)), values, color=colors)
         if bar is not None:
-            ax.axhline(bar, color="#555555", linestyle="--", linewidth=0.8)
-        ax.set_title(_label(name), fontsize=10)
+            ax.axhline(bar, color=BAR_COLOR, linestyle="--", linewidth=1)
+        ax.set_title(_label(name), fontsize=11)
         ax.set_ylim(0, 100)
-        ax.set_xticks(range(len(values)), districts, rotation=90, fontsize=7)
+        ax.set_xticks(range(len(values)), districts, rotation=90, fontsize=9)
     for ax in list(axes.flat)[len(cats):]:
         ax.set_visible(False)
     guide = f"，虚线为{bar:g}%" if bar is not None else ""
-    fig.suptitle(f"各类别得分率（%）：红色为未达到该类别要求{guide}")
+    fig.suptitle(f"各类别得分率（%）：蓝色为达到、橙红色为未达到该类别要求{guide}")
     return fig
 
 
@@ -415,32 +447,34 @@ def summary_title(summary: Summary) -> str:
     return f"{year}市级汇总（{len(summary.scores)}个地区）"
 
 
+SUMMARY_HEADING = "生态环境保护综合行政执法机构规范化建设 市级汇总"
+
+
 def heading_html(summary: Summary, run_time: str | None = None) -> str:
-    """The page's opening lines: what was summarised, when, and a sample-data warning."""
+    """The page's opening: one title with its meta line (年度 · 地区数 · 生成时间, China
+    time), the verdict counts as a row of figures, and the notes a reader needs first."""
     count = pass_count(summary.scores)
-    lines = [f"<p><strong>{html.escape(summary_title(summary))}</strong>：{html.escape(count.text)}。</p>"]
-    if summary.excluded:
-        lines.append(f"<p>另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。</p>")
-    if run_time:
-        lines.append(f"<p>生成时间：{html.escape(str(run_time))}</p>")
+    meta = [f"{summary.year}年"] if summary.year is not None else []
+    meta.append(f"{len(summary.scores)}个地区")
+    shown = china_time(run_time)
+    if shown:
+        meta.append(f"生成于{shown}")
+    pending = sum(1 for s in summary.scores if s["passed"] and s.get("pending"))
+    items = [(str(count.passed), "达标地区"), (str(count.total - count.passed), "未达标地区")]
+    if pending:
+        items.append((str(pending), "达标待核（装备台账不全）"))
+    lines = [blocks.head(SUMMARY_HEADING, meta), blocks.figures(items)]
     if any(s.get("sample") for s in summary.scores):
-        lines.append("<p><strong>注意：含示例数据，不代表任何单位的真实情况。</strong></p>")
+        lines.append(blocks.sample_banner("注意：含示例数据，不代表任何单位的真实情况。"))
+    if summary.excluded:
+        lines.append(blocks.note(f"另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。"))
     return "\n".join(lines)
 
 
 def table_html(table: pd.DataFrame) -> str:
-    """A table for the page: no index, blanks as "—", numbers without trailing zeros, every
-    text HTML-escaped (district names and messages come from people's files)."""
-    return table.to_html(
-        index=False, escape=True, na_rep="—", border=0, float_format=lambda x: f"{x:.4g}" if abs(x) < 1000 else f"{x:.0f}"
-    )
-
-
-def figure_png(fig: Figure, dpi: int = 110) -> bytes:
-    """A figure as PNG bytes, shown with IPython's Image so the page embeds it (no pyplot)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
+    """A table for the page (`<table class="data">`): no index, text left and numbers right,
+    blanks empty, every text HTML-escaped (district names and messages come from files)."""
+    return blocks.data_table(table)
 
 
 # --------------------------------------------------------------------------- workbook

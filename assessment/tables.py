@@ -6,8 +6,8 @@ that tables stay sortable and comparable across districts; `styled` turns them i
 (3, 0.5, 76.67) only when a table is shown.
 
 Strings in these tables may come from the input file (district name, extra equipment names,
-warnings quoting it), so whatever shows a table as HTML must escape them: `to_html` and
-`styled` do.
+warnings quoting it), so whatever shows a table as HTML must escape them: `to_html` does.
+Ids appear only in 编号 columns; every other cell names things as the rubric does.
 """
 
 from __future__ import annotations
@@ -18,19 +18,18 @@ from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from . import __version__
+from .blocks import china_time, data_table
 from .exact import fmt, to_fraction
-from .model import LEVEL_NAMES
 from .result import ConditionResult, CriterionResult, Result
+from .pending import pending
 from .rubric import Rubric
-from .verdict import OPS
+from .verdict import verdict_label
 
 YES, NO = "是", "否"
 NOT_RECORDED = "未记录"
 NOT_FILLED = "未填报"
-LOST_HIGHLIGHT = "background-color: #fde2e1"
 
 
 def _num(value: Fraction) -> float:
@@ -43,29 +42,9 @@ def _yes(flag: bool) -> str:
 
 
 def verdict_text(result: Result) -> str:
-    """达标/未达标, with the title earned (示范单位/达标单位) when there is one."""
-    verdict = "达标" if result.passed else "未达标"
-    return f"{verdict}（{result.title}）" if result.title else verdict
-
-
-def _condition_value(result: Result, cond: ConditionResult) -> tuple[str, str]:
-    """(实际值, 要求) of a condition; shares read as percentages, like the rubric's text."""
-    sign = OPS[cond.op][1]
-    rubric_cond = next(c for c in result.rubric.conditions if c.id == cond.id)
-    if rubric_cond.measure == "category_share":
-        return f"最低{fmt(cond.value * 100)}%", f"各类别{sign}{fmt(cond.threshold * 100)}%"
-    if rubric_cond.measure == "veto_count":
-        return f"{fmt(cond.value)}项", f"{sign}{fmt(cond.threshold)}项"
-    return f"{fmt(cond.value)}分", f"{sign}{fmt(cond.threshold)}分"
-
-
-def conditions_table(result: Result) -> pd.DataFrame:
-    """The pass rule's conditions, each with the district's value; 说明 names what fails."""
-    rows = []
-    for cond in result.conditions:
-        value, bar = _condition_value(result, cond)
-        rows.append({"条件": cond.name, "实际值": value, "要求": bar, "是否满足": _yes(cond.met), "说明": cond.detail})
-    return pd.DataFrame(rows, columns=["条件", "实际值", "要求", "是否满足", "说明"])
+    """达标/未达标, with the title earned (示范单位/达标单位) when there is one, or
+    达标（待核） when the pass rests on equipment the ledger does not list (see `pending`)."""
+    return verdict_label(result, pending(result) if result.passed else None)
 
 
 def _share_condition(result: Result) -> ConditionResult | None:
@@ -240,15 +219,38 @@ def equipment_shortfall(result: Result) -> pd.DataFrame:
 
 def readings_table(rubric: Rubric) -> pd.DataFrame:
     """How the rubric reads what its source leaves open (口径说明), with the reasons."""
-    rows = [{"口径": r.id, "说明": r.text, "理由": r.reason} for r in rubric.readings]
-    return pd.DataFrame(rows, columns=["口径", "说明", "理由"])
+    rows = [{"编号": r.id, "口径": r.text, "理由": r.reason} for r in rubric.readings]
+    return pd.DataFrame(rows, columns=["编号", "口径", "理由"])
+
+
+def unscored_table(result: Result) -> pd.DataFrame:
+    """What the work plan asks without scoring it (未计分的创建要求), with its source sentence,
+    owner and whether the input shows it met (else 未核实)."""
+    from .unscored import status
+
+    rows = [
+        {
+            "编号": r.id,
+            "创建要求": r.name,
+            "原文": r.source,
+            "出处": r.where,
+            "责任科室": r.department,
+            "落实情况": status(r, result.input),
+        }
+        for r in result.rubric.unscored
+    ]
+    return pd.DataFrame(rows, columns=["编号", "创建要求", "原文", "出处", "责任科室", "落实情况"])
 
 
 def warnings_table(result: Result) -> pd.DataFrame:
-    """Warnings of scoring (提示) and the answers that were missing and scored as none."""
-    rows = [{"类型": "提示", "内容": w} for w in result.warnings]
-    rows += [{"类型": "未填报（按不得分计）", "内容": m} for m in result.missing]
-    return pd.DataFrame(rows, columns=["类型", "内容"])
+    """Warnings of scoring (提示) and the answers that were missing and scored as none,
+    each missing answer by its name (its id in 编号)."""
+    rows = [{"类型": "提示", "编号": "", "内容": w} for w in result.warnings]
+    rows += [
+        {"类型": "未填报（按不得分计）", "编号": m, "内容": result.criteria[m].name if m in result.criteria else m}
+        for m in result.missing
+    ]
+    return pd.DataFrame(rows, columns=["类型", "编号", "内容"])
 
 
 def equipment_score(result: Result) -> tuple[Fraction, Fraction] | None:
@@ -257,32 +259,10 @@ def equipment_score(result: Result) -> tuple[Fraction, Fraction] | None:
     return None if part is None else (part.points, part.max)
 
 
-def veto_lines(result: Result) -> list[str]:
-    """The veto items that apply, by name; empty when there is none."""
-    names = {v.id: v.name for v in result.rubric.veto.items}
-    return [names.get(v, v) for v in result.veto]
-
-
-def overview_table(result: Result) -> pd.DataFrame:
-    """The report's header: who, which year, the verdict and the figures it rests on."""
-    inp = result.input
-    rows = [
-        ("地区", inp.district),
-        ("层级", LEVEL_NAMES.get(inp.level, inp.level)),
-        ("年度", f"{inp.year}年"),
-        ("结论", verdict_text(result)),
-        ("总得分", f"{fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）"),
-    ]
-    equipment = equipment_score(result)
-    if equipment is not None:
-        rows.append(("装备建设得分", f"{fmt(equipment[0])} / {fmt(equipment[1])}"))
-    vetoes = veto_lines(result)
-    rows.append(("否决情形", "；".join(vetoes) if vetoes else "无"))
-    return pd.DataFrame(rows, columns=["项目", "内容"])
-
-
 def provenance_table(result: Result, run_time: str | None) -> pd.DataFrame:
     """What the report was computed from, so that anyone can reproduce it.
+
+    The run time (ISO 8601, as papermill passes it) is shown in China time.
 
     The input is named by its file name only: a full path says nothing to a reader
     elsewhere and leaks the layout of the machine that ran it; the SHA-256 identifies it.
@@ -296,7 +276,7 @@ def provenance_table(result: Result, run_time: str | None) -> pd.DataFrame:
         ("输入文件", PurePath(inp.path).name),
         ("输入文件SHA-256", inp.sha256),
         ("工具版本", f"assessment {__version__}"),
-        ("运行时间", run_time or NOT_RECORDED),
+        ("运行时间", china_time(run_time) or NOT_RECORDED),
     ]
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
@@ -329,36 +309,7 @@ def year_over_year_table(result: Result, previous: Mapping[str, Any]) -> pd.Data
     return pd.DataFrame(out, columns=["项目", "本年", "上年", "变化"])
 
 
-def _display(value: Any) -> str:
-    """Cell text: numbers without trailing zeros (3, 0.5, 76.67), blanks for missing."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, bool):
-        return _yes(value)
-    if isinstance(value, int | float):
-        return fmt(to_fraction(value))
-    return str(value)
-
-
-def styled(df: pd.DataFrame, *, highlight: str | None = None, uuid: str = "table") -> Styler:
-    """An HTML-ready view of a table: input strings escaped, numbers as text, index hidden.
-
-    Rows whose `highlight` column is above zero (points lost, a shortfall) are shaded so a
-    reader finds them at a glance. A fixed `uuid` keeps the HTML identical between runs,
-    so committed notebooks only change when the numbers do.
-    """
-    styler = (
-        df.style.format(_display, escape="html")
-        .hide(axis="index")
-        .set_uuid(uuid)
-        .set_table_styles([{"selector": "th, td", "props": "text-align: left; vertical-align: top"}])
-    )
-    if highlight is not None and highlight in df.columns and not df.empty:
-        marked = df[highlight].map(lambda v: isinstance(v, int | float) and not pd.isna(v) and v > 0)
-        styler = styler.apply(lambda row: [LOST_HIGHLIGHT if marked[row.name] else ""] * len(row), axis=1)
-    return styler
-
-
-def to_html(df: pd.DataFrame, *, highlight: str | None = None, uuid: str = "table") -> str:
-    """`styled(...)` as an HTML string (escaped; see `styled`)."""
-    return styled(df, highlight=highlight, uuid=uuid).to_html()
+def to_html(df: pd.DataFrame, *, highlight: str | None = None) -> str:
+    """A table as the page shows it (`<table class="data">`, escaped; see blocks.data_table);
+    rows whose `highlight` column is above zero (points lost, a shortfall) are marked `loss`."""
+    return data_table(df, loss=highlight)

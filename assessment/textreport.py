@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 from .exact import fmt
 from .model import LEVEL_NAMES
+from .pending import pending, pending_note
 from .result import Result
+from .verdict import verdict_label
 
 
 def width(text: str) -> int:
@@ -31,9 +33,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render_text(result: Result) -> str:
     inp = result.input
-    verdict = "达标" if result.passed else "未达标"
-    if result.title:
-        verdict += f"（{result.title}）"
+    pend = pending(result) if result.passed else None
+    verdict = verdict_label(result, pend)
     lines = [
         f"{inp.district}  {LEVEL_NAMES[inp.level]}  {inp.year}年" + ("  【示例数据】" if inp.sample else ""),
         f"结论：{verdict}    总得分 {fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）",
@@ -41,6 +42,8 @@ def render_text(result: Result) -> str:
         "达标条件：",
     ]
     lines += [f"  {'✔' if c.met else '✘'} {c.name}：{c.detail}" for c in result.conditions]
+    if pend is not None:
+        lines += ["", f"待核：{pending_note(result, pend)}"]
     lines += ["", *table(
         ["类别", "得分", "满分", "得分率"],
         [[c.name, fmt(c.points), fmt(c.max), f"{fmt(c.share * 100, 1)}%"] for c in result.categories.values()],

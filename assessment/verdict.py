@@ -9,10 +9,15 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from fractions import Fraction
+from typing import TYPE_CHECKING, Literal
 
 from .exact import fmt
 from .result import CategoryResult, ConditionResult, PartResult
 from .rubric import Condition, Rubric
+
+if TYPE_CHECKING:
+    from .pending import Pending
+    from .result import Result
 
 OPS: dict[str, tuple[Callable[[Fraction, Fraction], bool], str]] = {
     "gt": (operator.gt, ">"),
@@ -71,3 +76,20 @@ def evaluate_conditions(
                 detail = "存在否决情形：" + "；".join(names[v] for v in veto)
         out.append(ConditionResult(cond.id, cond.name, cond.op, cond.threshold, value, met, detail, failing))
     return tuple(out)
+
+
+def verdict_state(result: Result, pend: Pending | None) -> Literal["pass", "pending", "fail"]:
+    """pass, pending (a pass resting on unlisted equipment) or fail."""
+    if not result.passed:
+        return "fail"
+    return "pending" if pend is not None else "pass"
+
+
+def verdict_label(result: Result, pend: Pending | None) -> str:
+    """达标（示范单位）/ 达标（待核）/ 未达标."""
+    state = verdict_state(result, pend)
+    if state == "fail":
+        return "未达标"
+    if state == "pending":
+        return "达标（待核）"
+    return f"达标（{result.title}）" if result.title else "达标"

@@ -65,10 +65,12 @@ def test_radar_plots_category_shares_in_percent(result):
     assert ax.get_ylim() == (0, 100)
 
 
-def test_equipment_chart_has_the_13_annex1_indicators(result):
+def test_equipment_chart_names_the_13_annex1_indicators_in_full(result):
     ax = charts.equipment_indicators(result).axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert [label.split()[0] for label in labels] == [f"e{n:02d}" for n in range(1, 14)]
+    names = [i.name for cat in result.rubric.part("equipment").categories for i in cat.indicators]
+    assert [label.replace("\n", "") for label in labels] == names
+    assert not any("…" in label for label in labels)
     scored = sorted(round(p.get_width(), 6) for p in ax.patches)
     assert round(float(result.indicators["e11"].points), 6) in scored
 
@@ -89,3 +91,45 @@ def test_report_charts_are_three_with_chinese_alt_texts(result):
 
 def test_same_result_gives_byte_identical_png(result):
     assert charts.to_png(charts.category_radar(result)) == charts.to_png(charts.category_radar(result))
+
+
+@pytest.mark.parametrize(
+    ("name", "lines"),
+    [
+        ("执法车辆", ["执法车辆"]),
+        ("与同级财政部门沟通协调，落实执法装备资金保障要求", ["与同级财政部门沟通协调，", "落实执法装备资金保障要求"]),
+        ("建立执法装备重点执法任务统筹调度制度", ["建立执法装备重点执法任务统", "筹调度制度"]),
+    ],
+)
+def test_long_names_wrap_over_lines_without_losing_a_character(name, lines):
+    assert charts.wrap_label(name).split("\n") == lines
+
+
+def test_wrapped_lines_fit_their_display_width():
+    text = "ab" * 20 + "中文字符" * 10
+    lines = charts.wrap_label(text, cells=12).split("\n")
+    assert "".join(lines) == text
+    assert all(charts.display_width(line) <= 12 for line in lines)
+
+
+def test_lost_points_are_labelled_in_the_fail_colour(result):
+    ax = charts.equipment_indicators(result).axes[0]
+    colours = {t.get_text(): t.get_color() for t in ax.texts}
+    lost = result.indicators["e11"]
+    assert colours[f"{charts.fmt(lost.points)} / {charts.fmt(lost.max)}"] == charts.FAIL_COLOR
+
+
+def test_figure_html_wraps_the_image_with_an_escaped_caption(result):
+    page = charts.figure_html(charts.category_bars(result), "图<1>", "说明&")
+    assert page.startswith('<figure class="chart"><img alt="图&lt;1&gt;" src="data:image/png;base64,')
+    assert page.endswith("<figcaption>说明&amp;</figcaption></figure>")
+
+
+def test_category_bars_colour_failing_categories_like_every_other_chart(rubric, perfect):
+    lost = {"s21_dual_duty": False, "s22_integrity_pledge": False, "s22_discipline_reporting": False}
+    failing = score(rubric, perfect(answers=lost))
+    ax = charts.category_bars(failing).axes[0]
+    labels = {t.get_text(): t.get_color() for t in ax.texts}
+    assert labels["9 / 12"] == charts.FAIL_COLOR  # 综合保障体系化: 75% is not above 80%
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "得分（未达到要求）" in legend and "得分（达到要求）" in legend

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import openpyxl
 import pytest
 
+from assessment import charts
 from assessment import summary as S
 
 
@@ -81,9 +83,10 @@ def test_ranking_orders_by_total_and_equal_totals_share_a_rank(city):
 def test_indicator_percent_is_points_over_maximum_per_district(city):
     percent = S.indicator_percent(city)
     assert list(percent.columns) == ["甲区", "丙区", "乙区"]
-    assert list(percent.index) == ["s01 建立领导小组", "s02 明确机构职能"]
-    assert percent.loc["s01 建立领导小组", "乙区"] == 0
-    assert percent.loc["s02 明确机构职能", "甲区"] == 75
+    assert list(percent.index) == [("s01", "建立领导小组"), ("s02", "明确机构职能")]
+    assert percent.loc[("s01", "建立领导小组"), "乙区"] == 0
+    assert percent.loc[("s02", "明确机构职能"), "甲区"] == 75
+    assert list(percent.reset_index().columns[:2]) == ["编号", "指标"]
 
 
 def test_weakest_indicators_rank_by_districts_losing_points(city):
@@ -115,7 +118,25 @@ def test_heatmap_draws_one_cell_per_indicator_and_district(city):
     image = fig.axes[0].images[0]
     assert image.get_array().shape == (2, 3)
     assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["甲区", "丙区", "乙区"]
-    assert S.figure_png(fig).startswith(b"\x89PNG")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["建立领导小组", "明确机构职能"]
+    assert charts.to_png(fig).startswith(b"\x89PNG")
+
+
+def test_heatmap_labels_lost_cells_in_9pt_white_on_dark_and_dark_on_light(city):
+    ax = S.heatmap_figure(S.indicator_percent(city)).axes[0]
+    labels = {t.get_text(): t for t in ax.texts}
+    assert set(labels) == {"0", "50", "75"}  # full cells (100%) carry no number
+    assert all(t.get_fontsize() >= 9 for t in labels.values())
+    assert labels["0"].get_color() == "white"  # full vermillion
+    assert labels["50"].get_color() != "white"  # the pale middle
+
+
+def test_heatmap_keeps_long_indicator_names_whole(city):
+    long_name = "与同级财政部门沟通协调，落实执法装备资金保障要求"
+    for s in city:
+        s["indicators"]["s01"]["name"] = long_name
+    labels = [t.get_text() for t in S.heatmap_figure(S.indicator_percent(city)).axes[0].get_yticklabels()]
+    assert labels[0].replace("\n", "") == long_name and "…" not in labels[0]
 
 
 def test_year_over_year_matches_districts_by_name_and_leaves_new_ones_blank(city):
@@ -225,3 +246,18 @@ def test_the_road_to_pass_table_counts_actions_per_district_and_sums_purchases()
     purchases = summary.tables["装备购置清单"].set_index("名称")
     assert purchases.loc["执法车辆", "购置数量合计"] == 2 and purchases.loc["气体检测仪", "购置数量合计"] == 2
     assert "answers" not in " ".join(purchases.index)
+
+
+def test_the_summary_heading_is_one_title_with_year_count_and_china_time(city):
+    city[1]["pending"] = {"unlisted": 3}
+    page = S.heading_html(S.build_summary(city), "2026-11-28T13:21:51+00:00")
+    assert page.count("<h1") == 1
+    assert '<p class="report-meta">2022年 · 3个地区 · 生成于2026年11月28日 21:21</p>' in page
+    values = re.findall(r'<div class="figure-value">([^<]*)</div><div class="figure-label">([^<]*)</div>', page)
+    assert values == [("1", "达标地区"), ("2", "未达标地区"), ("1", "达标待核（装备台账不全）")]
+
+
+def test_summary_tables_left_align_text_and_right_align_numbers(city):
+    page = S.table_html(S.build_summary(city).tables["排名"])
+    assert page.startswith('<table class="data"><thead><tr><th class="num">排名</th><th>地区</th><th class="num">总得分</th>')
+    assert "<td>甲区</td>" in page and '<td class="num">95</td>' in page
