@@ -94,7 +94,7 @@ def test_a_missing_vehicle_count_is_bought_up_to_the_standard_only(rubric, perfe
     action = actions["equipment.vehicle=6"]
     assert action.edits == (Edit("equipment.vehicle", 4, 6),)
     assert action.effort == "high" and action.criterion_id == "e04_vehicles"
-    assert "e04_vehicles 0→10分" in action.text and "装备能力建设评分细则 90→100分" in action.text
+    assert action.text == "购置「执法车辆」2辆（4→6，标准6辆，达到标准）"
     assert action.points == 2  # s09: 10 equipment points × 0.2
     assert "equipment.vehicle=7" not in actions  # no "above standard" points for vehicles
 
