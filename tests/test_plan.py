@@ -50,18 +50,30 @@ def _key(actions, total):
 
 
 def _brute_force(rubric, inp, scorer=score, controllable_only=False):
-    """Every passing subset of the allowed candidate actions, sorted by the plan's objective."""
+    """Every passing set of allowed candidate actions that could be optimal, sorted by the
+    plan's objective. For each set of recognition actions, only the fewest controllable
+    actions completing it can win (the objective ranks recognition, then the count), so
+    larger completions are not enumerated."""
     actions = [a for a in candidate_actions(rubric, inp) if not (controllable_only and a.recognition)]
     assert len(actions) <= 16, "brute force is for small cases"
+    hoped = [a for a in actions if a.recognition]
+    own = [a for a in actions if not a.recognition]
     found = []
-    for size in range(len(actions) + 1):
-        for combo in itertools.combinations(actions, size):
-            paths = [p for a in combo for p in a.paths]
-            if len(paths) != len(set(paths)):
-                continue
-            result = scorer(rubric, apply_edits(inp, [e for a in combo for e in a.edits]))
-            if result.passed:
-                found.append(_key(combo, result.total))
+    for r in range(len(hoped) + 1):
+        for hopes in itertools.combinations(hoped, r):
+            for size in range(len(own) + 1):
+                done = False
+                for tasks in itertools.combinations(own, size):
+                    combo = hopes + tasks
+                    paths = [p for a in combo for p in a.paths]
+                    if len(paths) != len(set(paths)):
+                        continue
+                    result = scorer(rubric, apply_edits(inp, [e for a in combo for e in a.edits]))
+                    if result.passed:
+                        found.append(_key(combo, result.total))
+                        done = True
+                if done:
+                    break
     return sorted(found)
 
 
@@ -421,3 +433,23 @@ def test_a_per_occurrence_count_never_goes_beyond_its_plan_limit(rubric, perfect
                            "b_promoted_municipal": False})
     hoped = [a for a in candidate_actions(rubric, inp) if a.criterion_id == "b_top3_third"]
     assert [a.edits[0].new for a in hoped] == [1]  # not 0 → 17
+
+
+NO_BONUS = {"b_innovation_recognized": 0, "b_top3_first": 0, "b_top3_second": 0, "b_top3_third": 0,
+            "b_promoted_national": False, "b_promoted_provincial": False, "b_promoted_municipal": False}
+
+
+@pytest.mark.parametrize("controllable_only", [False, True])
+def test_bonus_hopes_lose_to_controllable_work_as_brute_force_confirms(rubric, perfect, controllable_only):
+    # every category passes; the total is 90 (not above 90): a bonus hope or one more task
+    inp = perfect(answers={**NO_BONUS, "b_promoted_national": True, "s14_three_systems": False,
+                           "s12_annual_plan": False, "s11_research_team": False,
+                           "s18_zhiguanfu": False, "s22_integrity_pledge": False,
+                           "s21_dual_duty": False, "s05_head_frontline": False, "s04_office_funds": False,
+                           "s04_enforcement_funds": False})
+    base = score(rubric, inp)
+    assert base.total == 90 and base.condition("categories").met
+    best = _brute_force(rubric, inp, controllable_only=controllable_only)
+    plan = make_plan(rubric, inp, controllable_only=controllable_only)
+    assert _key(plan.actions, plan.score_after) == best[0]
+    assert best[0][0] == 0 and not any(a.recognition for a in plan.actions)
