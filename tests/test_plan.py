@@ -453,3 +453,45 @@ def test_bonus_hopes_lose_to_controllable_work_as_brute_force_confirms(rubric, p
     plan = make_plan(rubric, inp, controllable_only=controllable_only)
     assert _key(plan.actions, plan.score_after) == best[0]
     assert best[0][0] == 0 and not any(a.recognition for a in plan.actions)
+
+
+def test_the_plan_command_writes_a_task_list_with_chinese_headers_and_one_row_per_action(tmp_path, staffing_case):
+    from openpyxl import load_workbook
+
+    from assessment.tasks import TASK_COLUMNS
+
+    src, out = tmp_path / "甲区.json", tmp_path / "整改任务清单.xlsx"
+    src.write_text(input_to_json(dataclasses.replace(staffing_case, district="=甲区")), "utf-8")
+    assert _cli(["plan", str(src), "--tasks", str(out), "--json"]) == 0
+    plan = make_plan(plan_module.load_rubric(None), staffing_case)
+    ws = load_workbook(out)["整改任务清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == TASK_COLUMNS
+    assert [r[1] for r in rows[1:]] == [a.text for a in plan.actions]
+    assert [r[2] for r in rows[1:]] == [a.department for a in plan.actions]
+    assert [r[3].date() for r in rows[1:]] == [d.due for d in plan.details]
+    assert {r[5] for r in rows[1:]} == {"未开始"} and [r[0] for r in rows[1:]] == list(range(1, len(rows)))
+    notes = load_workbook(out)["说明"]
+    district = next(r[1] for r in notes.iter_rows(values_only=True) if r[0] == "地区")
+    assert district == "=甲区" and notes["B1"].data_type == "s"  # text, never a formula
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_the_plan_command_refuses_a_task_list_for_several_inputs_and_writes_nothing(tmp_path, capsys, perfect):
+    first, second, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "t.xlsx"
+    first.write_text(input_to_json(perfect(district="甲区")), "utf-8")
+    second.write_text(input_to_json(perfect(district="乙区")), "utf-8")
+    assert _cli(["plan", str(first), str(second), "--tasks", str(out)]) == 2
+    assert "只能对应一个填报文件" in capsys.readouterr().err and not out.exists()
+    assert _cli(["plan", str(first), "--tasks", str(tmp_path / "t.csv")]) == 2
+
+
+def test_the_plan_command_controllable_only_says_why_it_cannot_pass(tmp_path, capsys, perfect):
+    src = tmp_path / "a.json"
+    src.write_text(input_to_json(perfect(district="甲区", answers=NO_RECOGNITION_IN_C2)), "utf-8")
+    assert _cli(["plan", str(src), "--controllable-only"]) == 0
+    out = capsys.readouterr().out
+    assert "无法达标" in out and "队伍组建专业化最多13分" in out and "可争取事项" in out
+    assert _cli(["plan", str(src), "--controllable-only", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["controllable_only"] and not data["passable"] and data["gaps"][0]["gap"] == 0.6
