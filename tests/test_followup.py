@@ -175,3 +175,16 @@ def test_the_city_purchase_list_adds_up_from_the_districts_and_splits_standard_f
     camera = city.loc["数码照相机"]
     assert camera["达标所需购置合计"] == 3 + 2  # county 3, city 2
     assert camera["购置数量合计"] == camera["达标所需购置合计"] + camera["超标准加分购置合计"]
+
+
+def test_the_summary_reads_the_previous_years_plans_from_an_earlier_batch_output(tmp_path, last_year):
+    from assessment.summary import previous_plans
+
+    _, _, road = last_year
+    for year, district in ((2021, "乙区"), (2022, "甲区")):
+        folder = tmp_path / str(year) / district
+        folder.mkdir(parents=True)
+        (folder / "scores.json").write_text("{}", "utf-8")
+        (folder / "plan.json").write_text(json.dumps({**road, "district": district}, ensure_ascii=False), "utf-8")
+    assert [p["district"] for p in previous_plans(tmp_path, 2023)] == ["甲区"]  # the latest earlier year only
+    assert previous_plans(tmp_path, 2021) == []

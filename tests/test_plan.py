@@ -495,3 +495,15 @@ def test_the_plan_command_controllable_only_says_why_it_cannot_pass(tmp_path, ca
     assert _cli(["plan", str(src), "--controllable-only", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["controllable_only"] and not data["passable"] and data["gaps"][0]["gap"] == 0.6
+
+
+def test_a_task_list_of_a_passing_district_has_only_its_header_and_says_why(tmp_path, rubric, perfect):
+    from openpyxl import load_workbook
+
+    from assessment.tasks import TASK_COLUMNS, write_tasks
+
+    out = tmp_path / "t.xlsx"
+    write_tasks(make_plan(rubric, perfect()), out)
+    wb = load_workbook(out)
+    assert list(wb["整改任务清单"].iter_rows(values_only=True)) == [TASK_COLUMNS]
+    assert ("整改方案", "已达标，无须整改") in list(wb["说明"].iter_rows(values_only=True))
