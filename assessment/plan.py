@@ -34,8 +34,8 @@ cannot pass, says by how much each condition falls short. The search is exact:
 
 The cheapest plan: only equipment purchases carry a cost (quantity bought × unit price,
 from `prices` or an extra row's `unit_price`); a purchase without a price counts 0 and is
-listed as 未计价, so the cost shown is then a lower bound. It minimises cost, then the
-number of actions, effort and points as above.
+listed as 未计价, so the cost shown is then a lower bound. It minimises recognition points,
+then cost, then the number of actions, effort and points as above.
 """
 
 from __future__ import annotations
