@@ -298,8 +298,10 @@ class _Deriver:
         value = 0 if old is None else int(old)
         top = self.rubric.criterion_max(c.id, self.level)
         ceiling = math.ceil(top / rule.unit(self.level))
-        if c.plan_limit is not None:
-            ceiling = min(ceiling, c.plan_limit.count)
+        bound = ""
+        if c.plan_limit is not None and c.plan_limit.count < ceiling:
+            ceiling = c.plan_limit.count
+            bound = f"；计划口径每年至多{ceiling}"  # the rubric's planning bound binds: say so
         if ceiling <= value:
             return
         best = self.gains((Edit(f"answers.{c.id}", old, ceiling),))
@@ -315,7 +317,7 @@ class _Deriver:
         for n in range(value + 1, lo + 1) if c.recognition else (lo,):
             edit = (Edit(f"answers.{c.id}", old, n),)
             if n == lo or self.improves(self.gains(edit)):
-                text = f"{c.action}：{c.name}{value} → {n}（+{n - value}）"
+                text = f"{c.action}：{c.name}{value} → {n}（+{n - value}{bound}）"
                 yield self.make(f"answers.{c.id}={n}", c, text, edit, c.effort, c.department)
 
     # --- equipment ------------------------------------------------------------------------
