@@ -12,6 +12,10 @@ Design choices (documented because the plan's optimality is relative to this act
   value; a flag is set to True, a threshold answer to its bar, a count to the smallest count
   that earns everything the count can earn given the rest of the district (a larger count
   never adds points and a smaller one never saves an action);
+- a count never goes beyond its criterion's `plan_limit` (what one year can plausibly
+  bring, from the rubric data); a count that depends on others' recognition (需争取) has one
+  action per count up to that target, because a plan asks for as few recognition points as
+  possible and so may need fewer prizes than the most the count can earn;
 - the staffing rate has one action per higher tier (on duty up to the tier's headcount);
 - each equipment line has one action per useful quantity: its standard quantity, and one
   above it when an `equipment_standard` rule pays for "above standard", evaluated for the
@@ -68,6 +72,7 @@ class Action:
     effort: Effort
     edits: tuple[Edit, ...]
     cost: Fraction | None = None
+    recognition: bool = False
 
     @property
     def paths(self) -> frozenset[str]:
@@ -84,6 +89,9 @@ class _RosterFix:
     meets: Callable[[Person], bool]
     how: str
 
+
+#: Marks an action that depends on others' recognition, so nobody mistakes a hope for a task.
+RECOGNITION_MARK = "【需争取】"
 
 #: Roster measures are data of the threshold kind (`roster:` in the rubric), like MEASURE_NAMES.
 ROSTER_FIXES: dict[str, _RosterFix] = {
@@ -196,7 +204,9 @@ class _Deriver:
     ) -> Action:
         """The action with its gain measured by re-scoring the input with its edits alone."""
         gain = self.gains(edits).total - self.base.total
-        return Action(ident, c.id, text, gain, department, effort, edits, cost)  # type: ignore[arg-type]
+        if c.recognition:
+            text = RECOGNITION_MARK + text
+        return Action(ident, c.id, text, gain, department, effort, edits, cost, c.recognition)  # type: ignore[arg-type]
 
     def gains(self, edits: tuple[Edit, ...]) -> Result:
         return score(self.rubric, apply_edits(self.inp, edits))
@@ -287,9 +297,15 @@ class _Deriver:
         old = self.current(c)
         value = 0 if old is None else int(old)
         top = self.rubric.criterion_max(c.id, self.level)
-        ceiling = max(value, math.ceil(top / rule.unit(self.level)))
+        ceiling = math.ceil(top / rule.unit(self.level))
+        bound = ""
+        if c.plan_limit is not None and c.plan_limit.count < ceiling:
+            ceiling = c.plan_limit.count
+            bound = f"；计划口径每年至多{ceiling}"  # the rubric's planning bound binds: say so
+        if ceiling <= value:
+            return
         best = self.gains((Edit(f"answers.{c.id}", old, ceiling),))
-        if ceiling == value or not self.improves(best):
+        if not self.improves(best):
             return
         lo, hi = value + 1, ceiling  # smallest count that earns what the ceiling earns (monotone)
         while lo < hi:
@@ -298,9 +314,11 @@ class _Deriver:
                 hi = mid
             else:
                 lo = mid + 1
-        edit = (Edit(f"answers.{c.id}", old, lo),)
-        text = f"{c.action}：{c.name}{value} → {lo}（+{lo - value}）"
-        yield self.make(f"answers.{c.id}={lo}", c, text, edit, c.effort, c.department)
+        for n in range(value + 1, lo + 1) if c.recognition else (lo,):
+            edit = (Edit(f"answers.{c.id}", old, n),)
+            if n == lo or self.improves(self.gains(edit)):
+                text = f"{c.action}：{c.name}{value} → {n}（+{n - value}{bound}）"
+                yield self.make(f"answers.{c.id}={n}", c, text, edit, c.effort, c.department)
 
     # --- equipment ------------------------------------------------------------------------
     def equipment(self) -> Iterable[Action]:
@@ -334,27 +352,8 @@ class _Deriver:
         basis = "" if n == inp.on_duty else f"按到岗{n}人的标准"
         level = "高于标准1" if target > need else "达到标准"
         unit = line.unit or "件"
-        after = self.gains(edit)
-        text = (
-            f"购置「{line.name}」{target - line.present}{unit}（{line.present}→{target}，{basis}标准{need}{unit}，"
-            f"{level}）；{self.equipment_effects(after)}"
-        )
+        text = f"购置「{line.name}」{target - line.present}{unit}（{line.present}→{target}，{basis}标准{need}{unit}，{level}）"
         return self.make(f"{path}={target}", c, text, edit, "high", c.department, cost)
-
-    def equipment_effects(self, after: Result) -> str:
-        """What a purchase alone does to the equipment criteria, parts, conversions and conditions."""
-        base, said = self.base, []
-        for cid, r in after.criteria.items():
-            rule = self.rubric.criteria[cid].rule if cid in self.rubric.criteria else None
-            if rule is not None and rule.feed != "answer" and r.points != base.criteria[cid].points:
-                said.append(f"{cid} {fmt(base.criteria[cid].points)}→{fmt(r.points)}分")
-        for pid, part in after.parts.items():
-            if part.points != base.parts[pid].points:
-                said.append(f"{part.name} {fmt(base.parts[pid].points)}→{fmt(part.points)}分")
-        for cond in after.conditions:
-            if cond.met != base.condition(cond.id).met:
-                said.append(f"{cond.name}：{'满足' if cond.met else '不满足'}")
-        return "，".join(said) if said else "单独购置不改变得分，需与同类其他装备一并配齐"
 
 
 def candidate_actions(rubric: Rubric, inp: DistrictInput, base: Result | None = None) -> tuple[Action, ...]:

@@ -1,8 +1,12 @@
 """The road to 达标: the fewest actions after which a district meets every pass condition.
 
-`make_plan` chooses among the candidate actions of `assessment.actions` the smallest set
-(ties: lower total effort, low=1/medium=2/high=3, then more points) whose edits, applied
-together and re-scored, pass. The search is exact:
+`make_plan` chooses among the candidate actions of `assessment.actions` the passing set
+that is lexicographically least in: the points it expects from others' recognition
+(awards, selections, rankings, commendations: actions marked 需争取), then the number of
+actions, then total effort (low=1/medium=2/high=3), then more points. Recognition thus
+enters a plan only where no plan of actions the district controls passes, and then as
+little of it as possible; `controllable_only` leaves it out altogether and, when that
+cannot pass, says by how much each condition falls short. The search is exact:
 
 1. The pass conditions are monotone in every score, and the score is a composition of
    sums and caps (`min`), with equipment criteria that are ANDs of "line meets its
@@ -20,8 +24,8 @@ together and re-scored, pass. The search is exact:
    action, of every cap, maximum and equipment rule constant, times the conversion factors'):
    "x > t" becomes "x ≥ the next lattice point after t", relaxed by half a lattice step so
    that solver tolerances cannot cut off a true solution and cannot admit a false one.
-4. The objective is lexicographic, solved in stages (count; then effort with the count
-   fixed; then the total with both fixed), with HiGHS's relative gap set to 0.
+4. The objective is lexicographic, solved in stages (recognition points; then count; then
+   effort; then the total, each with the earlier ones fixed), with HiGHS's relative gap 0.
 5. Every solution is VERIFIED by applying its edits and re-scoring with `score`. A
    solution that does not pass would mean the model over-approximates the score; it is
    then excluded by a no-good cut and the scenario re-solved. Since every truly passing
@@ -30,8 +34,8 @@ together and re-scored, pass. The search is exact:
 
 The cheapest plan: only equipment purchases carry a cost (quantity bought × unit price,
 from `prices` or an extra row's `unit_price`); a purchase without a price counts 0 and is
-listed as 未计价, so the cost shown is then a lower bound. It minimises cost, then the
-number of actions, effort and points as above.
+listed as 未计价, so the cost shown is then a lower bound. It minimises recognition points,
+then cost, then the number of actions, effort and points as above.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ import argparse
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -59,10 +64,10 @@ from .actions import (
 )
 from .console import EXIT_INVALID, EXIT_OK, print_problems
 from .exact import fmt, rounded
-from .model import DistrictInput
+from .model import DistrictInput, Location, Problem
 from .result import Result
-from .rubric import Group, Rubric, load_rubric
-from .rules import Conversion, EquipmentRatio, EquipmentStandard
+from .rubric import Criterion, Group, Rubric, load_rubric
+from .rules import Conversion, EquipmentRatio, EquipmentStandard, Per
 from .scoring import score
 
 __all__ = [
@@ -78,6 +83,8 @@ __all__ = [
     "plan_table",
     "plan_text",
     "plan_to_dict",
+    "purchase_table",
+    "opportunities_table",
 ]
 
 SUGGESTIONS = 5
@@ -94,6 +101,63 @@ class CostPlan:
     total_after: Fraction
     steps: tuple[Fraction, ...]
     unpriced: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Purchase:
+    """An equipment purchase of a plan, split into what meets the standard and what is
+    bought above it for extra points (e06/e07 pay +1 per item above standard)."""
+
+    item: str | None  # the rubric's equipment id; None for a district's own extra row
+    name: str
+    category: str
+    unit: str
+    present: int
+    target: int
+    required: int  # at the plan's final headcount
+
+    @property
+    def to_standard(self) -> int:
+        return max(0, min(self.target, self.required) - self.present)
+
+    @property
+    def above_standard(self) -> int:
+        return max(0, self.target - max(self.present, self.required))
+
+
+@dataclass(frozen=True)
+class Step:
+    """What one action of a plan is for: the condition it serves, its deadline, how to
+    prove it, and what it moves when done in the plan's order (Chinese names only)."""
+
+    serves: tuple[str, ...]
+    due: date
+    due_basis: str
+    evidence: str
+    moves: str
+    purchase: Purchase | None = None
+    goals: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A pass condition that the best allowed actions leave unmet, and by how much."""
+
+    condition: str
+    name: str
+    best: Fraction
+    bar: Fraction
+    op: str
+
+    @property
+    def gap(self) -> Fraction:
+        return self.bar - self.best
+
+    @property
+    def text(self) -> str:
+        if self.op == "gt":
+            return f"{self.name}最多{fmt(self.best)}分，须高于{fmt(self.bar)}分，还差{fmt(self.gap)}分以上"
+        return f"{self.name}最多{fmt(self.best)}分，须达到{fmt(self.bar)}分，还差{fmt(self.gap)}分"
 
 
 @dataclass(frozen=True)
@@ -116,6 +180,19 @@ class Plan:
     cost: Fraction | None = None
     cheapest: CostPlan | None = None
     suggestions: tuple[Action, ...] = ()
+    details: tuple[Step, ...] = ()
+    opportunities: tuple[Action, ...] = ()  # recognition the plan does not need; points on top of it
+    controllable_only: bool = False
+    gaps: tuple[Gap, ...] = ()
+
+    @property
+    def recognition_points(self) -> Fraction:
+        """Points the plan expects from others' recognition (需争取), each action alone."""
+        return sum((a.points for a in self.actions if a.recognition), Fraction(0))
+
+    @property
+    def purchases(self) -> tuple[Purchase, ...]:
+        return tuple(d.purchase for d in self.details if d.purchase is not None)
 
 
 # --------------------------------------------------------------------------- the model
@@ -378,12 +455,12 @@ def _lattice(rubric: Rubric, results: Iterable[Result]) -> int:
 
 
 def _order(rubric: Rubric, actions: Iterable[Action]) -> tuple[Action, ...]:
-    """By department (in the rubric's order), then effort, then points."""
+    """By department (in the rubric's order), tasks before hopes (需争取), then effort, then points."""
     departments: dict[str, int] = {}
     for c in rubric.criteria.values():
         departments.setdefault(c.department, len(departments))
     return tuple(sorted(actions, key=lambda a: (departments.get(a.department, len(departments)), a.department,
-                                                EFFORT_WEIGHT[a.effort], -a.points, a.id)))
+                                                a.recognition, EFFORT_WEIGHT[a.effort], -a.points, a.id)))
 
 
 def _steps(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action]) -> list[Result]:
@@ -411,14 +488,12 @@ def _search(rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[
     best: tuple[tuple[Fraction, ...], list[Action], Result] | None = None
     for on_duty in _headcounts(actions, inp):
         model = _Model(rubric, inp, base, actions, alone, on_duty, lattice)
+        hoped = {v: a.points for v, a in zip(model.x, actions) if a.recognition and a.points}
         count = {v: Fraction(1) for v in model.x}
         effort = {v: Fraction(EFFORT_WEIGHT[a.effort]) for v, a in zip(model.x, actions)}
         points = {v: -c for v, c in model.total.items()}
-        stages = [count, effort, points]
-        if by_cost:
-            stages.insert(0, {v: a.cost for v, a in zip(model.x, actions) if a.cost})
-            if not stages[0]:
-                stages.pop(0)
+        priced = {v: a.cost for v, a in zip(model.x, actions) if a.cost} if by_cost else {}
+        stages = [s for s in (hoped, priced, count, effort, points) if s]
         cuts: list[set[int]] = []
         for _ in range(MAX_CUTS):
             chosen = model.solve(stages, cuts)
@@ -430,6 +505,7 @@ def _search(rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[
                 key = (len(picked), sum(EFFORT_WEIGHT[a.effort] for a in picked), -result.total)
                 if by_cost:
                     key = (sum((a.cost or Fraction(0) for a in picked), Fraction(0)), *key)
+                key = (sum((a.points for a in picked if a.recognition), Fraction(0)), *key)
                 if best is None or key < best[0]:
                     best = (key, picked, result)
                 break
@@ -439,20 +515,52 @@ def _search(rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[
     return None if best is None else (best[1], best[2])
 
 
-def _ceiling_reason(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action]) -> str:
-    """Why even every action together cannot pass: the conditions still unmet at the top."""
+def _top(actions: Sequence[Action]) -> list[Action]:
+    """One action per path set, the largest: together they reach every score's ceiling."""
     top: dict[frozenset[str], Action] = {}
     for a in actions:  # actions sharing paths are one path's quantities: keep the largest
         held = top.get(a.paths)
         if held is None or a.edits[0].new > held.edits[0].new:
             top[a.paths] = a
-    result = score(rubric, apply_edits(inp, [e for a in top.values() for e in a.edits]))
-    failing = "；".join(c.detail for c in result.conditions if not c.met)
-    return f"即使采取全部{len(top)}类可行措施仍无法达标：{failing or '达标条件仍不满足'}"
+    return list(top.values())
 
 
-def make_plan(rubric: Rubric, inp: DistrictInput) -> Plan:
-    """The fewest actions that make `inp` pass (see the module docstring for why it is exact)."""
+def gaps_of(rubric: Rubric, result: Result) -> tuple[Gap, ...]:
+    """Each unmet pass condition of `result` (each failing category on its own) and its gap."""
+    out = []
+    for cond in rubric.conditions:
+        met = result.condition(cond.id).met
+        if met or cond.measure == "veto_count":
+            continue
+        if cond.measure == "category_share":
+            for cat in rubric.part(cond.part).categories:  # type: ignore[arg-type]
+                bar, got = cond.threshold * cat.max, result.categories[cat.id].points
+                if not (got > bar if cond.op == "gt" else got >= bar):
+                    out.append(Gap(f"{cond.id}:{cat.id}", cat.name, got, bar, cond.op))
+        elif cond.measure == "part_total":
+            part = result.parts[cond.part]  # type: ignore[index]
+            out.append(Gap(cond.id, part.name, part.points, cond.threshold, cond.op))
+        elif cond.measure == "total":
+            out.append(Gap(cond.id, "总得分", result.total, cond.threshold, cond.op))
+    return tuple(out)
+
+
+def _ceiling(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action], controllable_only: bool
+             ) -> tuple[str, tuple[Gap, ...]]:
+    """Why even every allowed action together cannot pass: each condition's remaining gap."""
+    top = _top(actions)
+    result = score(rubric, apply_edits(inp, [e for a in top for e in a.edits]))
+    gaps = gaps_of(rubric, result)
+    failing = "；".join(g.text for g in gaps) or "达标条件仍不满足"
+    if controllable_only:
+        return (f"仅采取本单位可自主完成的{len(top)}类措施仍无法达标：{failing}。"
+                "其余差距只能通过争取表彰、入选、排名等（需争取事项）弥补"), gaps
+    return f"即使采取全部{len(top)}类可行措施仍无法达标：{failing}", gaps
+
+
+def make_plan(rubric: Rubric, inp: DistrictInput, controllable_only: bool = False) -> Plan:
+    """The least-recognition, then fewest, actions that make `inp` pass (see the module
+    docstring for why it is exact); `controllable_only`: without any recognition."""
     base = score(rubric, inp)
     eq_part = rubric.equipment_part
     common = dict(
@@ -462,24 +570,29 @@ def make_plan(rubric: Rubric, inp: DistrictInput) -> Plan:
         equipment_before=base.parts[eq_part].points if eq_part else None,
         total_threshold=_threshold(rubric, "total"),
         equipment_threshold=_threshold(rubric, "part_total"),
+        controllable_only=controllable_only,
     )
     if base.veto:
         names = {v.id: v.name for v in rubric.veto.items}
         reason = f"存在否决情形（{rubric.veto.name}）：{'；'.join(names[v] for v in base.veto)}，不能通过整改措施达标"
         return Plan(passable=False, already_passed=False, reason=reason, actions=(), score_after=base.total,
                     steps=(), equipment_steps=(), **common)  # type: ignore[arg-type]
-    actions = candidate_actions(rubric, inp, base)
+    every = candidate_actions(rubric, inp, base)
+    hoped = [a for a in every if a.recognition]
+    actions = [a for a in every if not a.recognition] if controllable_only else list(every)
     if base.passed:
-        ranked = sorted((a for a in actions if a.points > 0),
+        ranked = sorted((a for a in every if a.points > 0 and not a.recognition),
                         key=lambda a: (-a.points / EFFORT_WEIGHT[a.effort], -a.points, a.id))
         return Plan(passable=True, already_passed=True, reason="当前已满足全部达标条件", actions=(),
                     score_after=base.total, steps=(), equipment_steps=(), suggestions=tuple(ranked[:SUGGESTIONS]),
-                    **common)  # type: ignore[arg-type]
+                    opportunities=_opportunities(rubric, inp, base, hoped, ()), **common)  # type: ignore[arg-type]
     alone = [score(rubric, apply_edits(inp, a.edits)) for a in actions]
     found = _search(rubric, inp, base, actions, alone, by_cost=False)
     if found is None:
-        return Plan(passable=False, already_passed=False, reason=_ceiling_reason(rubric, inp, actions), actions=(),
-                    score_after=base.total, steps=(), equipment_steps=(), **common)  # type: ignore[arg-type]
+        reason, gaps = _ceiling(rubric, inp, actions, controllable_only)
+        return Plan(passable=False, already_passed=False, reason=reason, actions=(), score_after=base.total,
+                    steps=(), equipment_steps=(), gaps=gaps, opportunities=_opportunities(rubric, inp, base, hoped, ()),
+                    **common)  # type: ignore[arg-type]
     ordered = _order(rubric, found[0])
     results = _steps(rubric, inp, ordered)
     priced = bool(inp.prices) or any(x.unit_price is not None for x in inp.extra_equipment)
@@ -493,8 +606,174 @@ def make_plan(rubric: Rubric, inp: DistrictInput) -> Plan:
         equipment_steps=tuple(r.parts[eq_part].points for r in results) if eq_part else (),
         cost=_cost(ordered) if priced else None,
         cheapest=_cheapest(rubric, inp, base, actions, alone) if priced else None,
+        details=_details(rubric, inp, base, ordered, results),
+        opportunities=_opportunities(rubric, inp, results[-1], hoped, ordered),
         **common,  # type: ignore[arg-type]
     )
+
+
+def _place(rubric: Rubric, c: Criterion) -> tuple[str | None, str | None]:
+    """(part id, category id) of a criterion; (None, None) for a bonus criterion."""
+    if c.indicator == "bonus":
+        return None, None
+    ind = rubric.indicator(c.indicator)
+    return next(cat.part for p in rubric.parts for cat in p.categories if cat.id == ind.category), ind.category
+
+
+def _serves(rubric: Rubric, base: Result, c: Criterion) -> tuple[str, ...]:
+    """The unmet pass conditions this criterion's points count towards, by Chinese name.
+
+    An equipment criterion counts towards its part and, through the conversion (s09), the
+    category holding the conversion; a bonus criterion only towards the total."""
+    part, category = _place(rubric, c)
+    categories = {category}
+    for conv in rubric.criteria.values():
+        if isinstance(conv.rule, Conversion) and conv.rule.of == part:
+            categories.add(_place(rubric, conv)[1])
+    out = []
+    for cond in rubric.conditions:
+        if base.condition(cond.id).met:
+            continue
+        if cond.measure == "category_share":
+            for cat in rubric.part(cond.part).categories:  # type: ignore[arg-type]
+                bar = cond.threshold * cat.max
+                got = base.categories[cat.id].points
+                if cat.id in categories and not (got > bar if cond.op == "gt" else got >= bar):
+                    out.append(f"{cat.name}得分{'高于' if cond.op == 'gt' else '达到'}{fmt(bar)}分（{fmt(cond.threshold * 100)}%）")
+        elif cond.measure == "part_total" and cond.part == part:
+            out.append(cond.name)
+        elif cond.measure == "total":
+            out.append(cond.name)
+    return tuple(out)
+
+
+YEAR_END = "原文未规定时限，按评估年度年底完成"
+
+
+def due_of(c: Criterion | None, year: int) -> tuple[date, str]:
+    """An action's deadline in the assessment year and where it comes from: the source's
+    deadline when it sets one (e.g. 每年2月20日前), otherwise the end of the year."""
+    if c is not None and c.due is not None:
+        on = c.due.on(year)
+        if on is not None:
+            return on, c.due.source
+        return date(year, 12, 31), f"原文时限（{c.due.source}）只适用于{c.due.year}年；{YEAR_END}"
+    return date(year, 12, 31), YEAR_END
+
+
+def _evidence(rubric: Rubric, base: Result, a: Action, c: Criterion, purchase: Purchase | None) -> str:
+    """What counts as done (完成标准) and how it is proven (佐证), from the rubric's texts."""
+    part, _ = _place(rubric, c)
+    evidence = rubric.indicator(c.indicator).evidence if part is not None else ""
+    owned = purchase is not None or (isinstance(c.rule, Per) and not c.recognition)
+    if not evidence and part is not None and owned:  # equipment owned: the converted indicator's proof
+        conv = next((x for x in rubric.criteria.values() if isinstance(x.rule, Conversion) and x.rule.of == part), None)
+        evidence = rubric.indicator(conv.indicator).evidence if conv else ""
+    edit = a.edits[0]
+    if purchase is not None:
+        done = f"「{purchase.name}」实有数量达到{purchase.target}{purchase.unit}"
+    elif edit.path == STAFF_PATH:
+        done = f"实际到岗执法人员达到{edit.new}人"
+    elif edit.path.startswith("roster["):
+        rule = c.rule
+        done = f"{c.name}达到{fmt(rule.at_least)}%"  # type: ignore[attr-defined]
+    elif edit.new is True:
+        done = c.name
+    else:
+        rate = c.answer_type == "rate"
+        done = f"{c.name}达到{fmt(Fraction(edit.new))}{'%' if rate else ''}"
+    return f"{done}；佐证：{evidence}" if evidence else done
+
+
+def _purchase(rubric: Rubric, inp: DistrictInput, a: Action, on_duty: int) -> Purchase | None:
+    paths = line_paths(rubric, inp)
+    edit = a.edits[0]
+    if edit.path not in paths:
+        return None
+    index = paths.index(edit.path)
+    line = lines_at(rubric, inp, on_duty)[index]
+    return Purchase(line.id, line.name, line.category, line.unit or "件", line.present, int(edit.new), line.required)
+
+
+def _moves(rubric: Rubric, before: Result, after: Result, later: Sequence[Result], index: int, a: Action) -> str:
+    """What this step changes, in Chinese: categories, the equipment part, the bonus, and the
+    conditions it completes; a step that changes nothing alone names the step that counts it."""
+    said = [f"{c.name} {fmt(before.categories[k].points)}→{fmt(c.points)}分" for k, c in after.categories.items()
+            if c.part == rubric.total_part and c.points != before.categories[k].points]
+    eq = rubric.equipment_part
+    if eq and after.parts[eq].points != before.parts[eq].points:
+        said.append(f"{after.parts[eq].name} {fmt(before.parts[eq].points)}→{fmt(after.parts[eq].points)}分")
+    if after.bonus != before.bonus:
+        said.append(f"{rubric.bonus.name} {fmt(before.bonus)}→{fmt(after.bonus)}分")
+    said += [f"满足“{c.name}”" for c in after.conditions if c.met and not before.condition(c.id).met]
+    if said:
+        return "，".join(said)
+    cid = a.criterion_id
+    for k, r in enumerate(later, start=index + 1):
+        if cid is not None and r.criteria[cid].points != before.criteria[cid].points:
+            return f"单独不改变得分，至第{k}步{r.criteria[cid].name}一并计分"
+    return "单独不改变得分"
+
+
+def _details(rubric: Rubric, inp: DistrictInput, base: Result, ordered: Sequence[Action],
+             results: Sequence[Result]) -> tuple[Step, ...]:
+    on_duty = results[-1].input.on_duty
+    out = []
+    for i, (a, after) in enumerate(zip(ordered, results)):
+        c = rubric.criteria[a.criterion_id] if a.criterion_id else None
+        purchase = _purchase(rubric, inp, a, on_duty)
+        due, basis = due_of(c, inp.year)
+        before = results[i - 1] if i else base
+        out.append(Step(
+            serves=_serves(rubric, base, c) if c else (),
+            due=due,
+            due_basis=basis,
+            evidence=_evidence(rubric, base, a, c, purchase) if c else a.text,
+            moves=_moves(rubric, before, after, results[i + 1:], i + 1, a),
+            purchase=purchase,
+            goals=_goals(base, a, c, purchase),
+        ))
+    return tuple(out)
+
+
+def _goals(base: Result, a: Action, c: Criterion | None, purchase: Purchase | None) -> tuple[dict[str, Any], ...]:
+    """What next year's input must show for this action to count as done, in the terms of
+    `scores.json` (criterion values, staff, equipment items by id or, for a district's own
+    rows, by name), so that `assessment.followup` can check it from scores alone."""
+    edit = a.edits[0]
+    if purchase is not None:
+        if purchase.item is not None:
+            return ({"what": "equipment", "id": purchase.item, "name": purchase.name,
+                     "from": purchase.present, "to": purchase.target},)
+        return ({"what": "extra_equipment", "category": purchase.category, "name": purchase.name,
+                 "from": purchase.present, "to": purchase.target},)
+    if edit.path == STAFF_PATH:
+        return ({"what": "staff", "id": "on_duty", "name": "实际到岗执法人员数", "from": edit.old, "to": edit.new},)
+    assert c is not None
+    if edit.path.startswith("roster["):  # the rate the roster rows stand for
+        return ({"what": "criterion", "id": c.id, "name": c.name, "from": _plain(base.criteria[c.id].value),
+                 "to": _plain(c.rule.at_least)},)  # type: ignore[attr-defined]
+    return ({"what": "criterion", "id": c.id, "name": c.name, "from": _plain(edit.old), "to": _plain(edit.new)},)
+
+
+def _opportunities(rubric: Rubric, inp: DistrictInput, state: Result, hoped: Sequence[Action],
+                   planned: Sequence[Action]) -> tuple[Action, ...]:
+    """可争取事项: per recognition criterion the plan leaves alone, its largest action within
+    the plan limit, with the points it would add on top of `state` (the plan's outcome)."""
+    used = {a.criterion_id for a in planned}
+    best: dict[str, Action] = {}
+    for a in hoped:
+        if a.criterion_id in used or a.criterion_id is None:
+            continue
+        held = best.get(a.criterion_id)
+        if held is None or a.edits[0].new > held.edits[0].new:
+            best[a.criterion_id] = a
+    out = []
+    for a in best.values():
+        gain = score(rubric, apply_edits(state.input, a.edits)).total - state.total
+        if gain > 0:
+            out.append(replace(a, points=gain))
+    return tuple(sorted(out, key=lambda a: (-a.points, a.id)))
 
 
 def _cost(actions: Iterable[Action]) -> Fraction:
@@ -522,15 +801,37 @@ def _plain(value: Any) -> Any:
 
 def _action_dict(a: Action) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "id": a.id,
+        "criterion": a.criterion_id,
         "text": a.text,
         "points": rounded(a.points),
         "department": a.department,
         "effort": a.effort,
+        "recognition": a.recognition,
         "edits": [{"path": e.path, "from": _plain(e.old), "to": _plain(e.new)} for e in a.edits],
     }
     if a.cost is not None:
         out["cost"] = rounded(a.cost)
     return out
+
+
+def _purchase_dict(p: Purchase) -> dict[str, Any]:
+    return {"item": p.item, "name": p.name, "category": p.category, "unit": p.unit, "from": p.present,
+            "to": p.target, "required": p.required, "to_standard": p.to_standard, "above_standard": p.above_standard}
+
+
+def _step_dict(a: Action, step: Step, total: Fraction) -> dict[str, Any]:
+    return {
+        **_action_dict(a),
+        "serves": list(step.serves),
+        "due": step.due.isoformat(),
+        "due_basis": step.due_basis,
+        "evidence": step.evidence,
+        "moves": step.moves,
+        "total_after": rounded(total),
+        "goals": list(step.goals),
+        **({"purchase": _purchase_dict(step.purchase)} if step.purchase else {}),
+    }
 
 
 #: The MIME type under which a report notebook records its plan as data (see recorded_plan).
@@ -557,7 +858,9 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "passable": plan.passable,
         "already_passed": plan.already_passed,
         "reason": plan.reason,
-        "actions": [_action_dict(a) for a in plan.actions],
+        "controllable_only": plan.controllable_only,
+        "recognition_points": rounded(plan.recognition_points),
+        "actions": [_step_dict(a, d, s) for a, d, s in zip(plan.actions, plan.details, plan.steps)],
         "total_before": rounded(plan.score_before),
         "total_after": rounded(plan.score_after),
         "steps": [rounded(s) for s in plan.steps],
@@ -571,26 +874,60 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "note": "仅装备购置计入费用（数量×单价）；未填单价的购置按0计，费用为下限",
         },
         "suggestions": [_action_dict(a) for a in plan.suggestions],
+        "opportunities": [_action_dict(a) for a in plan.opportunities],
+        "gaps": [{"condition": g.condition, "name": g.name, "best": rounded(g.best), "bar": rounded(g.bar),
+                  "op": g.op, "gap": rounded(g.gap), "text": g.text} for g in plan.gaps],
+        "purchases": [_purchase_dict(p) for p in plan.purchases],
     }
 
 
+NATURE = {False: "自主完成", True: "需争取"}
+PLAN_COLUMNS = ["步骤", "责任科室", "措施", "性质", "本步变化", "预计增分", "完成后总分", "工作量", "完成时限"]
+
+
 def plan_table(plan: Plan):
-    """The plan as a report table (pandas.DataFrame) with Chinese columns."""
+    """The plan as a report table (pandas.DataFrame) with Chinese columns: each step with
+    what it moves (by Chinese names), the total after it and its deadline."""
     import pandas as pd
 
     rows = []
     previous = plan.score_before
-    for i, (a, total) in enumerate(zip(plan.actions, plan.steps), start=1):
+    for i, (a, step, total) in enumerate(zip(plan.actions, plan.details, plan.steps), start=1):
         rows.append({
             "步骤": i,
             "责任科室": a.department,
             "措施": a.text,
+            "性质": NATURE[a.recognition],
+            "本步变化": step.moves,
             "预计增分": rounded(total - previous),
-            "工作量": EFFORT_NAMES[a.effort],
             "完成后总分": rounded(total),
+            "工作量": EFFORT_NAMES[a.effort],
+            "完成时限": step.due.isoformat(),
         })
         previous = total
-    return pd.DataFrame(rows, columns=["步骤", "责任科室", "措施", "预计增分", "工作量", "完成后总分"])
+    return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+
+def opportunities_table(plan: Plan):
+    """可争取事项: recognition the plan does not rely on, with the points each would add."""
+    import pandas as pd
+
+    rows = [{"责任科室": a.department, "可争取事项": a.text, "可增加得分": rounded(a.points)} for a in plan.opportunities]
+    return pd.DataFrame(rows, columns=["责任科室", "可争取事项", "可增加得分"])
+
+
+PURCHASE_COLUMNS = ["装备", "单位", "现有数量", "标准数量", "达标所需购置", "超标准加分购置", "购置合计"]
+
+
+def purchase_table(plan: Plan):
+    """The plan's equipment purchases: what meets the standard apart from what is bought
+    above it for extra points, per item (standard at the plan's final headcount)."""
+    import pandas as pd
+
+    rows = [{"装备": p.name, "单位": p.unit, "现有数量": p.present, "标准数量": p.required,
+             "达标所需购置": p.to_standard, "超标准加分购置": p.above_standard, "购置合计": p.target - p.present}
+            for p in plan.purchases]
+    return pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
 
 
 def suggestions_table(plan: Plan):
@@ -600,7 +937,7 @@ def suggestions_table(plan: Plan):
     rows = [
         {"责任科室": a.department, "措施": a.text, "预计增分": rounded(a.points), "工作量": EFFORT_NAMES[a.effort]}
         for a in plan.suggestions
-    ]
+    ]  # controllable only: recognition is listed apart (opportunities_table)
     return pd.DataFrame(rows, columns=["责任科室", "措施", "预计增分", "工作量"])
 
 
@@ -634,24 +971,38 @@ def plan_chart(plan: Plan):
     return fig
 
 
+def _opportunity_lines(plan: Plan) -> list[str]:
+    if not plan.opportunities:
+        return []
+    return ["可争取事项（不计入方案，争取到可加分）："] + [
+        f"  - {a.text}（{a.department}，可+{fmt(a.points)}分）" for a in plan.opportunities
+    ]
+
+
 def plan_text(plan: Plan) -> str:
-    """A readable Chinese plan grouped by department."""
+    """A readable Chinese plan grouped by department: each step with what it moves, the
+    total after it and its deadline; recognition marked 需争取 and listed apart when unneeded."""
     head = f"{plan.district}（{plan.year}年）现状总得分{fmt(plan.score_before)}分"
+    scope = "（仅本单位可自主完成的措施）" if plan.controllable_only else ""
     if not plan.passable:
-        return f"{head}：无法达标。{plan.reason}"
+        return "\n".join([f"{head}{scope}：无法达标。{plan.reason}", *_opportunity_lines(plan)])
     if plan.already_passed:
         lines = [f"{head}：已达标。可进一步提升的措施："]
         lines += [f"  - {a.text}（{a.department}，预计+{fmt(a.points)}分，工作量{EFFORT_NAMES[a.effort]}）"
                   for a in plan.suggestions]
-        return "\n".join(lines)
-    lines = [f"{head}，至少需采取{len(plan.actions)}项措施，完成后总得分{fmt(plan.score_after)}分："]
+        return "\n".join(lines + _opportunity_lines(plan))
+    lines = [f"{head}{scope}，至少需采取{len(plan.actions)}项措施，完成后总得分{fmt(plan.score_after)}分："]
+    if plan.recognition_points:
+        hoped = sum(1 for a in plan.actions if a.recognition)
+        lines.append(f"其中{hoped}项需争取（共{fmt(plan.recognition_points)}分）：仅靠本单位可自主完成的措施无法达标")
     department = None
-    for i, (a, total) in enumerate(zip(plan.actions, plan.steps), start=1):
+    for i, (a, step, total) in enumerate(zip(plan.actions, plan.details, plan.steps), start=1):
         if a.department != department:
             department = a.department
             lines.append(f"【{department}】")
         cost = f"，费用{fmt(a.cost)}元" if a.cost is not None else ""
-        lines.append(f"  {i}. {a.text}（工作量{EFFORT_NAMES[a.effort]}{cost}；完成后总分{fmt(total)}）")
+        lines.append(f"  {i}. {a.text}（{step.moves}；完成后总分{fmt(total)}；"
+                     f"工作量{EFFORT_NAMES[a.effort]}{cost}；{step.due.month}月{step.due.day}日前）")
     if plan.cost is not None:
         lines.append(f"本方案装备购置费用{fmt(plan.cost)}元")
     if plan.cheapest is not None:
@@ -659,25 +1010,53 @@ def plan_text(plan: Plan) -> str:
         lines.append(f"费用最低方案：{len(c.actions)}项措施，费用{fmt(c.cost)}元，完成后总得分{fmt(c.total_after)}分"
                      + ("（含未计价购置，费用为下限）" if c.unpriced else ""))
         lines += [f"  - {a.text}" for a in c.actions]
-    return "\n".join(lines)
+    return "\n".join(lines + _opportunity_lines(plan))
 
 
 def add_plan_parser(subparsers: Any) -> None:
-    """Register `assessment plan FILE… [--json]` on the CLI's subparsers."""
+    """Register `assessment plan FILE… [--json] [--controllable-only] [--tasks OUT.xlsx]`."""
     p = subparsers.add_parser("plan", help="计算达标所需的最少整改措施")
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
+    p.add_argument("--controllable-only", action="store_true",
+                   help="只用本单位可自主完成的措施（不含表彰、入选、排名等需争取事项）；无法达标时说明各条件的差距")
+    p.add_argument("--tasks", type=Path, default=None, metavar="OUT.xlsx",
+                   help="另存整改任务清单（xlsx，每项措施一行）；只能用于一个填报文件")
     p.set_defaults(func=cmd_plan)
 
 
+def _tasks_problem(args: argparse.Namespace) -> Problem | None:
+    """Why --tasks cannot be honoured, before anything is computed or written."""
+    out: Path | None = args.tasks
+    if out is None:
+        return None
+    if len(args.files) != 1:
+        return Problem(Location(str(out)), f"整改任务清单只能对应一个填报文件，本次给出了{len(args.files)}个")
+    if out.suffix.lower() != ".xlsx":
+        return Problem(Location(str(out)), f"不支持的任务清单类型“{out.suffix}”：应为 .xlsx")
+    if not out.parent.is_dir():
+        return Problem(Location(str(out)), "任务清单所在目录不存在")
+    return None
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Plan every input in order; invalid inputs: print every problem and return 2."""
+    """Plan every input in order; invalid inputs or an unusable --tasks: print every problem
+    and return 2 without writing anything."""
     rubric = load_rubric(getattr(args, "rubric", None))
     inputs, problems = api.load_all(args.files, rubric)
+    wrong = _tasks_problem(args)
+    if wrong is not None:
+        problems.append(wrong)
     if problems:
         print_problems(problems)
         return EXIT_INVALID
     for inp in inputs:
-        plan = make_plan(rubric, inp)
+        plan = make_plan(rubric, inp, controllable_only=getattr(args, "controllable_only", False))
         print(json.dumps(plan_to_dict(plan), ensure_ascii=False) if args.json else plan_text(plan))
+        if getattr(args, "tasks", None) is not None:
+            from .tasks import write_tasks
+
+            write_tasks(plan, args.tasks)
+            if not args.json:
+                print(f"已生成整改任务清单：{args.tasks}")
     return EXIT_OK

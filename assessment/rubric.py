@@ -9,10 +9,12 @@ that resolve, indicators that can reach their maximum). All problems are reporte
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from functools import cache, cached_property
 from importlib import resources
@@ -23,7 +25,7 @@ import yaml
 
 from .equipment import EquipmentSpec
 from .exact import to_fraction
-from .rules import Conversion, EquipmentRatio, EquipmentStandard, RuleDataError, RuleKind, build_rule
+from .rules import Conversion, EquipmentRatio, EquipmentStandard, Per, RuleDataError, RuleKind, build_rule
 
 Level = Literal["county", "city"]
 LEVELS: tuple[Level, ...] = ("county", "city")
@@ -63,6 +65,46 @@ class Group:
 
 
 @dataclass(frozen=True)
+class Control:
+    """Who decides whether a criterion is met: the district itself, or others' recognition
+    (awards, selections, rankings, commendations, adopted cases, bonus items)."""
+
+    by: Literal["district", "recognition"]
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanLimit:
+    """The most occurrences of a `per` criterion a plan counts on in one year, and why.
+
+    A planning bound read by this tool (the source sets none), so that a plan never asks
+    for "0 → 17" prizes; stated with its reason wherever it is shown."""
+
+    count: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Due:
+    """A deadline the source sets (e.g. 每年2月20日前): month and day of the assessment year;
+    `year` when the source names one year only (then other years have no such deadline)."""
+
+    month: int
+    day: int
+    source: str
+    year: int | None = None
+
+    def on(self, year: int) -> date | None:
+        """The deadline in `year`, or None when the source's deadline is for another year."""
+        if self.year is not None and self.year != year:
+            return None
+        return date(year, self.month, min(self.day, calendar.monthrange(year, self.month)[1]))
+
+
+DISTRICT_CONTROL = Control("district", "")
+
+
+@dataclass(frozen=True)
 class Criterion:
     """The smallest scored thing: one sentence of the source's 评分细则."""
 
@@ -76,6 +118,14 @@ class Criterion:
     indicator: str
     group: str | None = None
     city_only: bool = False
+    control: Control = DISTRICT_CONTROL
+    plan_limit: PlanLimit | None = None
+    due: Due | None = None
+
+    @property
+    def recognition(self) -> bool:
+        """Whether meeting it depends on others' recognition (需争取), not on the district."""
+        return self.control.by == "recognition"
 
     @property
     def answer_type(self) -> str | None:
@@ -300,9 +350,25 @@ class _Builder:
             indicator=indicator,
             group=group,
             city_only=raw.get("city_only", False),
+            control=Control(raw["control"]["by"], raw["control"]["reason"]),
+            plan_limit=PlanLimit(**raw["plan_limit"]) if "plan_limit" in raw else None,
+            due=Due(**raw["due"]) if "due" in raw else None,
         )
+        self._planning_problems(c)
         self.criteria[c.id] = c
         return c
+
+    def _planning_problems(self, c: Criterion) -> None:
+        """A count the plan may raise needs its yearly bound; a bound or deadline must make sense."""
+        if isinstance(c.rule, Per) and c.plan_limit is None:
+            self.problems.append(f"criterion {c.id}: a per-occurrence criterion needs a plan_limit (count, reason)")
+        if c.plan_limit is not None and not isinstance(c.rule, Per):
+            self.problems.append(f"criterion {c.id}: plan_limit applies to per-occurrence criteria only")
+        if c.due is not None:
+            try:
+                date(2000, c.due.month, c.due.day)  # a leap year: 2月29日 is a valid deadline
+            except ValueError:
+                self.problems.append(f"criterion {c.id}: due {c.due.month}-{c.due.day} is not a date")
 
     def criteria_of(self, raws: list[dict[str, Any]], owner: str, department: str, groups: tuple[Group, ...]):
         group_ids = {g.id for g in groups}

@@ -8,8 +8,10 @@ because the national standard's unnamed items are unknown (reading r12).
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from fractions import Fraction
+from typing import Any
 
 from .equipment import ExtraEquipment
 from .model import DistrictInput, Level
@@ -189,3 +191,30 @@ def _trim_total(rubric: Rubric, inp: DistrictInput, rng: random.Random, score) -
             if not result.condition("total").met:
                 break
     return inp
+
+
+def next_year_sample(inp: DistrictInput, actions: Sequence[Any], year: int) -> DistrictInput:
+    """A district one year on, having carried out part of its plan (for the two-year samples
+    and the follow-up check): of the plan's actions in order, every third is left undone,
+    every third is done halfway (a count or quantity raised half the way; a flag or a roster
+    change, which cannot be halved, is done), and the rest is done in full."""
+    from .actions import Edit, apply_edits
+
+    edits = []
+    for i, action in enumerate(actions):
+        if i % 3 == 0:
+            continue
+        for e in action.edits:
+            halfway = (
+                i % 3 == 1
+                and isinstance(e.new, (int, Fraction))
+                and not isinstance(e.new, bool)
+                and not e.path.startswith("roster[")
+            )
+            if halfway:
+                start = e.old or 0
+                middle = start + (e.new - start) // 2
+                edits.append(Edit(e.path, e.old, middle if middle > start else e.new))
+            else:
+                edits.append(e)
+    return replace(apply_edits(inp, edits), year=year)

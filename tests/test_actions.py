@@ -94,7 +94,7 @@ def test_a_missing_vehicle_count_is_bought_up_to_the_standard_only(rubric, perfe
     action = actions["equipment.vehicle=6"]
     assert action.edits == (Edit("equipment.vehicle", 4, 6),)
     assert action.effort == "high" and action.criterion_id == "e04_vehicles"
-    assert "e04_vehicles 0→10分" in action.text and "装备能力建设评分细则 90→100分" in action.text
+    assert action.text == "购置「执法车辆」2辆（4→6，标准6辆，达到标准）"
     assert action.points == 2  # s09: 10 equipment points × 0.2
     assert "equipment.vehicle=7" not in actions  # no "above standard" points for vehicles
 
@@ -140,3 +140,20 @@ def test_apply_edits_is_pure_and_reaches_every_path_form(rubric, perfect):
     assert (out.answers["s07_roadshows"], out.equipment["vehicle"], out.on_duty, out.extra_equipment[0].quantity) == (
         9, 1, 20, 5)
     assert inp == perfect()
+
+
+def test_a_recognition_count_offers_each_count_up_to_its_plan_limit_and_says_the_limit_binds(rubric, perfect):
+    inp = perfect(answers={"s08_prov_person_third": 0, "s08_ministry_unit_awards": 0, "s08_ministry_person_awards": 0,
+                           "s08_prov_team_first": 0, "s08_prov_team_second": 0, "s08_prov_team_third": 0,
+                           "s08_prov_person_first": 0, "s08_prov_person_second": 0})
+    third = [a for a in candidate_actions(rubric, inp) if a.criterion_id == "s08_prov_person_third"]
+    assert [a.edits[0].new for a in third] == [1, 2]  # 0.5 each at county level; the cap of 3 would need 6
+    assert all(a.recognition and a.text.startswith("【需争取】") for a in third)
+    assert "计划口径每年至多2" in third[-1].text
+    assert [a.points for a in third] == [F(1, 2), F(1)]
+
+
+def test_a_controllable_count_is_one_action_to_the_count_that_earns_its_cap(rubric, perfect):
+    inp = perfect(answers={"s20_major_cases": 0})
+    [action] = [a for a in candidate_actions(rubric, inp) if a.criterion_id == "s20_major_cases"]
+    assert action.edits[0].new == 4 and not action.recognition and "计划口径" not in action.text

@@ -6,7 +6,9 @@ import argparse
 import dataclasses
 import itertools
 import json
+import re
 import time
+from datetime import date
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -20,7 +22,14 @@ matplotlib.use("Agg")
 from assessment import plan as plan_module  # noqa: E402
 from assessment.actions import EFFORT_WEIGHT, apply_edits, candidate_actions  # noqa: E402
 from assessment.jsonio import input_to_json  # noqa: E402
-from assessment.plan import add_plan_parser, make_plan, plan_chart, plan_table, plan_to_dict  # noqa: E402
+from assessment.plan import (  # noqa: E402
+    add_plan_parser,
+    make_plan,
+    plan_chart,
+    plan_table,
+    plan_text,
+    plan_to_dict,
+)
 from assessment.samples import sample_for_profile  # noqa: E402
 from assessment.scoring import score  # noqa: E402
 
@@ -35,26 +44,37 @@ S05_S06_GAPS = {
 
 
 def _key(actions, total):
-    """The plan's objective: fewest actions, then least effort, then most points."""
-    return len(actions), sum(EFFORT_WEIGHT[a.effort] for a in actions), -total
+    """The plan's objective: least recognition points, fewest actions, least effort, most points."""
+    hoped = sum((a.points for a in actions if a.recognition), F(0))
+    return hoped, len(actions), sum(EFFORT_WEIGHT[a.effort] for a in actions), -total
 
 
-def _brute_force(rubric, inp, scorer=score):
-    """Every passing subset of the candidate actions of the smallest size, by objective."""
-    actions = candidate_actions(rubric, inp)
+def _brute_force(rubric, inp, scorer=score, controllable_only=False):
+    """Every passing set of allowed candidate actions that could be optimal, sorted by the
+    plan's objective. For each set of recognition actions, only the fewest controllable
+    actions completing it can win (the objective ranks recognition, then the count), so
+    larger completions are not enumerated."""
+    actions = [a for a in candidate_actions(rubric, inp) if not (controllable_only and a.recognition)]
     assert len(actions) <= 16, "brute force is for small cases"
-    for size in range(len(actions) + 1):
-        found = []
-        for combo in itertools.combinations(actions, size):
-            paths = [p for a in combo for p in a.paths]
-            if len(paths) != len(set(paths)):
-                continue
-            result = scorer(rubric, apply_edits(inp, [e for a in combo for e in a.edits]))
-            if result.passed:
-                found.append(_key(combo, result.total))
-        if found:
-            return sorted(found)
-    return []
+    hoped = [a for a in actions if a.recognition]
+    own = [a for a in actions if not a.recognition]
+    found = []
+    for r in range(len(hoped) + 1):
+        for hopes in itertools.combinations(hoped, r):
+            for size in range(len(own) + 1):
+                done = False
+                for tasks in itertools.combinations(own, size):
+                    combo = hopes + tasks
+                    paths = [p for a in combo for p in a.paths]
+                    if len(paths) != len(set(paths)):
+                        continue
+                    result = scorer(rubric, apply_edits(inp, [e for a in combo for e in a.edits]))
+                    if result.passed:
+                        found.append(_key(combo, result.total))
+                        done = True
+                if done:
+                    break
+    return sorted(found)
 
 
 def _passes_after(rubric, inp, plan):
@@ -98,12 +118,13 @@ def test_the_plan_is_minimal_against_brute_force_when_only_one_set_is_minimal(ru
     best = _brute_force(rubric, inp)
     assert _key(plan.actions, plan.score_after) == best[0]
     assert len(plan.actions) == 6  # c1 at 4/12 needs six one-point actions to exceed 9.6
+    assert plan.recognition_points == 0
 
 
 def test_the_plan_breaks_ties_by_effort_as_brute_force_does(rubric, perfect):
     inp = perfect(answers=S05_S06_GAPS)
     best = _brute_force(rubric, inp)
-    assert len({k[1] for k in best if k[0] == best[0][0]}) > 1  # equally short sets differ in effort
+    assert len({k[2] for k in best if k[:2] == best[0][:2]}) > 1  # equally short sets differ in effort
     plan = make_plan(rubric, inp)
     assert _key(plan.actions, plan.score_after) == best[0]
     assert all(a.effort == "medium" for a in plan.actions)
@@ -111,8 +132,8 @@ def test_the_plan_breaks_ties_by_effort_as_brute_force_does(rubric, perfect):
 
 def test_the_plan_breaks_ties_by_points_as_brute_force_does(rubric, staffing_case):
     best = _brute_force(rubric, staffing_case)
-    shortest = [k for k in best if k[:2] == best[0][:2]]
-    assert len({k[2] for k in shortest}) > 1  # equally short and easy sets differ in points
+    shortest = [k for k in best if k[:3] == best[0][:3]]
+    assert len({k[3] for k in shortest}) > 1  # equally short and easy sets differ in points
     plan = make_plan(rubric, staffing_case)
     assert _key(plan.actions, plan.score_after) == best[0]
 
@@ -219,7 +240,8 @@ def test_plan_to_dict_is_json_with_rounded_numbers_and_edits(rubric, staffing_ca
 def test_plan_table_and_chart_are_in_chinese(rubric, staffing_case):
     plan = make_plan(rubric, staffing_case)
     table = plan_table(plan)
-    assert list(table.columns) == ["步骤", "责任科室", "措施", "预计增分", "工作量", "完成后总分"]
+    assert list(table.columns) == ["步骤", "责任科室", "措施", "性质", "本步变化", "预计增分", "完成后总分", "工作量",
+                                   "完成时限"]
     assert len(table) == len(plan.actions) and set(table["工作量"]) <= {"低", "中", "高"}
     assert table["完成后总分"].iloc[-1] == pytest.approx(float(plan.score_after))
     fig = plan_chart(plan)
@@ -281,14 +303,16 @@ KNOCKOUTS = {
 def test_random_small_cases_agree_with_brute_force(rubric, perfect, knocked, short):
     base = perfect(answers={k: KNOCKOUTS[k] for k in knocked})
     inp = dataclasses.replace(base, equipment={**base.equipment, **{e: 0 for e in short}})
-    best = _brute_force(rubric, inp)
-    plan = make_plan(rubric, inp)
-    if not best:
-        assert not plan.passable
-    elif best[0][0] == 0:
-        assert plan.already_passed
-    else:
-        assert _key(plan.actions, plan.score_after) == best[0]
+    for controllable_only in (False, True):
+        best = _brute_force(rubric, inp, controllable_only=controllable_only)
+        plan = make_plan(rubric, inp, controllable_only=controllable_only)
+        if not best:
+            assert not plan.passable and plan.gaps
+        elif best[0][1] == 0:
+            assert plan.already_passed
+        else:
+            assert _key(plan.actions, plan.score_after) == best[0]
+            assert not (controllable_only and any(a.recognition for a in plan.actions))
 
 
 WENZHOU = sorted((Path(__file__).parents[1] / "data_templates" / "examples" / "wenzhou-2022").glob("*.xlsx"))
@@ -309,3 +333,177 @@ def test_every_bundled_sample_gets_a_plan_that_passes_and_needs_every_action(rub
     for dropped in plan.actions:
         rest = [e for a in plan.actions if a is not dropped for e in a.edits]
         assert not score(rubric, apply_edits(inp, rest)).passed, f"{path.stem}: {dropped.text} is not needed"
+
+
+def _limits_hold(rubric, plan):
+    for a in plan.actions:
+        c = rubric.criteria.get(a.criterion_id)
+        if c is not None and c.plan_limit is not None:
+            assert a.edits[0].new <= c.plan_limit.count, a.text
+
+
+@pytest.mark.parametrize("path", WENZHOU, ids=[p.stem for p in WENZHOU])
+def test_every_bundled_sample_uses_recognition_only_when_no_controllable_plan_passes(rubric, path):
+    from assessment import api
+
+    inp = api.load(path, rubric)
+    plan, own = make_plan(rubric, inp), make_plan(rubric, inp, controllable_only=True)
+    assert not any(a.recognition for a in own.actions)
+    assert (plan.recognition_points > 0) == (not own.passable)
+    _limits_hold(rubric, plan)
+    _limits_hold(rubric, own)
+    if own.passable and not own.already_passed:
+        assert score(rubric, apply_edits(inp, [e for a in own.actions for e in a.edits])).passed
+
+
+NO_RECOGNITION_IN_C2 = {
+    "s07_selected_provincial": 0, "s07_selected_municipal": 0, "s07_speakers_provincial": 0,
+    "s07_speakers_municipal": 0, **{f"s08_{k}": 0 for k in (
+        "ministry_unit_awards", "ministry_person_awards", "prov_team_first", "prov_team_second", "prov_team_third",
+        "prov_person_first", "prov_person_second", "prov_person_third")},
+}
+
+
+def test_without_recognition_team_building_cannot_pass_and_the_plan_hopes_for_as_little_as_possible(rubric, perfect):
+    # c2 = 4 + 5 + (1 + 2 + 1) + 0 = 13, not above 13.6: only recognition closes the gap.
+    inp = perfect(answers=NO_RECOGNITION_IN_C2)
+    own = make_plan(rubric, inp, controllable_only=True)
+    assert not own.passable and own.actions == ()
+    assert [(g.name, g.best, g.bar) for g in own.gaps] == [("队伍组建专业化", 13, F(68, 5))]
+    assert "仅采取本单位可自主完成" in own.reason and "还差0.6分以上" in own.reason
+    plan = make_plan(rubric, inp)
+    assert plan.passable and all(a.recognition for a in plan.actions)
+    # the least recognition above 0.6: a municipal selection (0.2) and a provincial one (0.5)
+    assert plan.recognition_points == F(7, 10) and len(plan.actions) == 2
+    assert all(a.text.startswith("【需争取】") for a in plan.actions)
+    assert set(plan_table(plan)["性质"]) == {"需争取"}
+    assert _passes_after(rubric, inp, plan).passed
+    used = {a.criterion_id for a in plan.actions}
+    assert plan.opportunities and all(o.recognition and o.criterion_id not in used for o in plan.opportunities)
+
+
+@pytest.fixture(scope="module")
+def blank():
+    """A blank workbook (basic information only) and its default plan, solved once."""
+    from assessment.rubric import default_rubric
+    from assessment.samples import empty_input
+
+    rubric = default_rubric()
+    inp = empty_input(rubric, "空白区")
+    return inp, make_plan(rubric, inp)
+
+
+def test_a_blank_workbook_gets_bounded_counts_and_a_plan_that_passes(rubric, blank):
+    inp, plan = blank
+    assert plan.passable and _passes_after(rubric, inp, plan).passed
+    _limits_hold(rubric, plan)
+    assert 0 < plan.recognition_points < 1  # c2 cannot pass without some
+    own = make_plan(rubric, inp, controllable_only=True)
+    assert not own.passable and any(g.name == "队伍组建专业化" for g in own.gaps)
+    text = plan_text(plan)
+    assert not re.search(r"\b[a-z]\d{2}_[a-z_]+", text), "steps name criteria in Chinese, never by id"
+    lines = text.splitlines()
+    assert all(a != b for a, b in itertools.pairwise(lines))
+    purchases = plan_module.purchase_table(plan)
+    assert (purchases["达标所需购置"] + purchases["超标准加分购置"] == purchases["购置合计"]).all()
+    assert purchases["超标准加分购置"].sum() > 0 and purchases["达标所需购置"].sum() > 0
+
+
+def test_each_step_names_its_deadline_from_the_source_or_the_year_end(rubric, blank):
+    inp, plan = blank
+    due = {a.criterion_id: d for a, d in zip(plan.actions, plan.details)}
+    assert due["s01_annual_plan_on_time"].due == date(inp.year, 2, 20)
+    assert "2月20日" in due["s01_annual_plan_on_time"].due_basis
+    assert due["s01_progress_on_time"].due == date(inp.year, 3, 20)
+    assert due["s01_capacity_plan_on_time"].due == date(inp.year, 12, 31)  # the source's date is 2022's only
+    assert "2022" in due["s01_capacity_plan_on_time"].due_basis
+    assert plan_module.due_of(rubric.criteria["s01_capacity_plan_on_time"], 2022)[0] == date(2022, 2, 20)
+    assert due["s01_group_established"].due == date(inp.year, 12, 31)
+    assert all(d.serves for d in plan.details)
+    out = plan_to_dict(plan)
+    assert {"serves", "due", "due_basis", "evidence", "moves", "goals", "recognition", "department",
+            "effort"} <= set(out["actions"][0])
+    assert out["actions"][0]["due"] == plan.details[0].due.isoformat()
+    json.dumps(out, ensure_ascii=False)
+
+
+def test_a_per_occurrence_count_never_goes_beyond_its_plan_limit(rubric, perfect):
+    inp = perfect(answers={"b_top3_third": 0, "b_top3_first": 0, "b_top3_second": 0, "b_innovation_recognized": 0,
+                           "b_promoted_national": False, "b_promoted_provincial": False,
+                           "b_promoted_municipal": False})
+    hoped = [a for a in candidate_actions(rubric, inp) if a.criterion_id == "b_top3_third"]
+    assert [a.edits[0].new for a in hoped] == [1]  # not 0 → 17
+
+
+NO_BONUS = {"b_innovation_recognized": 0, "b_top3_first": 0, "b_top3_second": 0, "b_top3_third": 0,
+            "b_promoted_national": False, "b_promoted_provincial": False, "b_promoted_municipal": False}
+
+
+@pytest.mark.parametrize("controllable_only", [False, True])
+def test_bonus_hopes_lose_to_controllable_work_as_brute_force_confirms(rubric, perfect, controllable_only):
+    # every category passes; the total is 90 (not above 90): a bonus hope or one more task
+    inp = perfect(answers={**NO_BONUS, "b_promoted_national": True, "s14_three_systems": False,
+                           "s12_annual_plan": False, "s11_research_team": False,
+                           "s18_zhiguanfu": False, "s22_integrity_pledge": False,
+                           "s21_dual_duty": False, "s05_head_frontline": False, "s04_office_funds": False,
+                           "s04_enforcement_funds": False})
+    base = score(rubric, inp)
+    assert base.total == 90 and base.condition("categories").met
+    best = _brute_force(rubric, inp, controllable_only=controllable_only)
+    plan = make_plan(rubric, inp, controllable_only=controllable_only)
+    assert _key(plan.actions, plan.score_after) == best[0]
+    assert best[0][0] == 0 and not any(a.recognition for a in plan.actions)
+
+
+def test_the_plan_command_writes_a_task_list_with_chinese_headers_and_one_row_per_action(tmp_path, staffing_case):
+    from openpyxl import load_workbook
+
+    from assessment.tasks import TASK_COLUMNS
+
+    src, out = tmp_path / "甲区.json", tmp_path / "整改任务清单.xlsx"
+    src.write_text(input_to_json(dataclasses.replace(staffing_case, district="=甲区")), "utf-8")
+    assert _cli(["plan", str(src), "--tasks", str(out), "--json"]) == 0
+    plan = make_plan(plan_module.load_rubric(None), staffing_case)
+    ws = load_workbook(out)["整改任务清单"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == TASK_COLUMNS
+    assert [r[1] for r in rows[1:]] == [a.text for a in plan.actions]
+    assert [r[2] for r in rows[1:]] == [a.department for a in plan.actions]
+    assert [r[3].date() for r in rows[1:]] == [d.due for d in plan.details]
+    assert {r[5] for r in rows[1:]} == {"未开始"} and [r[0] for r in rows[1:]] == list(range(1, len(rows)))
+    notes = load_workbook(out)["说明"]
+    district = next(r[1] for r in notes.iter_rows(values_only=True) if r[0] == "地区")
+    assert district == "=甲区" and notes["B1"].data_type == "s"  # text, never a formula
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_the_plan_command_refuses_a_task_list_for_several_inputs_and_writes_nothing(tmp_path, capsys, perfect):
+    first, second, out = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "t.xlsx"
+    first.write_text(input_to_json(perfect(district="甲区")), "utf-8")
+    second.write_text(input_to_json(perfect(district="乙区")), "utf-8")
+    assert _cli(["plan", str(first), str(second), "--tasks", str(out)]) == 2
+    assert "只能对应一个填报文件" in capsys.readouterr().err and not out.exists()
+    assert _cli(["plan", str(first), "--tasks", str(tmp_path / "t.csv")]) == 2
+
+
+def test_the_plan_command_controllable_only_says_why_it_cannot_pass(tmp_path, capsys, perfect):
+    src = tmp_path / "a.json"
+    src.write_text(input_to_json(perfect(district="甲区", answers=NO_RECOGNITION_IN_C2)), "utf-8")
+    assert _cli(["plan", str(src), "--controllable-only"]) == 0
+    out = capsys.readouterr().out
+    assert "无法达标" in out and "队伍组建专业化最多13分" in out and "可争取事项" in out
+    assert _cli(["plan", str(src), "--controllable-only", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["controllable_only"] and not data["passable"] and data["gaps"][0]["gap"] == 0.6
+
+
+def test_a_task_list_of_a_passing_district_has_only_its_header_and_says_why(tmp_path, rubric, perfect):
+    from openpyxl import load_workbook
+
+    from assessment.tasks import TASK_COLUMNS, write_tasks
+
+    out = tmp_path / "t.xlsx"
+    write_tasks(make_plan(rubric, perfect()), out)
+    wb = load_workbook(out)
+    assert list(wb["整改任务清单"].iter_rows(values_only=True)) == [TASK_COLUMNS]
+    assert ("整改方案", "已达标，无须整改") in list(wb["说明"].iter_rows(values_only=True))
