@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,49 +288,16 @@ def plan_overview(scores: Sequence[Scores], plans: Sequence[Mapping[str, Any]]) 
     return pd.DataFrame(rows, columns=["地区", "现状", "达标所需措施数", "涉及责任科室", "完成后总分", "说明"])
 
 
-def _edit_item(scores: Scores, path: str) -> str | None:
-    """The equipment item an edit path buys: `equipment.<id>` or `extra_equipment[i].quantity`."""
-    items = scores["equipment"]["items"]
-    if path.startswith("equipment."):
-        item_id = path.removeprefix("equipment.")
-        return next((i["name"] for i in items if i["id"] == item_id), item_id)
-    match = re.fullmatch(r"extra_equipment\[(\d+)\]\.quantity", path)
-    if match is None:
-        return None
-    extras = [i for i in items if i["extra"]]
-    index = int(match.group(1))
-    return extras[index]["name"] if index < len(extras) else None
-
-
-def purchase_list(scores: Sequence[Scores], plans: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """The city's equipment purchases if every district followed its plan: item, quantity, who."""
-    by_district = _plans_by_district(plans)
-    totals: dict[str, int] = {}
-    buyers: dict[str, list[str]] = {}
-    for s in ranked(scores):
-        road = by_district.get(s["district"])
-        for action in road["actions"] if road else ():
-            for edit in action["edits"]:
-                name = _edit_item(s, edit["path"])
-                if name is None:
-                    continue
-                totals[name] = totals.get(name, 0) + int(edit["to"]) - int(edit["from"] or 0)
-                buyers.setdefault(name, []).append(s["district"])
-    rows = [
-        {"名称": name, "购置数量合计": count, "地区数": len(buyers[name]), "地区": "、".join(buyers[name])}
-        for name, count in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-    ]
-    return pd.DataFrame(rows, columns=["名称", "购置数量合计", "地区数", "地区"])
-
-
 def build_summary(
     scores: Sequence[Scores],
     excluded: Sequence[Mapping[str, Any]] = (),
     previous: Sequence[Scores] = (),
     plans: Sequence[Mapping[str, Any]] = (),
+    previous_plans: Sequence[Mapping[str, Any]] = (),
 ) -> Summary:
     """All tables (sheet name → DataFrame) for one year; comparison tables only with
-    `previous`; the road to 达标 and the purchase list only with `plans` (plan.json dicts)."""
+    `previous`; the road to 达标 and the purchase list only with `plans` (plan.json dicts);
+    last year's plans checked against this year only with `previous_plans`."""
     years = sorted({s["year"] for s in scores})
     tables = {
         "排名": ranking_table(scores),
@@ -342,7 +308,12 @@ def build_summary(
     }
     if plans:
         tables["达标路径"] = plan_overview(scores, plans)
-        tables["装备购置清单"] = purchase_list(scores, plans)
+        tables["装备购置清单"] = purchase_split(scores, plans)
+    if previous_plans:
+        rates = followup_rates(scores, previous_plans)
+        tables["排名"] = with_completion(tables["排名"], rates)
+        tables["上年整改落实"] = rates
+        tables["上年未落实事项"] = undone_actions(scores, previous_plans)
     if previous:
         tables["同比变化-地区"] = year_over_year(scores, previous)
         tables["同比变化-类别"] = category_change(scores, previous)
@@ -619,7 +590,8 @@ def load_summary(
         raise ValueError("scores_dir or inputs_dir is required")
     years = sorted({s["year"] for s in scores})
     previous = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else []
-    return build_summary(scores, excluded, previous, plans)
+    plans_before = previous_plans(Path(previous_dir), years[-1]) if previous_dir and years else []
+    return build_summary(scores, excluded, previous, plans, plans_before)
 
 
 # --------------------------------------------------------------------------- last year's plans

@@ -24,10 +24,9 @@ from assessment.textreport import render_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 ID_COLUMN = "编号"
-#: Sections left out of the scan, by the words of their h2 heading.
-# The road to 达标 (plan.py) still names criteria by id (e.g. "e07_office 7→8分"); the "plan"
-# helper's pending change rewrites those steps in Chinese. Remove this exclusion at merge.
-EXCLUDED_SECTIONS = ("达标路径",)
+#: Sections left out of the scan, by the words of their h2 heading: none, every section of
+#: the page names criteria as officials read them.
+EXCLUDED_SECTIONS: tuple[str, ...] = ()
 
 
 def id_pattern(rubric: Rubric) -> re.Pattern[str]:
