@@ -388,6 +388,13 @@ class _Model:
         x = None
         for stage, objective in enumerate(stages):
             res = _milp(n, rows, self.lb, self.ub, self.integral, objective)
+            if res is None and stage > 0:
+                # A later stage only bounds an objective by the optimum the previous stage's
+                # solution attains, so the model is feasible; HiGHS 1.7 (scipy 1.13) presolve
+                # can still call it infeasible. Solve that stage again without presolve.
+                res = _milp(n, rows, self.lb, self.ub, self.integral, objective, presolve=False)
+                if res is None:
+                    raise PlanSolverError(f"stage {stage + 1} infeasible after a feasible stage {stage}")
             if res is None:
                 return None
             x = res
@@ -402,10 +409,17 @@ def _denominator_lcm(values: Iterable[Fraction]) -> int:
     return math.lcm(1, *(Fraction(v).denominator for v in values))
 
 
+class PlanSolverError(RuntimeError):
+    """HiGHS ended a solve without an answer the plan can trust (a bug or a solver fault,
+    never a district's situation): the message names the solver's status."""
+
+
 def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fraction | None]],
           lb: Sequence[Fraction], ub: Sequence[Fraction | None], integral: Sequence[int],
-          objective: dict[int, Fraction]) -> Any:
-    """HiGHS on the rows, each scaled to integer coefficients; None when infeasible."""
+          objective: dict[int, Fraction], presolve: bool = True) -> Any:
+    """HiGHS on the rows, each scaled to integer coefficients: the solution, or None when the
+    model is infeasible; any other status (time or iteration limit, unbounded, a numerical
+    failure) is a PlanSolverError, never taken for "no plan"."""
     import numpy as np  # the solver stack loads only when a plan is solved
     from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -429,9 +443,13 @@ def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fra
         constraints=LinearConstraint(a, lo, hi),
         integrality=np.array(integral),
         bounds=Bounds(np.array([float(b) for b in lb]), np.array([np.inf if b is None else float(b) for b in ub])),
-        options={"mip_rel_gap": 0},
+        options={"mip_rel_gap": 0, "presolve": presolve},
     )
-    return res.x if res.status == 0 else None
+    if res.status == 0:
+        return res.x
+    if res.status == 2:
+        return None
+    raise PlanSolverError(f"HiGHS status {res.status}: {res.message}")
 
 
 def _lattice(rubric: Rubric, results: Iterable[Result]) -> int:
@@ -551,7 +569,9 @@ def _ceiling(rubric: Rubric, inp: DistrictInput, actions: Sequence[Action], cont
     top = _top(actions)
     result = score(rubric, apply_edits(inp, [e for a in top for e in a.edits]))
     gaps = gaps_of(rubric, result)
-    failing = "；".join(g.text for g in gaps) or "达标条件仍不满足"
+    if not gaps:  # every action together passes, yet the solver found no plan: never a district's fault
+        raise PlanSolverError("no plan found although taking every allowed action meets every pass condition")
+    failing = "；".join(g.text for g in gaps)
     if controllable_only:
         return (f"仅采取本单位可自主完成的{len(top)}类措施仍无法达标：{failing}。"
                 "其余差距只能通过争取表彰、入选、排名等（需争取事项）弥补"), gaps

@@ -507,3 +507,41 @@ def test_a_task_list_of_a_passing_district_has_only_its_header_and_says_why(tmp_
     wb = load_workbook(out)
     assert list(wb["整改任务清单"].iter_rows(values_only=True)) == [TASK_COLUMNS]
     assert ("整改方案", "已达标，无须整改") in list(wb["说明"].iter_rows(values_only=True))
+
+
+class _FakeResult:
+    def __init__(self, status, x=None):
+        self.status, self.x, self.message = status, x, f"fake status {status}"
+
+
+def test_a_solver_status_other_than_optimal_or_infeasible_is_an_error_naming_it(monkeypatch, rubric):
+    """A time limit or numerical failure must never read as "this district cannot pass"."""
+    import scipy.optimize
+
+    from assessment.plan import PlanSolverError
+
+    monkeypatch.setattr(scipy.optimize, "milp", lambda *a, **k: _FakeResult(1))
+    inp = sample_for_profile(rubric, "测试区", "county", 2023, "fail_total_only", 1)
+    with pytest.raises(PlanSolverError, match="status 1"):
+        make_plan(rubric, inp)
+
+
+def test_a_later_stage_called_infeasible_by_presolve_is_solved_again_without_it(monkeypatch, rubric):
+    """HiGHS 1.7's presolve can call a feasible later stage infeasible (seen with scipy 1.13):
+    the plan is then the one found without presolve, the same as when nothing slips."""
+    import scipy.optimize
+
+    real = scipy.optimize.milp
+    inp = sample_for_profile(rubric, "测试区", "county", 2023, "fail_total_only", 1)
+    expected = make_plan(rubric, inp)
+    calls = []
+
+    def slipping(*args, **kwargs):
+        calls.append(kwargs["options"]["presolve"])
+        if len(calls) == 2 and kwargs["options"]["presolve"]:
+            return _FakeResult(2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scipy.optimize, "milp", slipping)
+    assert make_plan(rubric, inp) == expected
+    assert calls[1:3] == [True, False]
