@@ -34,6 +34,7 @@ from typing import Any
 
 from .actions import Edit, apply_edits, covering_criteria, lines_at, staffing_criteria
 from .api import scores_dict
+from .evidence import EvidenceCheck, evidence_dict
 from .exact import fmt, rounded
 from .jsonio import _float, _integer, _key_path, _object, _repeated_keys, _too_deep
 from .limits import MAX_JSON_DEPTH, read_limited
@@ -568,3 +569,31 @@ def review_scores_dict(rubric: Rubric, inp: DistrictInput, review: Review) -> di
 
     scores = score_review(rubric, inp, review)
     return reviewed_scores_dict(scores, scores_dict(scores.reviewed))
+
+
+def district_scores(
+    rubric: Rubric, inp: DistrictInput, review: Review | None = None, evidence: EvidenceCheck | None = None
+) -> dict[str, Any]:
+    """The whole scores.json of one district: reviewed when a review is given (`self` and
+    `review` added), and with an `evidence` record when its evidence was checked.
+
+    `evidence` should be `check_evidence(score(rubric, inp), folder)`: evidence is judged
+    against the points the district claimed, not the reviewed ones.
+    """
+    out = review_scores_dict(rubric, inp, review) if review is not None else scores_dict(score(rubric, inp))
+    if evidence is not None:
+        out["evidence"] = evidence_dict(evidence)
+        out["provenance"] = {**out["provenance"], "evidence_count": evidence.count}
+    return out
+
+
+def manifest_record(scores: Mapping[str, Any]) -> dict[str, Any]:
+    """What a batch manifest records per district about provenance: the self-assessment's
+    and the review's sha256 and the evidence count (None when not checked)."""
+    provenance = scores["provenance"]
+    return {
+        "input_sha256": provenance["input_sha256"],
+        "review_sha256": provenance.get("review_sha256"),
+        "review": provenance.get("review"),
+        "evidence_count": provenance.get("evidence_count"),
+    }

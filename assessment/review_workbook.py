@@ -19,7 +19,6 @@ formulas without saved results) and yields a `RawReview`, judged by `review.pars
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 import json
@@ -33,16 +32,14 @@ from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .console import EXIT_OK
 from .evidence import EvidenceCheck, check_evidence, evidence_folder
 from .exact import fmt
 from .fsutil import atomic_write_bytes, atomic_write_text
-from .inputs import load_input
 from .limits import read_limited
 from .model import Cell, DistrictInput, InputError, Location, Problem
 from .package import _sheet_titles
 from .review import RawReview, RawRow, Review, current_value, parse_json_review, parse_review, review_to_json, targets
-from .rubric import Rubric, load_rubric
+from .rubric import Rubric
 from .scoring import score
 from .values import label_key
 from .workbook import (
@@ -325,29 +322,3 @@ def convert_review(src: Path, dst: Path, rubric: Rubric, inp: DistrictInput | No
     else:
         raise InputError([Problem(Location(str(dst)), f"不支持的输出类型“{dst.suffix}”：应为 .xlsx 或 .json")])
     return review
-
-
-# ----------------------------------------------------------------------------- command line
-
-
-def cmd_review_template(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
-    inp = load_input(args.input, rubric)
-    evidence = write_review_template(inp, rubric, args.out, args.evidence)
-    print(f"已生成复核表：{args.out}（{inp.district} {inp.year}年）")
-    if evidence.flags:
-        print(f"  {len(evidence.flags)}项得分项缺少佐证，已在“{R_CHECK}”列预填“{CHECK_MISSING}”")
-    return EXIT_OK
-
-
-def add_review_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register `review-template` (cli.build_parser calls this, like add_batch_parser)."""
-    p = subparsers.add_parser("review-template", help="生成复核表（.xlsx）：逐项核定自评值并写明理由")
-    p.add_argument("input", type=Path, metavar="INPUT", help="区县自评填报文件（.xlsx 或 .json）")
-    p.add_argument("out", type=Path, metavar="OUT.xlsx", help="复核表输出路径")
-    p.add_argument(
-        "--evidence", type=Path, default=None, metavar="DIR",
-        help="佐证材料目录（每个区县一个子目录，或单个区县的目录）；缺失佐证的得分项预填“缺失”",
-    )
-    p.set_defaults(func=cmd_review_template)
-    return p
