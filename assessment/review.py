@@ -52,6 +52,7 @@ NOTE_KEYS = ("path", "comment", "evidence_check")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXTRA_PATH = re.compile(r"extra_equipment\[(\d+)\]\.quantity")
+PATH_FORMS = "应为 answers.<指标编号>、equipment.<装备编号>、staff.authorized、staff.on_duty 或 extra_equipment[序号].quantity"
 STAFF_PATHS = {"staff.authorized": FACT_LABELS["authorized"], "staff.on_duty": FACT_LABELS["on_duty"]}
 #: Field names as the reviewer reads them in messages.
 FIELD_NAMES = {
@@ -247,17 +248,13 @@ def parse_json_review(text: bytes, path: str) -> RawReview:
                 continue
             for k in sorted(set(item) - set(keys)):
                 raw.problems.append(Problem(Location(path, json_path=_key_path(base, k)), f"未知字段“{k}”"))
-            text_key = "reason" if changed else "comment"
-
-            def located(k: str) -> Cell | None:
-                return cell(item[k], f"{base}.{k}") if k in item else None
-
+            located = {k: cell(v, f"{base}.{k}") for k, v in item.items()}
             raw.rows.append(
                 RawRow(
-                    path=cell(item.get("path"), f"{base}.path"),
-                    to=located("to") if changed else None,
-                    reason=located(text_key),
-                    evidence_check=located("evidence_check"),
+                    path=located.get("path", cell(None, f"{base}.path")),
+                    to=located.get("to") if changed else None,
+                    reason=located.get("reason" if changed else "comment"),
+                    evidence_check=located.get("evidence_check"),
                     changed=changed,
                 )
             )
@@ -363,7 +360,7 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
         path = text_of(path)
         target = known.get(path)
         if target is None and not (extras_unknown and EXTRA_PATH.fullmatch(path)):
-            c.add(row.path.location, f"未知的路径“{path}”：应为 answers.<指标编号>、equipment.<装备编号>、staff.authorized、staff.on_duty 或 extra_equipment[序号].quantity")
+            c.add(row.path.location, f"未知的路径“{path}”：{PATH_FORMS}")
             continue
         if path in seen:
             c.add(row.path.location, f"路径“{path}”重复出现（{seen[path].describe()}），每项只能复核一次")

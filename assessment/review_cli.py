@@ -40,7 +40,8 @@ def render_review_text(scores: ReviewedScores) -> str:
     lines = [
         "复核（以核定分为准）：",
         f"  复核文件：{review.path}（SHA-256 {review.sha256[:12]}…）  复核人：{review.reviewer}  复核日期：{review.date}",
-        f"  自评分 {fmt(before.total)} → 核定分 {fmt(after.total)}；自评结论 {verdict_text(before)} → 核定结论 {verdict_text(after)}",
+        f"  自评分 {fmt(before.total)} → 核定分 {fmt(after.total)}；"
+        f"自评结论 {verdict_text(before)} → 核定结论 {verdict_text(after)}",
     ]
     if not scores.outcomes:
         return "\n".join([*lines, "  复核认可全部自评值，无更正"]) + "\n"
@@ -48,19 +49,19 @@ def render_review_text(scores: ReviewedScores) -> str:
     for o in scores.outcomes:
         points = "；".join(f"{name} {fmt(a)}→{fmt(b)}分" for _, name, a, b in o.criteria) or "—"
         rows.append([o.name, shown_value(o.old) or "未填", shown_value(o.change.to), points, o.change.reason])
-    return "\n".join([*lines, "", *("  " + line for line in table(["项目", "自评值", "核定值", "得分变化", "更正理由"], rows))]) + "\n"
+    shown = table(["项目", "自评值", "核定值", "得分变化", "更正理由"], rows)
+    return "\n".join([*lines, "", *("  " + line for line in shown)]) + "\n"
 
 
 def render_evidence_text(check: EvidenceCheck) -> str:
     """The evidence section: what was found, and every 缺少佐证 flag."""
     lines = ["佐证材料："]
     if check.folder is not None:
-        found = check.count
-        lines.append(f"  核查目录：{check.folder}，列出{len(check.files)}个文件，找到{found}个")
+        lines.append(f"  核查目录：{check.folder}，所列佐证{len(check.files)}项，找到{check.count}项")
+        problems = {(f.name, f.status, f.note) for f in check.files if f.status != "ok"}
         lines += [
-            f"  - {f.name}：{STATUS_WORDS[f.status]}" + (f"（{f.note}）" if f.note else "")
-            for f in check.files
-            if f.status != "ok"
+            f"  - {name}：{STATUS_WORDS[status]}" + (f"（{note}）" if note else "")
+            for name, status, note in sorted(problems)
         ]
     lines += [f"  {flag.text}" for flag in check.flags]
     if len(lines) == 1:
@@ -111,7 +112,9 @@ def cmd_score_review(args: argparse.Namespace) -> int:
 
 def add_score_review_arguments(parser: argparse.ArgumentParser) -> None:
     """Add `--review` and `--evidence` to the `score` command's parser."""
-    parser.add_argument("--review", type=Path, default=None, metavar="REVIEW", help="复核文件（.json 或 .xlsx）：按核定值计分，并列出自评分")
+    parser.add_argument(
+        "--review", type=Path, default=None, metavar="REVIEW", help="复核文件（.json 或 .xlsx）：按核定值计分，并列出自评分"
+    )
     parser.add_argument(
         "--evidence", type=Path, default=None, metavar="DIR",
         help="佐证材料目录（每个区县一个子目录，或单个区县的目录）：核查所列文件是否存在并记录其SHA-256",

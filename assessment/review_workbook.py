@@ -36,9 +36,9 @@ from .evidence import EvidenceCheck, check_evidence, evidence_folder
 from .exact import fmt
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .limits import read_limited
-from .model import Cell, DistrictInput, InputError, Location, Problem
+from .model import DistrictInput, InputError, Location, Problem
 from .package import _sheet_titles
-from .review import RawReview, RawRow, Review, current_value, parse_json_review, parse_review, review_to_json, targets
+from .review import RawReview, RawRow, Review, current_value, parse_review, review_to_json, targets
 from .rubric import Rubric
 from .scoring import score
 from .values import label_key
@@ -299,7 +299,7 @@ def is_review_file(path: Path) -> bool:
         if suffix in (".xlsx", ".xlsm"):
             with zipfile.ZipFile(io.BytesIO(read_limited(path))) as archive:
                 return SHEET_REVIEW in _sheet_titles(archive).values()
-    except (InputError, ValueError, zipfile.BadZipFile, OSError):
+    except (InputError, ValueError, RecursionError, zipfile.BadZipFile, OSError):
         return False  # unreadable: the input reader will say why
     return False
 

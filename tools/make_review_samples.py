@@ -16,6 +16,8 @@ import hashlib
 from fractions import Fraction
 from pathlib import Path
 
+from make_samples import EVIDENCE_DISTRICTS  # tools/ is on sys.path when run as a script
+
 from assessment.evidence import listed_files
 from assessment.fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from assessment.inputs import load_input
@@ -23,7 +25,6 @@ from assessment.review import Change, Note, Review, review_to_json, reviewed_inp
 from assessment.rubric import default_rubric
 from assessment.samples import sample_evidence
 from assessment.scoring import score
-from make_samples import EVIDENCE_DISTRICTS  # tools/ is on sys.path when run as a script
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples"
