@@ -524,6 +524,7 @@ def reviewed_scores_dict(scores: ReviewedScores, base: Mapping[str, Any]) -> dic
     """
     review = scores.review
     self_dict = scores_dict(scores.self_result)
+    names = targets(scores.self_result.rubric, scores.self_result.input)
     out = dict(base)
     out["self"] = {k: self_dict[k] for k in SELF_KEYS}
     out["review"] = {
@@ -552,7 +553,8 @@ def reviewed_scores_dict(scores: ReviewedScores, base: Mapping[str, Any]) -> dic
             for o in scores.outcomes
         ],
         "notes": [
-            {"path": n.path, "comment": n.comment, "evidence_check": n.evidence_check} for n in review.notes
+            {"path": n.path, "name": names[n.path].name, "comment": n.comment, "evidence_check": n.evidence_check}
+            for n in review.notes
         ],
     }
     out["provenance"] = {**out["provenance"], "review": review.path, "review_sha256": review.sha256}
@@ -594,3 +596,77 @@ def manifest_record(scores: Mapping[str, Any]) -> dict[str, Any]:
         "review": provenance.get("review"),
         "evidence_count": provenance.get("evidence_count"),
     }
+
+
+# --------------------------------------------------------------------------- for reports
+
+
+def verdict_words(passed: bool, title: str | None) -> str:
+    """达标（示范单位） / 达标 / 未达标, as the reports say it."""
+    return ("达标" + (f"（{title}）" if title else "")) if passed else "未达标"
+
+
+def self_vs_reviewed(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the 自评 vs 核定 table from a reviewed scores.json: each category, the
+    equipment part, the bonus, the total and the verdict, with both values side by side.
+    Empty for a district without a review."""
+    if "self" not in scores:
+        return []
+    before = scores["self"]
+    rows = [
+        {"项目": c["name"], "自评分": before["categories"][cid]["points"], "核定分": c["points"], "满分": c["max"]}
+        for cid, c in scores["categories"].items()
+    ]
+    rows.append(
+        {
+            "项目": "装备建设单项",
+            "自评分": before["equipment"]["points"],
+            "核定分": scores["equipment"]["points"],
+            "满分": scores["equipment"]["max"],
+        }
+    )
+    bonus = scores["bonus"]
+    rows.append({"项目": "加分", "自评分": before["bonus"]["points"], "核定分": bonus["points"], "满分": bonus["max"]})
+    rows.append({"项目": "总得分", "自评分": before["total"], "核定分": scores["total"], "满分": scores["total_max"]})
+    rows.append(
+        {
+            "项目": "结论",
+            "自评分": verdict_words(before["passed"], before["title"]),
+            "核定分": verdict_words(scores["passed"], scores["title"]),
+            "满分": None,
+        }
+    )
+    return rows
+
+
+def review_opinions(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the 复核意见 section from a reviewed scores.json: each correction (项目, 自评值,
+    核定值, 得分 before → after, 更正理由, 佐证核查), then each comment on an accepted row."""
+    review = scores.get("review")
+    if review is None:
+        return []
+    rows = []
+    for ch in review["changes"]:
+        points = None if ch["points_before"] is None else f"{ch['points_before']:g}→{ch['points_after']:g}"
+        rows.append(
+            {
+                "项目": ch["name"],
+                "自评值": shown_value(ch["from"]) or "未填",
+                "核定值": shown_value(ch["to"]),
+                "得分变化": points,
+                "更正理由": ch["reason"],
+                "佐证核查": ch["evidence_check"],
+            }
+        )
+    for note in review["notes"]:
+        rows.append(
+            {
+                "项目": note["name"],
+                "自评值": None,
+                "核定值": "认可",
+                "得分变化": None,
+                "更正理由": note["comment"],
+                "佐证核查": note["evidence_check"],
+            }
+        )
+    return rows

@@ -22,7 +22,16 @@ from .exact import fmt
 from .inputs import load_input
 from .model import DistrictInput, InputError, Location, Problem
 from .result import Result
-from .review import Review, ReviewedScores, district_scores, parse_review, read_raw_review, score_review, shown_value
+from .review import (
+    Review,
+    ReviewedScores,
+    district_scores,
+    parse_review,
+    read_raw_review,
+    score_review,
+    shown_value,
+    verdict_words,
+)
 from .review_workbook import CHECK_MISSING, R_CHECK, write_review_template
 from .rubric import Rubric, load_rubric
 from .scoring import score
@@ -30,8 +39,7 @@ from .textreport import render_text, table
 
 
 def verdict_text(result: Result) -> str:
-    """达标（示范单位） or 未达标."""
-    return ("达标" + (f"（{result.title}）" if result.title else "")) if result.passed else "未达标"
+    return verdict_words(result.passed, result.title)
 
 
 def render_review_text(scores: ReviewedScores) -> str:

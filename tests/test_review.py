@@ -19,9 +19,11 @@ from assessment.review import (
     manifest_record,
     parse_json_review,
     parse_review,
+    review_opinions,
     review_scores_dict,
     review_to_dict,
     reviewed_input,
+    self_vs_reviewed,
 )
 from assessment.review_cli import add_review_parser, add_score_review_arguments, cmd_score_review
 from assessment.review_workbook import (
@@ -387,3 +389,23 @@ def test_review_template_command_writes_the_workbook(tmp_path, capsys):
     args = parser.parse_args(["review-template", str(LONGWAN), str(out)])
     assert args.func(args) == 0
     assert SHEET_REVIEW in openpyxl.load_workbook(out).sheetnames and "已生成复核表" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------- for the reports
+
+
+def test_self_vs_reviewed_rows_put_both_scores_and_verdicts_side_by_side(rubric, longwan):
+    scores = review_scores_dict(rubric, longwan, load_review(LONGWAN_REVIEW, rubric, longwan))
+    rows = {r["项目"]: r for r in self_vs_reviewed(scores)}
+    assert rows["总得分"]["自评分"] == 102.3 and rows["总得分"]["核定分"] == scores["total"] < 102.3
+    assert rows["结论"]["自评分"] == "达标（示范单位）" and rows["结论"]["核定分"] == "未达标"
+    assert rows["综合保障体系化"]["自评分"] > rows["综合保障体系化"]["核定分"]
+    assert self_vs_reviewed(api.scores_dict(score(rubric, longwan))) == []
+
+
+def test_review_opinions_list_each_correction_then_each_comment_by_name(rubric, longwan):
+    scores = review_scores_dict(rubric, longwan, load_review(LONGWAN_REVIEW, rubric, longwan))
+    first, *_, last = review_opinions(scores)
+    shown = (first["项目"], first["自评值"], first["核定值"], first["得分变化"])
+    assert shown == ("年度现场检查计划并上报备案", "是", "否", "1→0")
+    assert (last["项目"], last["核定值"], last["佐证核查"]) == ("已建立领导小组", "认可", "齐全")
