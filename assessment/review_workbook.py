@@ -290,12 +290,12 @@ def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
 
 def is_review_file(path: Path) -> bool:
     """Whether `path` holds a review rather than a district input (by shape, not by name):
-    a JSON object with `changes`, or a workbook with a 复核 sheet."""
+    a JSON object with `changes` or `input_sha256`, or a workbook with a 复核 sheet."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
             data = json.loads(read_limited(path).decode("utf-8-sig"))
-            return isinstance(data, dict) and "changes" in data
+            return isinstance(data, dict) and ("changes" in data or "input_sha256" in data)
         if suffix in (".xlsx", ".xlsm"):
             with zipfile.ZipFile(io.BytesIO(read_limited(path))) as archive:
                 return SHEET_REVIEW in _sheet_titles(archive).values()

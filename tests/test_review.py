@@ -409,3 +409,27 @@ def test_review_opinions_list_each_correction_then_each_comment_by_name(rubric, 
     shown = (first["项目"], first["自评值"], first["核定值"], first["得分变化"])
     assert shown == ("年度现场检查计划并上报备案", "是", "否", "1→0")
     assert (last["项目"], last["核定值"], last["佐证核查"]) == ("已建立领导小组", "认可", "齐全")
+
+
+def test_review_file_that_is_not_a_workbook_or_lacks_its_sheets_is_invalid(tmp_path, rubric, longwan):
+    broken = tmp_path / "复核.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(InputError, match="无法读取工作簿"):
+        load_review(broken, rubric, longwan)
+    empty = tmp_path / "空.xlsx"
+    openpyxl.Workbook().save(empty)
+    with pytest.raises(InputError) as exc:
+        load_review(empty, rubric, longwan)
+    text = "\n".join(str(p) for p in exc.value.problems)
+    assert "缺少工作表「复核」" in text and "缺少工作表「复核信息」" in text
+
+
+def test_review_json_without_changes_is_still_told_apart_from_an_input(tmp_path, rubric, longwan):
+    data = _review(longwan, [])
+    del data["changes"]
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert is_review_file(path)
+    with pytest.raises(InputError, match="缺少更正列表"):
+        api.convert(path, tmp_path / "r.xlsx", rubric)
+    assert not (tmp_path / "r.xlsx").exists()
