@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
@@ -193,3 +194,32 @@ def evidence_dict(check: EvidenceCheck) -> dict[str, Any]:
             for f in check.flags
         ],
     }
+
+
+def evidence_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The report's evidence table from a scores.json with an `evidence` record: per
+    criterion that earned points from an answer, its listed files, what the check found,
+    and 缺少佐证 where it applies. Empty when the evidence was not recorded."""
+    record = scores.get("evidence")
+    if record is None:
+        return []
+    files: dict[str, list[Mapping[str, Any]]] = {}
+    for f in record["files"]:
+        files.setdefault(f["criterion_id"], []).append(f)
+    flagged = {f["criterion_id"] for f in record["flags"]}
+    rows = []
+    for cid, c in scores["criteria"].items():
+        if c["source"] != "answer" or c["points"] <= 0:
+            continue
+        own = files.get(cid, [])
+        rows.append(
+            {
+                "指标": c["name"],
+                "得分": c["points"],
+                "佐证材料": "；".join(f["name"] for f in own) or "（未列出）",
+                "核查结果": "；".join(f"{f['name']}：{STATUS_WORDS[f['status']]}" for f in own if f["status"] != "ok")
+                or ("已找到" if own and record["folder"] is not None else ""),
+                "标记": MISSING_LABEL if cid in flagged else "",
+            }
+        )
+    return rows

@@ -36,6 +36,7 @@ from .actions import Edit, apply_edits, covering_criteria, lines_at, staffing_cr
 from .api import scores_dict
 from .evidence import EvidenceCheck, evidence_dict
 from .exact import fmt, rounded
+from .fsutil import safe_dirname
 from .jsonio import _float, _integer, _key_path, _object, _repeated_keys, _too_deep
 from .limits import MAX_JSON_DEPTH, read_limited
 from .model import FACT_LABELS, Cell, DistrictInput, InputError, Location, NumberLiteral, Problem
@@ -49,6 +50,8 @@ from .values import PARSERS, ValueProblem, parse_count, parse_free_text, parse_n
 TOP_KEYS = ("district", "year", "input_sha256", "reviewer", "date", "changes", "notes")
 CHANGE_KEYS = ("path", "to", "reason", "evidence_check")
 NOTE_KEYS = ("path", "comment", "evidence_check")
+#: How a folder of reviews names a district's review (see `review_file_for`).
+REVIEW_SUFFIXES = (".review.json", ".review.xlsx")
 SHA256 = re.compile(r"[0-9a-f]{64}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 EXTRA_PATH = re.compile(r"extra_equipment\[(\d+)\]\.quantity")
@@ -670,3 +673,26 @@ def review_opinions(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def review_statement(scores: Mapping[str, Any]) -> str | None:
+    """The sentence a report opens with when it applies a review (None without one)."""
+    review = scores.get("review")
+    if review is None:
+        return None
+    name = Path(review["file"]).name
+    return (
+        f"本报告按复核结果计分（核定分）：复核人{review['reviewer']}，复核日期{review['date']}，"
+        f"复核文件{name}（SHA-256 {review['sha256']}），共更正{len(review['changes'])}项；"
+        f"自评分{scores['self']['total']:g}分，核定分{scores['total']:g}分。"
+    )
+
+
+def review_file_for(folder: Path, district: str) -> Path | None:
+    """A district's review in a folder of reviews: `<district>.review.json` or `.review.xlsx`
+    (the district name made safe as a file name), or None when it has none; both at once
+    are refused, since either could be the one that counts."""
+    found = [p for p in (Path(folder) / f"{safe_dirname(district)}{s}" for s in REVIEW_SUFFIXES) if p.is_file()]
+    if len(found) > 1:
+        raise InputError([Problem(Location(str(found[0])), f"同时存在{found[0].name}和{found[1].name}，请只保留一份复核文件")])
+    return found[0] if found else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessment import api
-from assessment.evidence import check_evidence, evidence_dict, evidence_folder, listed_files
+from assessment.evidence import check_evidence, evidence_dict, evidence_folder, evidence_rows, listed_files
 from assessment.model import InputError
 from assessment.review import district_scores, manifest_record
 from assessment.review_cli import add_score_review_arguments, cmd_score_review
@@ -150,3 +150,16 @@ def test_score_with_evidence_option_prints_the_record(tmp_path, rubric, longwan,
     args.rubric = None
     assert cmd_score_review(args) == 0
     assert "缺少佐证：「已建立领导小组」得分但未列出佐证材料" in capsys.readouterr().out
+
+
+def test_evidence_rows_list_each_earning_criterion_with_its_files_and_flag(rubric, longwan, folder):
+    inp = _with(longwan, s12_annual_plan="备案回执.pdf", s12_monthly_plan="丢失.pdf")
+    scores = district_scores(rubric, inp, evidence=check_evidence(score(rubric, inp), folder))
+    rows = {r["指标"]: r for r in evidence_rows(scores)}
+    assert rows["年度现场检查计划并上报备案"] == {
+        "指标": "年度现场检查计划并上报备案", "得分": 1, "佐证材料": "备案回执.pdf", "核查结果": "已找到", "标记": "",
+    }
+    assert rows["月度现场检查计划并上报备案"]["核查结果"] == "丢失.pdf：文件不存在"
+    assert rows["月度现场检查计划并上报备案"]["标记"] == "缺少佐证"
+    assert rows["已建立领导小组"]["佐证材料"] == "（未列出）" and rows["已建立领导小组"]["标记"] == "缺少佐证"
+    assert evidence_rows(api.scores_dict(score(rubric, inp))) == []

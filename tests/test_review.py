@@ -19,8 +19,10 @@ from assessment.review import (
     manifest_record,
     parse_json_review,
     parse_review,
+    review_file_for,
     review_opinions,
     review_scores_dict,
+    review_statement,
     review_to_dict,
     reviewed_input,
     self_vs_reviewed,
@@ -433,3 +435,19 @@ def test_review_json_without_changes_is_still_told_apart_from_an_input(tmp_path,
     with pytest.raises(InputError, match="缺少更正列表"):
         api.convert(path, tmp_path / "r.xlsx", rubric)
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_review_statement_names_the_review_applied(rubric, longwan):
+    review = load_review(LONGWAN_REVIEW, rubric, longwan)
+    text = review_statement(review_scores_dict(rubric, longwan, review))
+    assert "龙湾区.review.json" in text and review.sha256 in text and "共更正3项" in text and "自评分102.3分" in text
+    assert review_statement(api.scores_dict(score(rubric, longwan))) is None
+
+
+def test_review_file_for_a_district_is_found_by_name_and_must_be_unique(tmp_path):
+    assert review_file_for(EXAMPLES / "wenzhou-2022-reviews", "龙湾区") == LONGWAN_REVIEW
+    assert review_file_for(EXAMPLES / "wenzhou-2022-reviews", "乐清市") is None
+    (tmp_path / "龙湾区.review.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "龙湾区.review.xlsx").write_bytes(b"")
+    with pytest.raises(InputError, match="请只保留一份复核文件"):
+        review_file_for(tmp_path, "龙湾区")
