@@ -49,9 +49,15 @@ def scores_json(result: Result) -> str:
 
 
 def convert(src: str | Path, dst: str | Path, rubric: Rubric | None = None) -> None:
-    """Convert an input between workbook and JSON forms (by the destination's suffix)."""
+    """Convert an input, or a review (复核), between workbook and JSON forms (by the
+    destination's suffix; a review is told apart by its shape, see `is_review_file`)."""
     rubric = rubric or default_rubric()
     src, dst = Path(src), Path(dst)
+    from .review_workbook import convert_review, is_review_file
+
+    if is_review_file(src):
+        convert_review(src, dst, rubric)
+        return
     inp = load_input(src, rubric)
     suffix = dst.suffix.lower()
     if suffix == ".json":

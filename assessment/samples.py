@@ -218,3 +218,31 @@ def next_year_sample(inp: DistrictInput, actions: Sequence[Any], year: int) -> D
             else:
                 edits.append(e)
     return replace(apply_edits(inp, edits), year=year)
+
+
+def sample_evidence(rubric: Rubric, inp: DistrictInput) -> dict[str, str]:
+    """Placeholder 佐证材料 lists for a sample district: every answer that earns points lists
+    its indicator's file (a bonus answer its own), and every third indicator a second, 附件,
+    file too, so that the `；` separator is exercised. The names are those
+    `tools/make_review_samples.py` writes into the sample evidence folders."""
+    from .fsutil import safe_dirname
+    from .scoring import score
+
+    result = score(rubric, inp)
+    order: list[str] = []
+    out: dict[str, str] = {}
+    for cid, r in result.criteria.items():
+        if r.source != "answer" or r.points <= 0:
+            continue
+        indicator = result.indicators.get(r.indicator)
+        stem = safe_dirname(f"示例-{indicator.name}" if indicator is not None else f"示例-加分-{r.name}")
+        if stem not in order:
+            order.append(stem)
+        names = [f"{stem}.txt"] + ([f"{stem}-附件.txt"] if order.index(stem) % 3 == 2 else [])
+        out[cid] = "；".join(names)
+    return out
+
+
+def with_sample_evidence(rubric: Rubric, inp: DistrictInput) -> DistrictInput:
+    """`inp` with `sample_evidence` in its 佐证材料 cells."""
+    return replace(inp, evidence=sample_evidence(rubric, inp))

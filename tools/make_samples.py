@@ -3,7 +3,10 @@
     python tools/make_samples.py            # data_templates/examples/wenzhou-2022/*.xlsx
 
 Wenzhou's 12 county-level units, with a spread of outcomes: some pass, some fail on a
-category, one fails on equipment alone, one on the total alone.
+category, one fails on equipment alone, one on the total alone. The districts of
+EVIDENCE_DISTRICTS list placeholder 佐证材料 (`assessment.samples.sample_evidence`); run
+tools/make_review_samples.py afterwards to rewrite their evidence folders and rebind the
+sample reviews to the new files.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import argparse
 from pathlib import Path
 
 from assessment.rubric import default_rubric
-from assessment.samples import sample_for_profile
+from assessment.samples import sample_for_profile, with_sample_evidence
 from assessment.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +33,8 @@ WENZHOU = {
     "乐清市": "pass",
     "龙港市": "fail_category",
 }
+#: Districts whose samples list evidence files (folders in wenzhou-<year>-evidence/).
+EVIDENCE_DISTRICTS = ("龙湾区", "瓯海区")
 
 
 def main() -> None:
@@ -43,6 +48,8 @@ def main() -> None:
     rubric = default_rubric()
     for district, profile in WENZHOU.items():
         inp = sample_for_profile(rubric, district, "county", args.year, profile, args.seed)
+        if district in EVIDENCE_DISTRICTS:
+            inp = with_sample_evidence(rubric, inp)
         write_workbook(inp, rubric, out / f"{district}.xlsx")
         print(f"{district}: {profile}")
 
