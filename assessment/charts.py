@@ -14,8 +14,10 @@ import io
 import math
 import unicodedata
 from fractions import Fraction
+from typing import cast
 
 from matplotlib.figure import Figure
+from matplotlib.projections.polar import PolarAxes
 
 from .exact import fmt
 from .fonts import register_cjk_font
@@ -111,7 +113,7 @@ def category_radar(result: Result) -> Figure:
     closed = [*angles, angles[0]]
     shares = [float(c.share * 100) for c in categories]
     fig = Figure(figsize=(6, 5.4), dpi=DPI, layout="constrained")
-    ax = fig.add_subplot(projection="polar")
+    ax = cast(PolarAxes, fig.add_subplot(projection="polar"))
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.plot(closed, [*shares, shares[0]], color=SCORE_COLOR, linewidth=2, label="得分率")

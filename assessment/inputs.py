@@ -40,7 +40,8 @@ def read_raw(path: Path, rubric: Rubric) -> RawInput:
         return read_workbook(path, rubric)
     if suffix in OTHER_SPREADSHEETS:
         raise InputError(
-            [Problem(Location(str(path)), f"这是{OTHER_SPREADSHEETS[suffix]}（{path.suffix}），请在Excel或WPS中另存为 .xlsx 格式")]
+            [Problem(Location(str(path)),
+                     f"这是{OTHER_SPREADSHEETS[suffix]}（{path.suffix}），请在Excel或WPS中另存为 .xlsx 格式")]
         )
     raise InputError([Problem(Location(str(path)), f"不支持的文件类型“{path.suffix}”：应为 .xlsx 或 .json")])
 

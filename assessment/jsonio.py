@@ -205,7 +205,10 @@ def parse_json_input(text: bytes, path: str) -> RawInput:
         price = row.get("unit_price")
         raw.extra_equipment.append(
             RawExtra(
-                *(cell(row.get(k), f"{base}.{k}") for k in ("category", "name", "required", "quantity")),
+                category=cell(row.get("category"), f"{base}.category"),
+                name=cell(row.get("name"), f"{base}.name"),
+                required=cell(row.get("required"), f"{base}.required"),
+                quantity=cell(row.get("quantity"), f"{base}.quantity"),
                 unit_price=None if price is None else cell(price, f"{base}.unit_price"),
             )
         )

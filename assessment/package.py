@@ -166,7 +166,9 @@ def inspect_workbook(data: bytes, file: str) -> PackageFacts:
         declared = sum(info.file_size for info in archive.infolist())
         if declared > MAX_UNCOMPRESSED_BYTES:
             raise _refused(
-                file, f"解压后共{declared // (1024 * 1024)} MB，超过上限{megabytes(MAX_UNCOMPRESSED_BYTES)}；请删除无关的工作表、图片和空行后再提交"
+                file,
+                f"解压后共{declared // (1024 * 1024)} MB，超过上限{megabytes(MAX_UNCOMPRESSED_BYTES)}；"
+                "请删除无关的工作表、图片和空行后再提交",
             )
         titles = _sheet_titles(archive)
         uncached: dict[tuple[str, str], str] = {}

@@ -230,11 +230,11 @@ class _Model:
         for cid, c in rubric.criteria.items():
             if c.rule.feed != "answer":
                 continue
-            terms = {self.x[i]: r.criteria[cid].points - base.criteria[cid].points for i, r in enumerate(alone)}
-            terms = {k: v for k, v in terms.items() if v}
-            if len(terms) > 1:  # the affine form assumes one change per criterion
-                self.row({k: Fraction(1) for k in terms}, None, Fraction(1))
-            self.points[cid] = (terms, base.criteria[cid].points)
+            changes = {self.x[i]: r.criteria[cid].points - base.criteria[cid].points for i, r in enumerate(alone)}
+            moved = {k: v for k, v in changes.items() if v}
+            if len(moved) > 1:  # the affine form assumes one change per criterion
+                self.row({k: Fraction(1) for k in moved}, None, Fraction(1))
+            self.points[cid] = (moved, base.criteria[cid].points)
         self._equipment(on_duty)
         self.part: dict[str, dict[int, Fraction]] = {}
         conversions = []
@@ -426,20 +426,20 @@ def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fra
     a = np.zeros((len(rows), n))
     lo = np.full(len(rows), -np.inf)
     hi = np.full(len(rows), np.inf)
-    for r, (coefs, l, h) in enumerate(rows):
-        scale = _denominator_lcm([*coefs.values(), *(b for b in (l, h) if b is not None)])
+    for r, (coefs, low, h) in enumerate(rows):
+        scale = _denominator_lcm([*coefs.values(), *(b for b in (low, h) if b is not None)])
         for v, c in coefs.items():
             a[r, v] += float(c * scale)
-        if l is not None:
-            lo[r] = float(l * scale)
+        if low is not None:
+            lo[r] = float(low * scale)
         if h is not None:
             hi[r] = float(h * scale)
-    c = np.zeros(n)
+    costs = np.zeros(n)
     scale = _denominator_lcm(objective.values())
     for v, coef in objective.items():
-        c[v] = float(coef * scale)
+        costs[v] = float(coef * scale)
     res = milp(
-        c,
+        costs,
         constraints=LinearConstraint(a, lo, hi),
         integrality=np.array(integral),
         bounds=Bounds(np.array([float(b) for b in lb]), np.array([np.inf if b is None else float(b) for b in ub])),
@@ -520,10 +520,12 @@ def _search(rubric: Rubric, inp: DistrictInput, base: Result, actions: Sequence[
             picked = [actions[i] for i in chosen]
             result = score(rubric, apply_edits(inp, [e for a in picked for e in a.edits]))
             if result.passed:
-                key = (len(picked), sum(EFFORT_WEIGHT[a.effort] for a in picked), -result.total)
-                if by_cost:
-                    key = (sum((a.cost or Fraction(0) for a in picked), Fraction(0)), *key)
-                key = (sum((a.points for a in picked if a.recognition), Fraction(0)), *key)
+                ranks: list[Fraction] = [
+                    sum((a.points for a in picked if a.recognition), Fraction(0)),
+                    *([sum((a.cost or Fraction(0) for a in picked), Fraction(0))] if by_cost else []),
+                    Fraction(len(picked)), Fraction(sum(EFFORT_WEIGHT[a.effort] for a in picked)), -result.total,
+                ]
+                key = tuple(ranks)
                 if best is None or key < best[0]:
                     best = (key, picked, result)
                 break
@@ -659,7 +661,8 @@ def _serves(rubric: Rubric, base: Result, c: Criterion) -> tuple[str, ...]:
                 bar = cond.threshold * cat.max
                 got = base.categories[cat.id].points
                 if cat.id in categories and not (got > bar if cond.op == "gt" else got >= bar):
-                    out.append(f"{cat.name}得分{'高于' if cond.op == 'gt' else '达到'}{fmt(bar)}分（{fmt(cond.threshold * 100)}%）")
+                    verb = "高于" if cond.op == "gt" else "达到"
+                    out.append(f"{cat.name}得分{verb}{fmt(bar)}分（{fmt(cond.threshold * 100)}%）")
         elif cond.measure == "part_total" and cond.part == part:
             out.append(cond.name)
         elif cond.measure == "total":

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
-
 from .equipment import EquipmentLine
 from .exact import ZERO, fmt, to_fraction
 

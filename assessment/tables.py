@@ -22,8 +22,8 @@ import pandas as pd
 from . import __version__
 from .blocks import china_time, data_table
 from .exact import fmt, to_fraction
-from .result import ConditionResult, CriterionResult, Result
 from .pending import pending
+from .result import ConditionResult, CriterionResult, Result
 from .rubric import Rubric
 from .verdict import verdict_label
 

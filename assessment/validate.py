@@ -86,9 +86,9 @@ def _person(c: _Collector, cells: dict[str, Cell]) -> Person | None:
     certified = c.parse(cells.get("是否持证"), parse_flag, "是否持证")
     required = c.parse(cells.get("是否应持证"), parse_flag, "是否应持证")
     legal = c.parse(cells.get("法律职业资格"), parse_flag, "法律职业资格", required=False)
-    if None in (name, education, major, certified, required):
+    if name is None or education is None or major is None or certified is None or required is None:
         return None
-    return Person(name, text_of(education), text_of(major), bool(certified), bool(required), bool(legal))
+    return Person(name, text_of(education), text_of(major), certified, required, bool(legal))
 
 
 def _roster_conflicts(c: _Collector, rubric: Rubric, answers: dict[str, Any], roster: tuple[Person, ...]) -> None:
@@ -197,7 +197,7 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         value = c.parse(cell, PARSERS[kind], f"{cid}（{name}）", required=False)
         if value is not None:
             answers[cid] = value
-            if kind == "rate" and ambiguous_rate(cell, value):
+            if kind == "rate" and isinstance(value, Fraction) and ambiguous_rate(cell, value):
                 c.warn(cell.location, _ambiguous_rate_note(name, value))
 
     known_items = {e.id: e.name for e in rubric.equipment}
@@ -206,16 +206,17 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
 
     extras: list[ExtraEquipment] = []
     for row in raw.extra_equipment:
-        category = c.parse(row.category, parse_name, "补充装备类别")
-        if category is not None and text_of(category) not in EXTRA_CATEGORIES:
-            c.add(row.category.location, f"补充装备类别应为“现场执法辅助设备”或“通讯与办公设备”，实际为“{category}”")
+        typed = c.parse(row.category, parse_name, "补充装备类别")
+        category = typed
+        if typed is not None and text_of(typed) not in EXTRA_CATEGORIES:
+            c.add(row.category.location, f"补充装备类别应为“现场执法辅助设备”或“通讯与办公设备”，实际为“{typed}”")
             category = None
-        name = c.parse(row.name, parse_name, "补充装备名称")
+        item = c.parse(row.name, parse_name, "补充装备名称")
         required = c.parse(row.required, lambda x: parse_count(x, 1), "补充装备标准数量")
         quantity = c.parse(row.quantity, parse_count, "补充装备实有数量")
         price = c.parse(row.unit_price, parse_number, "补充装备单价", required=False) if row.unit_price else None
-        if None not in (category, name, required, quantity):
-            extras.append(ExtraEquipment(EXTRA_CATEGORIES[text_of(category)], name, required, quantity, price))  # type: ignore[arg-type]
+        if category is not None and item is not None and required is not None and quantity is not None:
+            extras.append(ExtraEquipment(EXTRA_CATEGORIES[text_of(category)], item, required, quantity, price))
 
     roster = None
     if raw.roster is not None:

@@ -71,7 +71,9 @@ def test_key_figures_are_a_row_of_value_and_label(lost_result):
 def test_the_lost_list_has_one_heading_and_table_per_department_most_lost_first(lost_result):
     page = blocks.department_sections(lost_result)
     headings = re.findall(r'<h3 class="department">([^<]*)</h3>', page)
-    assert headings == ["执法队：失分2分，1项", "党总支：失分1分，1项", "办公室：失分0.5分，1项", "办公室、执法队：失分0.4分，1项"]
+    assert headings == [
+        "执法队：失分2分，1项", "党总支：失分1分，1项", "办公室：失分0.5分，1项", "办公室、执法队：失分0.4分，1项"
+    ]
     assert page.count('<table class="data">') == len(headings)
     assert "<th>责任科室</th>" not in page  # the heading says it
     assert page.count('<tr class="loss">') == 4

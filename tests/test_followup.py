@@ -24,7 +24,7 @@ from assessment.followup import (
 from assessment.plan import make_plan, plan_to_dict
 from assessment.samples import next_year_sample
 from assessment.scoring import score
-from assessment.summary import followup_rates, purchase_split, undone_actions, with_completion, ranking_table
+from assessment.summary import followup_rates, purchase_split, ranking_table, undone_actions, with_completion
 
 EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"
 

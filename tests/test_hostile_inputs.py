@@ -249,7 +249,8 @@ def test_unfilled_answers_are_warned_about_by_name_not_by_id(rubric: Rubric) -> 
 
 
 def test_duplicate_json_keys_are_problems_with_their_path(tmp_path: Path, rubric: Rubric) -> None:
-    path = raw_json(tmp_path, rubric, {'"answers": {': f'"answers": {{"{RATE}": 10, ', '"district": "龙湾区"': '"district": "龙湾区", "district": "鹿城区"'})
+    edits = {'"answers": {': f'"answers": {{"{RATE}": 10, ', '"district": "龙湾区"': '"district": "龙湾区", "district": "鹿城区"'}
+    path = raw_json(tmp_path, rubric, edits)
     found = {(p.location.json_path, p.message) for p in problems(path, rubric)}
     assert found == {
         ("$.district", "字段“district”重复出现，只能出现一次"),

@@ -94,7 +94,9 @@ def test_any_edit_of_a_valid_input_validates_or_is_refused_with_locations(edits:
 
 # ----------------------------------------------------------------------------- writing back
 
-TRICKY = ["=1+1", "+x", "@x", "-x", "=SUM(A1:A3)", "'quoted", "_x000D_", "a\tb", "line1\nline2", "a\r\nb", "<b>&amp;</b>", "１２３"]
+TRICKY = [
+    "=1+1", "+x", "@x", "-x", "=SUM(A1:A3)", "'quoted", "_x000D_", "a\tb", "line1\nline2", "a\r\nb", "<b>&amp;</b>", "１２３"
+]
 visible = st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Cn", "Zl", "Zp"))
 texts = st.one_of(st.sampled_from(TRICKY), st.text(visible, min_size=1, max_size=30), st.text(max_size=30))
 
@@ -110,7 +112,8 @@ def test_every_valid_text_round_trips_json_to_xlsx_to_json_exactly(
     data["evidence"] = {"s03_claim_rate": evidence}
     data["remarks"] = {"s03_claim_rate": remark}
     data["roster"] = [
-        {"name": person, "education": "本科", "major": "法学类", "certified": True, "cert_required": True, "legal_qualification": False}
+        {"name": person, "education": "本科", "major": "法学类", "certified": True, "cert_required": True,
+         "legal_qualification": False}
     ]
     data["answers"].pop("s05_college_rate", None)
     data["answers"].pop("s05_law_major_rate", None)

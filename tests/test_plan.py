@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 
 matplotlib.use("Agg")
 
-from assessment import plan as plan_module  # noqa: E402
-from assessment.actions import EFFORT_WEIGHT, apply_edits, candidate_actions  # noqa: E402
-from assessment.jsonio import input_to_json  # noqa: E402
-from assessment.plan import (  # noqa: E402
+from assessment import plan as plan_module
+from assessment.actions import EFFORT_WEIGHT, apply_edits, candidate_actions
+from assessment.jsonio import input_to_json
+from assessment.plan import (
     add_plan_parser,
     make_plan,
     plan_chart,
@@ -30,8 +30,8 @@ from assessment.plan import (  # noqa: E402
     plan_text,
     plan_to_dict,
 )
-from assessment.samples import sample_for_profile  # noqa: E402
-from assessment.scoring import score  # noqa: E402
+from assessment.samples import sample_for_profile
+from assessment.scoring import score
 
 S05_S06_GAPS = {
     "s05_college_rate": F(50),
