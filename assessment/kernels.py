@@ -10,7 +10,9 @@ executed by papermill, so its output remains a papermill record (parameters cell
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,14 @@ from jupyter_client.manager import KernelManager
 
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60
+#: IPython's history database is an SQLite file shared by every kernel of the user: kernels
+#: running side by side (a batch's workers) collide in it and print "ERROR! Session/line
+#: number was not unique in database" into reports. A report needs no history.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+#: Kernels this process started and has not shut down, so that a worker told to stop (or
+#: finding its parent gone) can kill them at once instead of leaving them behind.
+_LIVE: set[WarmKernel] = set()
 
 #: Run once per kernel: what the report notebooks import and build, so later runs are warm.
 WARM_UP = """
@@ -63,8 +73,19 @@ class WarmKernel:
         # Local IPC sockets (in a private temporary folder) rather than TCP: nothing listens
         # on the network, and the kernel does not warn about unencrypted TCP on every start.
         self._sockets = tempfile.TemporaryDirectory(prefix="assessment-kernel-")
-        self.km = KernelManager(kernel_name=kernel_name, transport="ipc", ip=str(Path(self._sockets.name) / "k"))
-        self.km.start_kernel(cwd=str(self.cwd), env={**os.environ})
+        self.km = KernelManager(
+            kernel_name=kernel_name,
+            transport="ipc",
+            ip=str(Path(self._sockets.name) / "k"),
+            connection_file=str(Path(self._sockets.name) / "connection.json"),
+        )
+        _LIVE.add(self)
+        try:
+            # jupyter_client sets JPY_PARENT_PID: the kernel exits within a second of its parent.
+            self.km.start_kernel(cwd=str(self.cwd), env={**os.environ}, extra_arguments=KERNEL_ARGUMENTS)
+        except BaseException:
+            self.shutdown()
+            raise
         if warm:
             self._run(WARM_UP)
 
@@ -92,9 +113,30 @@ class WarmKernel:
         return {"km": self.km}
 
     def shutdown(self) -> None:
-        if self.km.has_kernel:
-            self.km.shutdown_kernel(now=True)
-        self._sockets.cleanup()
+        _LIVE.discard(self)
+        try:
+            if self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        finally:
+            self.km.cleanup_connection_file()
+            self._sockets.cleanup()
+
+    def kill_now(self) -> None:
+        """Kill the kernel process and remove its files without talking to it: safe from a
+        signal handler or another thread, for a process about to exit."""
+        _LIVE.discard(self)
+        provisioner = self.km.provisioner
+        process = getattr(provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.kill()
+        shutil.rmtree(self._sockets.name, ignore_errors=True)
+
+
+def kill_all() -> None:
+    """Kill every kernel this process still runs (see WarmKernel.kill_now)."""
+    for kernel in list(_LIVE):
+        kernel.kill_now()
 
 
 def run_notebook(
