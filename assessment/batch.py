@@ -196,11 +196,15 @@ class BatchOutcome:
 
     @property
     def exit_code(self) -> int:
-        """1 when anything failed to render (a bug or an environment fault), else 2 when some
-        input was invalid (the analyst's to fix), else 0."""
-        if self.with_status("failed") or any(s.error for s in self.summaries):
+        """1 when something failed by a bug (a traceback, a crashed worker), else 2 when some
+        input was invalid or some output could not be made for a reason the user can act on
+        (a time limit, a file in the way), else 0."""
+        bugs = [d for d in self.with_status("failed") if d.trace or WORKER_DIED in d.errors]
+        if bugs or any(s.trace or s.error == WORKER_DIED for s in self.summaries):
             return EXIT_FAILED
-        return EXIT_INVALID if self.with_status("invalid") else EXIT_OK
+        if self.with_status("invalid") or self.with_status("failed") or any(s.error for s in self.summaries):
+            return EXIT_INVALID
+        return EXIT_OK
 
 
 # --------------------------------------------------------------------------- worker life
@@ -235,8 +239,9 @@ def _init_worker(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
-class DistrictTimeout(Exception):
-    """A district (or summary) ran past the batch's time limit."""
+class DistrictTimeout(BaseException):
+    """A district (or summary) ran past the batch's time limit. A BaseException, like
+    KeyboardInterrupt, so that no library's `except Exception` on the way swallows it."""
 
 
 @contextmanager
@@ -360,8 +365,8 @@ def render_input(
 
     started = time.perf_counter()
     try:
+        kernel = _warm_kernel(notebook)  # starting a kernel is not the district's time
         with _time_limit(timeout):
-            kernel = _warm_kernel(notebook)
             paths = render_report(
                 Path(inp.path), out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook,
                 kernel=kernel, inp=inp,

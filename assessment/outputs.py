@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .console import CommandError
+from .console import CommandError, safe
 from .fsutil import _fsync_directory, _sibling_name, safe_dirname
 
 # Every file name the tool writes, in one place.
@@ -65,7 +65,6 @@ def describe_os_error(exc: OSError) -> str:
 
 def os_error(exc: OSError, path: Path | str | None = None, doing: str = "写入") -> OutputError:
     """OutputError for an OSError, naming the path the system named (else `path`)."""
-    from .console import safe
 
     where = exc.filename if exc.filename is not None else path
     return OutputError(f"无法{doing}“{safe(where)}”：{describe_os_error(exc)}")
@@ -78,14 +77,22 @@ def district_dirname(district: str) -> str:
     return f"_{name}" if name.casefold() in {n.casefold() for n in OWNED_FILES} else name
 
 
-def ensure_folder(folder: Path) -> None:
-    """Create `folder` (and parents); OutputError when a plain file stands where a folder must go."""
-    folder = Path(folder)
+def _no_file_in_the_way(folder: Path) -> None:
+    """OutputError when `folder`, or the nearest of its parents that exists, is not a folder."""
+
     for part in [folder, *folder.parents]:
         if part.exists() or part.is_symlink():
             if not part.is_dir():
-                raise OutputError(f"无法写入“{folder}”：“{part}”是文件，应为文件夹；请移走该文件或换一个输出目录")
-            break
+                raise OutputError(
+                    f"无法写入“{safe(folder)}”：“{safe(part)}”是文件，应为文件夹；请移走该文件或换一个输出目录"
+                )
+            return
+
+
+def ensure_folder(folder: Path) -> None:
+    """Create `folder` (and parents); OutputError when a plain file stands where a folder must go."""
+    folder = Path(folder)
+    _no_file_in_the_way(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -111,8 +118,7 @@ def check_owned(folder: Path, names: Iterable[str], inputs: Iterable[Path] = ())
     """OutputError unless every `folder/name` may be written: absent, or a plain file the tool
     owns that is not one of `inputs` (a run must not overwrite what it reads)."""
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise OutputError(f"无法写入“{folder}”：该路径是文件，应为文件夹；请移走该文件或换一个输出目录")
+    _no_file_in_the_way(folder)
     protected = {Path(p).resolve() for p in inputs}
     for name in names:
         if name not in OWNED_FILES:

@@ -113,14 +113,14 @@ def test_make_progress_chooses_lines_for_a_pipe_and_a_bar_when_asked():
     bar.close()
 
 
-def test_rerunning_replaces_reports_and_summary_and_exits_2_for_invalid_input(run, capsys):
+def test_rerunning_replaces_reports_and_summary_keeps_other_files_and_exits_2_for_invalid_input(run, capsys):
     _, data, out, _ = run
-    stale = out / "2022" / "龙湾区" / "stale.txt"
-    stale.write_text("from an earlier run", "utf-8")
+    kept = out / "2022" / "龙湾区" / "审核意见.txt"
+    kept.write_text("a person's file", "utf-8")
     before = (out / "2022" / "manifest.json").read_text("utf-8")
-    args = argparse.Namespace(data_dir=data, out=out, jobs=2, previous=None)
+    args = argparse.Namespace(data_dir=data, out=out, jobs=2, previous=None, timeout=batch.DEFAULT_TIMEOUT)
     assert batch.cmd_batch(args) == batch.EXIT_INVALID
-    assert not stale.exists()
+    assert kept.read_text("utf-8") == "a person's file"
     assert (out / "2022" / "manifest.json").read_text("utf-8") != before
     assert not [p for p in out.rglob(".*") if p.name.endswith((".tmp", ".new", ".old"))]
     printed = capsys.readouterr()
@@ -146,7 +146,7 @@ def test_a_failing_render_is_recorded_and_the_others_go_on(tmp_path, failing_not
     data = sample_folder(tmp_path / "data", DISTRICTS[:2] + ("瓯海区",))
     shutil.copy(SAMPLES / "龙湾区.xlsx", data / "龙湾区（副本）.xlsx")
     monkeypatch.setattr(batch, "run_batch", functools.partial(batch.run_batch, notebook=failing_notebook))
-    args = argparse.Namespace(data_dir=data, out=tmp_path / "out", jobs=2, previous=None)
+    args = argparse.Namespace(data_dir=data, out=tmp_path / "out", jobs=2, previous=None, timeout=batch.DEFAULT_TIMEOUT)
     assert batch.cmd_batch(args) == batch.EXIT_FAILED
     manifest = json.loads((tmp_path / "out" / "2022" / "manifest.json").read_text("utf-8"))
     status = {e["file"]: (e["status"], e["errors"]) for e in manifest["districts"]}

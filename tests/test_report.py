@@ -68,10 +68,7 @@ def test_report_folder_is_year_then_safe_district_name(tmp_path):
 
 def test_report_publishes_notebook_html_and_scores_in_the_district_folder(sample_report, out_root):
     assert sample_report.folder == out_root / "2022" / "龙湾区"
-    assert sorted(p.name for p in sample_report.folder.iterdir()) == [
-        "plan.json", "report.html", "report.ipynb", "scores.json", "审核意见.docx"
-    ]
-    assert kept.read_text("utf-8") == "a reviewer's notes"
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["plan.json", "report.html", "report.ipynb", "scores.json"]
     assert sorted(p.name for p in (out_root / "2022").iterdir()) == ["龙湾区"]
 
 
