@@ -42,6 +42,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import multiprocessing
 import multiprocessing.util
 import os
@@ -65,7 +66,7 @@ from . import kernels
 from .console import CommandError, safe
 from .fsutil import atomic_write_text
 from .inputs import input_files, read_raw
-from .kernels import WarmKernel, run_notebook
+from .kernels import NotebookTimeout, WarmKernel, run_notebook
 from .model import DistrictInput, InputError, RawInput
 from .outputs import (
     BATCH_LOG,
@@ -236,32 +237,10 @@ def _init_worker(parent: int) -> None:
         os.environ.setdefault(name, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: _exit_now(143))
+    # nbclient and papermill log (to the terminal) what the batch records per district anyway.
+    for name in ("traitlets", "papermill"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
-
-
-class DistrictTimeout(BaseException):
-    """A district (or summary) ran past the batch's time limit. A BaseException, like
-    KeyboardInterrupt, so that no library's `except Exception` on the way swallows it."""
-
-
-@contextmanager
-def _time_limit(seconds: float | None) -> Iterator[None]:
-    """Raise DistrictTimeout in this (main) thread after `seconds` (no limit without SIGALRM,
-    i.e. on Windows). The caller kills the kernel that was running, whatever its state."""
-    if not seconds or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(*_: object) -> None:
-        raise DistrictTimeout
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _timeout_text(seconds: float) -> str:
@@ -360,19 +339,19 @@ def render_input(
     timeout: float | None = None,
 ) -> dict[str, Any]:
     """Publish one district's report (its input as check_input read it) on this worker's
-    warm kernel, within `timeout` seconds."""
+    warm kernel; its notebook is stopped after `timeout` seconds (starting the kernel not
+    counted), and the kernel then replaced."""
     from .report import render_report
 
     started = time.perf_counter()
     try:
         kernel = _warm_kernel(notebook)  # starting a kernel is not the district's time
-        with _time_limit(timeout):
-            paths = render_report(
-                Path(inp.path), out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook,
-                kernel=kernel, inp=inp,
-            )
+        paths = render_report(
+            Path(inp.path), out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook,
+            kernel=kernel, inp=inp, deadline=None if timeout is None else time.monotonic() + timeout,
+        )
         record: dict[str, Any] = {"status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings)}
-    except DistrictTimeout:
+    except NotebookTimeout:
         record = {"status": "failed", "errors": [_timeout_text(timeout or 0)]}
         _drop_kernel()
     except CommandError as exc:  # e.g. a file the tool does not own is in the way
@@ -389,19 +368,25 @@ def summarise_year(
 ) -> dict[str, Any]:
     """Render the year's summary page and workbook from the districts its manifest lists."""
     try:
-        with _time_limit(timeout):
-            html, xlsx = build_summary_files(year_dir, previous=previous, notebook=notebook, run_time=run_time)
+        html, xlsx = build_summary_files(
+            year_dir, previous=previous, notebook=notebook, run_time=run_time,
+            deadline=None if timeout is None else time.monotonic() + timeout,
+        )
         publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx})
         return {"status": "ok"}
-    except DistrictTimeout:
-        kernels.kill_all()
+    except NotebookTimeout:
         return {"status": "failed", "errors": [_timeout_text(timeout or 0)]}
     except Exception as exc:  # noqa: BLE001 - recorded in the manifest and the exit code
         return {"status": "failed", "errors": [_error_text(exc)], "trace": traceback.format_exc()}
 
 
 def build_summary_files(
-    year_dir: Path, *, previous: Path | None = None, notebook: Path | None = None, run_time: str | None = None
+    year_dir: Path,
+    *,
+    previous: Path | None = None,
+    notebook: Path | None = None,
+    run_time: str | None = None,
+    deadline: float | None = None,
 ) -> tuple[str, bytes]:
     """The summary page (the notebook run on the year folder) and workbook, as content.
 
@@ -419,7 +404,7 @@ def build_summary_files(
         "previous_dir": None if previous is None else str(Path(previous).resolve()),
         "run_time": run_time,
     }
-    executed = run_notebook(notebook, None, parameters)
+    executed = run_notebook(notebook, None, parameters, deadline=deadline)
     summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
     return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)
 

@@ -14,6 +14,8 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +123,11 @@ class WarmKernel:
             self.km.cleanup_connection_file()
             self._sockets.cleanup()
 
+    def interrupt(self) -> None:
+        """Interrupt the running cell, as Ctrl-C would (safe from another thread: a signal)."""
+        with contextlib.suppress(Exception):
+            self.km.interrupt_kernel()
+
     def kill_now(self) -> None:
         """Kill the kernel process and remove its files without talking to it: safe from a
         signal handler or another thread, for a process about to exit."""
@@ -139,36 +146,63 @@ def kill_all() -> None:
         kernel.kill_now()
 
 
+class NotebookTimeout(Exception):
+    """The notebook was still running at its deadline and was interrupted."""
+
+
 def run_notebook(
-    notebook: Path, output: Path | None, parameters: dict[str, Any], kernel: WarmKernel | None = None
+    notebook: Path,
+    output: Path | None,
+    parameters: dict[str, Any],
+    kernel: WarmKernel | None = None,
+    deadline: float | None = None,
 ) -> nbformat.NotebookNode:
     """Execute `notebook` with papermill from its own folder (so relative paths hold), in
     `kernel` after resetting its namespace, or in a kernel of its own; `output` None keeps
-    the executed notebook in memory only."""
+    the executed notebook in memory only. A notebook still running at `deadline` (a
+    time.monotonic() value) is interrupted like Ctrl-C and NotebookTimeout raised: the
+    client's wait for the kernel cannot be interrupted in this process (neither a signal nor
+    nbclient's cell timeout ends a wait for output that never comes), the kernel can."""
     if kernel is None:
         own = WarmKernel(notebook.parent, warm=False)
         try:
-            return _papermill(notebook, output, parameters, own)
+            return _papermill(notebook, output, parameters, own, deadline)
         finally:
             own.shutdown()
     kernel.reset()
-    return _papermill(notebook, output, parameters, kernel)
+    return _papermill(notebook, output, parameters, kernel, deadline)
 
 
 def _papermill(
-    notebook: Path, output: Path | None, parameters: dict[str, Any], kernel: WarmKernel
+    notebook: Path, output: Path | None, parameters: dict[str, Any], kernel: WarmKernel, deadline: float | None
 ) -> nbformat.NotebookNode:
     import papermill  # heavy import, only needed when rendering
 
-    return papermill.execute_notebook(
-        str(notebook),
-        None if output is None else str(output),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        progress_bar=False,
-        # Saving the whole notebook before and after every cell (papermill's default, for
-        # watching long runs) costs more than our cells; the final notebook is still written.
-        request_save_on_cell_execute=False,
-        cwd=str(notebook.parent),
-        **kernel.engine_kwargs(),
-    )
+    alarm = None
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise NotebookTimeout
+        alarm = threading.Timer(remaining, kernel.interrupt)
+        alarm.daemon = True
+        alarm.start()
+    try:
+        return papermill.execute_notebook(
+            str(notebook),
+            None if output is None else str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            # Saving the whole notebook before and after every cell (papermill's default, for
+            # watching long runs) costs more than our cells; the final notebook is still written.
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
+            **kernel.engine_kwargs(),
+        )
+    except Exception:
+        if deadline is not None and time.monotonic() >= deadline:
+            raise NotebookTimeout from None
+        raise
+    finally:
+        if alarm is not None:
+            alarm.cancel()

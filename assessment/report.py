@@ -179,13 +179,15 @@ def render_report(
     notebook: Path | None = None,
     kernel: WarmKernel | None = None,
     inp: DistrictInput | None = None,
+    deadline: float | None = None,
 ) -> ReportPaths:
     """Validate, score and publish one district's report; returns where it went.
 
     `rubric` is a rubric file (the CLI's --rubric), not a loaded Rubric, because the
     notebook runs in its own kernel and can only be handed a path. `kernel` is a warm kernel
     to run on (batch workers); by default each report starts its own. `inp` is the input
-    already read and validated from `input_path` (the batch reads each file once).
+    already read and validated from `input_path` (the batch reads each file once);
+    `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
     InputError is raised before anything is written; OutputError when a file the tool does
     not own is in the way. All files are made before any is published, so a failure leaves
     the previous report in place; files in the folder the tool did not write stay as they are.
@@ -212,7 +214,7 @@ def render_report(
         "run_time": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
-    executed = run_notebook(notebook, None, parameters, kernel)
+    executed = run_notebook(notebook, None, parameters, kernel, deadline)
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
         road = plan_to_dict(make_plan(loaded, inp))

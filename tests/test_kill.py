@@ -118,7 +118,7 @@ def test_sigkill_of_the_batch_ends_workers_and_kernels_and_a_rerun_leaves_a_clea
 
 
 def _slow_notebook(folder: Path) -> Path:
-    parameters = new_code_cell("input_path = previous_scores_path = run_time = rubric_path = None")
+    parameters = new_code_cell("input_path = None\nprevious_scores_path = None\nrun_time = None\nrubric_path = None")
     parameters.metadata["tags"] = ["parameters"]
     slow = new_code_cell("import time\nif '鹿城区' in input_path:\n    time.sleep(120)")
     kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
