@@ -236,3 +236,26 @@ def test_batch_skips_hidden_and_system_files_and_names_them(tmp_path):
 
 def test_a_command_error_is_an_exception_the_cli_turns_into_exit_2():
     assert issubclass(OutputError, CommandError)
+
+
+def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_files(tmp_path):
+    """`assessment report data/2022/乐清市/乐清市.xlsx --out data`, run twice, with a person's
+    files in the district folder; the run leaves nothing in the temporary folder."""
+    folder = tmp_path / "data" / "2022" / "乐清市"
+    (folder / "佐证材料").mkdir(parents=True)
+    source = folder / "乐清市.xlsx"
+    shutil.copy(SAMPLES / "乐清市.xlsx", source)
+    (folder / "审核意见.docx").write_bytes(b"notes")
+    (folder / "佐证材料" / "照片.jpg").write_bytes(b"jpg")
+    people = files_below(folder)
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp)}
+    for _ in range(2):
+        run = subprocess.run([*CLI, "report", str(source), "--out", str(tmp_path / "data")], capture_output=True, env=env)
+        assert run.returncode == 0, run.stderr.decode()
+    after = files_below(folder)
+    assert {k: after[k] for k in people} == people
+    assert set(after) - set(people) == {"report.html", "report.ipynb", "scores.json", "plan.json"}
+    assert [p.name for p in tmp_path.rglob(".*")] == []
+    assert list(temp.iterdir()) == []
