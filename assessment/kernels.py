@@ -63,6 +63,28 @@ __clean()
 """
 
 
+#: Socket folders are named after the process that owns them, so that one left behind by a
+#: killed process (nothing can clean up after SIGKILL) is removed by the next start.
+SOCKETS_PREFIX = "assessment-kernel-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _remove_orphaned_sockets() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
+        owner = folder.name.removeprefix(SOCKETS_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not _pid_alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 class KernelError(RuntimeError):
     """The warm kernel refused code or died; the caller starts a fresh one."""
 
@@ -74,7 +96,8 @@ class WarmKernel:
         self.cwd = Path(cwd).resolve()
         # Local IPC sockets (in a private temporary folder) rather than TCP: nothing listens
         # on the network, and the kernel does not warn about unencrypted TCP on every start.
-        self._sockets = tempfile.TemporaryDirectory(prefix="assessment-kernel-")
+        _remove_orphaned_sockets()
+        self._sockets = tempfile.TemporaryDirectory(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
         self.km = KernelManager(
             kernel_name=kernel_name,
             transport="ipc",

@@ -112,9 +112,13 @@ def test_sigkill_of_the_batch_ends_workers_and_kernels_and_a_rerun_leaves_a_clea
 
     (out / "2022").mkdir(parents=True, exist_ok=True)
     (out / "2022" / ".永嘉县.0123456789abcdef.new").mkdir()  # what older versions left
-    rerun = subprocess.run([*CLI, "batch", str(data), "--out", str(out), "--jobs", "2"], capture_output=True)
+    rerun = subprocess.run(
+        [*CLI, "batch", str(data), "--out", str(out), "--jobs", "2"],
+        capture_output=True, env={**os.environ, "TMPDIR": str(tmpdir_for_children)},
+    )
     assert rerun.returncode == 0, rerun.stderr.decode()
     assert [str(p.relative_to(out)) for p in out.rglob(".*")] == []
+    assert list(tmpdir_for_children.iterdir()) == []
 
 
 def _slow_notebook(folder: Path) -> Path:
