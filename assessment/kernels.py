@@ -6,6 +6,11 @@ before each notebook the kernel's user namespace is reset (`%reset -f`, figures 
 execution count back to 1, working directory restored), so no variable of one district can
 leak into the next, while imported modules stay loaded. The notebook itself is still
 executed by papermill, so its output remains a papermill record (parameters cell, metadata).
+
+Kernels run without IPython's history database, keep their sockets and connection file in
+one temporary folder removed with them, exit within a second of the process that started
+them (jupyter_client's JPY_PARENT_PID), and can be killed at once (`kill_all`) by a worker
+that is told to stop.
 """
 
 from __future__ import annotations

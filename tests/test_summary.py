@@ -225,3 +225,28 @@ def test_the_road_to_pass_table_counts_actions_per_district_and_sums_purchases()
     purchases = summary.tables["装备购置清单"].set_index("名称")
     assert purchases.loc["执法车辆", "购置数量合计"] == 2 and purchases.loc["气体检测仪", "购置数量合计"] == 2
     assert "answers" not in " ".join(purchases.index)
+
+
+def test_an_item_without_a_quantity_counts_as_none_owned(city):
+    city[1]["equipment"]["items"] = [{**item("vehicle", "执法车辆", 5, 0), "quantity": None}]
+    table = S.equipment_shortfall(city).set_index("装备")
+    assert table.loc["执法车辆", "实配合计"] == 3 + 0 + 6
+    assert table.loc["执法车辆", "缺口合计"] == 2 + 5
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_workbook_text(city):
+    city[0]["district"] = "空\x00字\x1b区"
+    assert S.safe_cell_text("=\x00x") == "'=x"
+    wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(S.build_summary(city))))
+    assert "空字区" in [c.value for c in wb["排名"]["B"]]
+
+
+def test_a_damaged_earlier_district_is_left_out_of_the_comparison(tmp_path, city):
+    import json
+
+    year = tmp_path / "2021"
+    for name, content in {"甲区": json.dumps({**city[1], "year": 2021}), "乙区": "{damaged"}.items():
+        (year / name).mkdir(parents=True)
+        (year / name / "scores.json").write_text(content, encoding="utf-8")
+    (year / "manifest.json").write_text("not json", encoding="utf-8")
+    assert [s["district"] for s in S.previous_scores(tmp_path, 2022)] == ["甲区"]
