@@ -474,8 +474,8 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     try:
         yield pool
     except BaseException:
-        # The executor has no public way to stop running tasks; its worker processes are
-        # `_processes` (a documented-by-source attribute stable since Python 3.2).
+        # The executor has no public way to stop running tasks; its worker processes are in
+        # the private `_processes` (there since Python 3.2), read defensively.
         workers = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:

@@ -27,6 +27,8 @@ from typing import Any
 import nbformat
 from jupyter_client.manager import KernelManager
 
+from .outputs import process_alive
+
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60
 #: IPython's history database is an SQLite file shared by every kernel of the user: kernels
@@ -73,20 +75,10 @@ __clean()
 SOCKETS_PREFIX = "assessment-kernel-"
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def _remove_orphaned_sockets() -> None:
     for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
         owner = folder.name.removeprefix(SOCKETS_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and not _pid_alive(int(owner)):
+        if owner.isdigit() and not process_alive(int(owner)):
             shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -178,12 +178,13 @@ class LockHolder:
         return f"进程 {self.pid}（主机 {self.host}，开始于 {self.started}，命令：{self.command}）"
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (signal 0 only checks)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except OSError:  # e.g. another user's process
         return True
     return True
 
@@ -194,6 +195,20 @@ def _read_holder(path: Path) -> LockHolder | None:
         return LockHolder(int(data["pid"]), str(data["host"]), str(data["started"]), str(data["command"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _link_or_create(temp: Path, path: Path, body: bytes) -> None:
+    """Put `body` at `path` only if nothing is there (FileExistsError otherwise): a hard link
+    of the complete `temp`, or, where the file system has no hard links (FAT, some network
+    shares), an exclusive create."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
 
 
 class OutputLock:
@@ -219,24 +234,26 @@ class OutputLock:
             temp = _sibling_name(self.path, ".tmp")
             try:
                 temp.write_bytes(body)
-                os.link(temp, self.path)
+                _link_or_create(temp, self.path, body)
                 self.held = True
                 return
             except FileExistsError:
                 current = _read_holder(self.path)
-                if current is not None and (current.host != holder.host or _alive(current.pid)):
+                if current is not None and (current.host != holder.host or process_alive(current.pid)):
                     raise OutputError(
-                        f"输出目录“{self.path.parent}”正被另一次运行使用：{current.describe()}；"
-                        f"请等待其结束，或换一个输出目录（若确认该进程已不存在，可删除“{self.path}”）"
+                        f"输出目录“{safe(self.path.parent)}”正被另一次运行使用：{safe(current.describe())}；"
+                        f"请等待其结束，或换一个输出目录（若确认该进程已不存在，可删除“{safe(self.path)}”）"
                     ) from None
                 if current is None and time.time() - self._mtime() < 10:
-                    raise OutputError(f"输出目录“{self.path.parent}”正被另一次运行使用（锁文件“{self.path}”）") from None
+                    raise OutputError(
+                        f"输出目录“{safe(self.path.parent)}”正被另一次运行使用（锁文件“{safe(self.path)}”）"
+                    ) from None
                 self.path.unlink(missing_ok=True)  # stale: its holder was killed
             except OSError as exc:
                 raise os_error(exc, self.path) from exc
             finally:
                 temp.unlink(missing_ok=True)
-        raise OutputError(f"无法取得输出目录“{self.path.parent}”的锁（锁文件“{self.path}”）")
+        raise OutputError(f"无法取得输出目录“{safe(self.path.parent)}”的锁（锁文件“{safe(self.path)}”）")
 
     def _mtime(self) -> float:
         try:

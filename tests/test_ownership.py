@@ -138,6 +138,17 @@ def test_a_stale_lock_of_a_dead_process_is_taken_over_and_released(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_lock_works_on_a_file_system_without_hard_links(tmp_path, monkeypatch):
+    def no_links(*_):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    with OutputLock(tmp_path, command="me"):
+        with pytest.raises(OutputError, match="正被另一次运行使用"):
+            OutputLock(tmp_path).acquire()
+    assert list(tmp_path.iterdir()) == []
+
+
 # --------------------------------------------------------------------------- refused commands
 
 
