@@ -547,7 +547,8 @@ def score_inputs(
     """Score and plan every input of a folder in memory: (scores dicts, plan dicts,
     manifest-like entries of the invalid ones), for a summary without a batch run."""
     from .api import scores_dict
-    from .inputs import input_files, load_input
+    from .batch import batch_inputs
+    from .inputs import load_input
     from .model import InputError
     from .plan import make_plan, plan_to_dict
     from .rubric import default_rubric
@@ -555,7 +556,7 @@ def score_inputs(
 
     rubric = rubric or default_rubric()
     scores, plans, excluded = [], [], []
-    for path in input_files(Path(inputs_dir)):
+    for path in batch_inputs(Path(inputs_dir))[0]:  # the files a batch would read, no hidden copies
         try:
             inp = load_input(path, rubric)
         except InputError as exc:

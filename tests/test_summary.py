@@ -250,3 +250,15 @@ def test_a_damaged_earlier_district_is_left_out_of_the_comparison(tmp_path, city
         (year / name / "scores.json").write_text(content, encoding="utf-8")
     (year / "manifest.json").write_text("not json", encoding="utf-8")
     assert [s["district"] for s in S.previous_scores(tmp_path, 2022)] == ["甲区"]
+
+
+def test_a_summary_of_an_inputs_folder_reads_no_hidden_copies(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
+    shutil.copy(samples / "龙湾区.xlsx", tmp_path / "龙湾区.xlsx")
+    shutil.copy(samples / "鹿城区.xlsx", tmp_path / ".龙湾区.xlsx")
+    shutil.copy(samples / "鹿城区.xlsx", tmp_path / "._龙湾区.xlsx")
+    scores, _, excluded = S.score_inputs(tmp_path)
+    assert [s["district"] for s in scores] == ["龙湾区"] and excluded == []
