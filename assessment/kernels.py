@@ -104,12 +104,24 @@ class WarmKernel:
         _LIVE.add(self)
         try:
             # jupyter_client sets JPY_PARENT_PID: the kernel exits within a second of its parent.
-            self.km.start_kernel(cwd=str(self.cwd), env={**os.environ}, extra_arguments=KERNEL_ARGUMENTS)
+            self.km.start_kernel(cwd=str(self.cwd), env=self._environment(), extra_arguments=KERNEL_ARGUMENTS)
         except BaseException:
             self.shutdown()
             raise
         if warm:
             self._run(WARM_UP)
+
+    def _environment(self) -> dict[str, str]:
+        """The kernel's environment: ours, except that with a home folder it cannot write
+        (a service account, a sandbox) IPython, matplotlib and fontconfig would each make a
+        temporary folder of their own and never remove it; they get a home inside the
+        kernel's folder instead, removed with it."""
+        env = {**os.environ}
+        if not os.access(Path.home(), os.W_OK):
+            home = Path(self._sockets.name) / "home"
+            home.mkdir()
+            env["HOME"] = str(home)
+        return env
 
     def _run(self, code: str) -> None:
         kc = self.km.client()

@@ -261,7 +261,8 @@ def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_f
     people = files_below(folder)
     temp = tmp_path / "tmp"
     temp.mkdir()
-    env = {**os.environ, "TMPDIR": str(temp)}
+    # A home folder that cannot be written (a service account) must not leave temp folders either.
+    env = {**os.environ, "TMPDIR": str(temp), "HOME": str(tmp_path / "无此目录")}
     for _ in range(2):
         run = subprocess.run([*CLI, "report", str(source), "--out", str(tmp_path / "data")], capture_output=True, env=env)
         assert run.returncode == 0, run.stderr.decode()
