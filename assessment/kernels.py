@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
+from jupyter_core.paths import jupyter_path
 
 from .outputs import process_alive
 
@@ -75,6 +77,10 @@ __clean()
 SOCKETS_PREFIX = "assessment-kernel-"
 
 
+def _home_writable() -> bool:
+    return os.access(Path.home(), os.W_OK)
+
+
 def _remove_orphaned_sockets() -> None:
     for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
         owner = folder.name.removeprefix(SOCKETS_PREFIX).split("-", 1)[0]
@@ -95,11 +101,17 @@ class WarmKernel:
         # on the network, and the kernel does not warn about unencrypted TCP on every start.
         _remove_orphaned_sockets()
         self._sockets = tempfile.TemporaryDirectory(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
+        settings: dict[str, Any] = {}
+        if not _home_writable():
+            # The spec search would otherwise ask IPython for ~/.ipython, which then makes a
+            # temporary folder it never removes; kernel specs live in Jupyter's paths anyway.
+            settings["kernel_spec_manager"] = KernelSpecManager(kernel_dirs=jupyter_path("kernels"))
         self.km = KernelManager(
             kernel_name=kernel_name,
             transport="ipc",
             ip=str(Path(self._sockets.name) / "k"),
             connection_file=str(Path(self._sockets.name) / "connection.json"),
+            **settings,
         )
         _LIVE.add(self)
         try:
@@ -117,7 +129,7 @@ class WarmKernel:
         temporary folder of their own and never remove it; they get a home inside the
         kernel's folder instead, removed with it."""
         env = {**os.environ}
-        if not os.access(Path.home(), os.W_OK):
+        if not _home_writable():
             home = Path(self._sockets.name) / "home"
             home.mkdir()
             env["HOME"] = str(home)
