@@ -64,7 +64,6 @@ import assessment
 
 from . import kernels
 from .console import CommandError, safe
-from .fsutil import atomic_write_text
 from .inputs import input_files, read_raw
 from .kernels import NotebookTimeout, WarmKernel, run_notebook
 from .model import DistrictInput, InputError, RawInput

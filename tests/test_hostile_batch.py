@@ -4,7 +4,6 @@ nothing a person keeps is lost; the executed notebooks carry no error and no std
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil

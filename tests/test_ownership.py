@@ -14,7 +14,7 @@ import pytest
 
 from assessment import batch
 from assessment.cli import main
-from assessment.console import CommandError, safe
+from assessment.console import safe
 from assessment.outputs import (
     LOCK,
     OutputError,
@@ -243,10 +243,6 @@ def test_batch_skips_hidden_and_system_files_and_names_them(tmp_path):
     files, skipped = batch.batch_inputs(tmp_path)
     assert files == [tmp_path / "龙湾区.xlsx"]
     assert sorted(s["file"] for s in skipped) == sorted([".龙湾区.xlsx", "._龙湾区.xlsx", "manifest.json"])
-
-
-def test_a_command_error_is_an_exception_the_cli_turns_into_exit_2():
-    assert issubclass(OutputError, CommandError)
 
 
 def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_files(tmp_path):
