@@ -179,7 +179,15 @@ class LockHolder:
 
 
 def process_alive(pid: int) -> bool:
-    """Whether a process with this id runs on this machine (signal 0 only checks)."""
+    """Whether a process with this id runs on this machine (signal 0 only checks). On Windows
+    os.kill would terminate the process instead, so there only psutil can tell; without it
+    a process is assumed alive (a lock is then never taken over, only reported)."""
+    if os.name == "nt":
+        try:
+            import psutil
+        except ImportError:
+            return True
+        return bool(psutil.pid_exists(pid))
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
