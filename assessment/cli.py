@@ -136,7 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so that kernels and workers are stopped and temporary
     # files removed (only where this process owns the default handler).
-    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+    previous_handler = signal.getsignal(signal.SIGTERM)
+    if previous_handler is signal.SIG_DFL:
         signal.signal(signal.SIGTERM, _interrupted)
     try:
         code = args.func(args)
@@ -166,6 +167,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         return EXIT_INTERNAL
+    finally:
+        if previous_handler is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 if __name__ == "__main__":
