@@ -1,9 +1,10 @@
 """A city's batch: every district input of a folder reported in parallel, then summarised.
 
-    assessment batch DATA_DIR --out DIR [--jobs N] [--previous DIR]
+    assessment batch DATA_DIR --out DIR [--jobs N] [--previous DIR] [--timeout SECONDS]
 
-Each input is validated, scored and published with `report.render_report` (one folder per
-district, swapped in whole), in a pool of worker processes: a report's time is spent in
+Each input is read and validated once, then scored and published with
+`report.render_report` (one folder per district, see `assessment.outputs` for what the tool
+owns), in a pool of worker processes: a report's time is spent in
 its notebook kernel (its own process) and in the nbconvert HTML export, which is pure
 Python and CPU-bound, so threads would serialise the exports on the GIL. Workers are
 started with "spawn" so that they behave the same on Linux, macOS and Windows and never
@@ -11,8 +12,14 @@ inherit a half-copied parent (tqdm's monitor thread, open kernels).
 
 A district that fails does not stop the others: an invalid input is recorded as
 "invalid" with every problem in Chinese, an exception while rendering as "failed" with
-the error, and a worker process that dies is retried alone once before it counts as
-failed. Two inputs that would publish to the same folder (same district and year) are
+the error (its traceback goes to `batch.log`), a district taking longer than `--timeout`
+as "failed" (超时), and a worker process that dies is retried alone once before it counts
+as failed. Hidden and system files (`.*`, `~$*`, `._*`) and the tool's own file names are
+not inputs; the top manifest lists them as skipped.
+
+Only one run at a time uses an output folder (`outputs.OutputLock`). Workers and their
+kernels end with the main process, however it ends: a worker watches its parent and kills
+its kernel when the parent is gone or stops it; kernels watch their worker. Two inputs that would publish to the same folder (same district and year) are
 caught before rendering; the later file (by name) is recorded as invalid.
 
 Outputs, all inside `out_dir` and each replaced atomically:
@@ -24,7 +31,8 @@ Outputs, all inside `out_dir` and each replaced atomically:
 - `<year>/summary.html` and `<year>/summary.xlsx`: the municipal summary of the year's
   successful districts (`notebooks/municipal_summary.ipynb`, `assessment.summary`);
 - `manifest.json` at the top: the whole run (every input, the years and their summaries),
-  written even when no input could be read at all.
+  written even when no input could be read at all;
+- `batch.log`: the traceback of every district (and summary) that failed.
 Report folders of districts missing from a re-run are left as they were; the year's
 manifest, which the summary follows, says which folders belong to the run.
 """
@@ -34,37 +42,58 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 import assessment
 
-from . import packaged
-from .fsutil import atomic_write_bytes, atomic_write_text, safe_dirname
-from .inputs import input_files, load_input, read_raw
-from .kernels import WarmKernel, run_notebook
-from .model import InputError
+from . import kernels, packaged
+from .console import CommandError, safe
+from .inputs import input_files, read_raw
+from .kernels import NotebookTimeout, WarmKernel, run_notebook
+from .model import DistrictInput, InputError, RawInput
+from .outputs import (
+    BATCH_LOG,
+    MANIFEST,
+    OWNED_FILES,
+    SUMMARY_HTML,
+    SUMMARY_XLSX,
+    YEAR_FILES,
+    OutputLock,
+    check_owned,
+    clean_staging,
+    district_dirname,
+    ensure_folder,
+    publish_files,
+)
 from .rubric import load_rubric
-from .validate import MAX_YEAR, MIN_YEAR
+from .validate import MAX_YEAR, MIN_YEAR, validate
 from .values import parse_count
 
 Status = Literal["ok", "invalid", "failed"]
 STATUS_WORDS: dict[str, str] = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
 SUMMARY_NOTEBOOK = packaged.SUMMARY_NOTEBOOK
-MANIFEST, SUMMARY_HTML, SUMMARY_XLSX = "manifest.json", "summary.html", "summary.xlsx"
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
 WORKER_DIED = "工作进程意外退出（可能内存不足或程序崩溃）"
+#: Seconds one district (or one year's summary) may take before it counts as failed.
+DEFAULT_TIMEOUT = 600
+#: How often a worker checks that the main process is still there.
+PARENT_POLL_SECONDS = 0.5
 
 
 def default_summary_notebook() -> Path:
@@ -73,7 +102,26 @@ def default_summary_notebook() -> Path:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+def is_system_file(name: str) -> bool:
+    """Hidden files, macOS resource forks (`._x.json`) and Office lock files (`~$x.xlsx`):
+    copies and leftovers, never a district's input."""
+    return name.startswith((".", "~$"))
+
+
+def batch_inputs(data_dir: Path) -> tuple[list[Path], list[dict[str, str]]]:
+    """The inputs of a batch folder, and the input-like files left out with the reason."""
+    files, skipped = [], []
+    for path in input_files(data_dir):
+        if is_system_file(path.name):
+            skipped.append({"file": path.name, "reason": "隐藏文件或系统生成的文件，不作为填报文件"})
+        elif path.name in OWNED_FILES:
+            skipped.append({"file": path.name, "reason": "与本工具生成的文件同名，不作为填报文件"})
+        else:
+            files.append(path)
+    return files, skipped
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -92,6 +140,8 @@ class DistrictOutcome:
     errors: tuple[str, ...] = ()
     problems: tuple[dict[str, Any], ...] = ()
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    trace: str | None = None
 
     @property
     def name(self) -> str:
@@ -111,6 +161,7 @@ class DistrictOutcome:
             "status": self.status,
             "errors": list(self.errors),
             "problems": list(self.problems),
+            "warnings": list(self.warnings),
             "folder": folder,
             "seconds": self.seconds,
         }
@@ -126,6 +177,7 @@ class YearSummary:
     html: Path | None
     xlsx: Path | None
     error: str | None = None
+    trace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,17 +188,62 @@ class BatchOutcome:
     manifest: Path
     started: str
     finished: str
+    log: Path | None = None
+    skipped: tuple[dict[str, str], ...] = ()
 
     def with_status(self, status: Status) -> list[DistrictOutcome]:
         return [d for d in self.districts if d.status == status]
 
     @property
     def exit_code(self) -> int:
-        """1 when anything failed to render (a bug or an environment fault), else 2 when some
-        input was invalid (the analyst's to fix), else 0."""
-        if self.with_status("failed") or any(s.error for s in self.summaries):
+        """1 when something failed by a bug (a traceback, a crashed worker), else 2 when some
+        input was invalid or some output could not be made for a reason the user can act on
+        (a time limit, a file in the way), else 0."""
+        bugs = [d for d in self.with_status("failed") if d.trace or WORKER_DIED in d.errors]
+        if bugs or any(s.trace or s.error == WORKER_DIED for s in self.summaries):
             return EXIT_FAILED
-        return EXIT_INVALID if self.with_status("invalid") else EXIT_OK
+        if self.with_status("invalid") or self.with_status("failed") or any(s.error for s in self.summaries):
+            return EXIT_INVALID
+        return EXIT_OK
+
+
+# --------------------------------------------------------------------------- worker life
+# Workers ignore Ctrl-C (the main process handles it and stops them), kill their kernels and
+# exit at once when told to stop (SIGTERM) or when they find the main process gone.
+
+
+def _exit_now(code: int) -> None:
+    kernels.kill_all()
+    os._exit(code)
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        if os.getppid() != parent:
+            _exit_now(1)
+
+
+#: Thread pools of numeric libraries, one thread each in workers and their kernels: with a
+#: report per core already running, BLAS threads only fight over the same cores (measured
+#: on 2 cores: 12 sample districts in 37 s instead of 52 s). A caller's setting wins.
+SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
+
+
+def _init_worker(parent: int) -> None:
+    """Runs first in each worker, before numpy loads; kernels inherit its environment."""
+    for name in SINGLE_THREAD_ENV:
+        os.environ.setdefault(name, "1")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda *_: _exit_now(143))
+    # nbclient and papermill log (to the terminal) what the batch records per district anyway.
+    for name in ("traitlets", "papermill"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
+
+
+def _timeout_text(seconds: float) -> str:
+    return f"超时：超过 {seconds:g} 秒仍未完成（可用 --timeout 调整），已停止"
 
 
 # --------------------------------------------------------------------------- worker tasks
@@ -161,13 +258,9 @@ def _sha256(path: Path) -> str:
         return ""
 
 
-def _readable_year_and_district(path: Path, rubric_path: Path | None) -> tuple[int | None, str | None]:
+def _year_and_district(raw: RawInput) -> tuple[int | None, str | None]:
     """Year and district of an invalid input when those two cells are fine, so that it is
-    listed under its own year; (None, None) for a file that cannot be read at all."""
-    try:
-        raw = read_raw(path, load_rubric(rubric_path))
-    except Exception:  # noqa: BLE001 - unreadable is exactly what the caller asks about
-        return None, None
+    listed under its own year."""
     year = district = None
     try:
         parsed = parse_count(raw.year) if raw.year is not None else None
@@ -184,21 +277,27 @@ def _error_text(exc: BaseException) -> str:
 
 
 def check_input(path: Path, rubric_path: Path | None) -> dict[str, Any]:
-    """Validate one input: its district and year, or every problem."""
+    """Read and validate one input, once: its validated input (handed on to render_input),
+    or every problem with the district and year when those two cells could be read."""
     started = time.perf_counter()
     record: dict[str, Any] = {"sha256": _sha256(path)}
     try:
-        inp = load_input(path, load_rubric(rubric_path))
-        record.update(status="ok", district=inp.district, year=inp.year)
-    except InputError as exc:
-        year, district = _readable_year_and_district(path, rubric_path)
-        record.update(
-            status="invalid",
-            district=district,
-            year=year,
-            errors=[str(p) for p in exc.problems],
-            problems=[p.to_dict() for p in exc.problems],
-        )
+        rubric = load_rubric(rubric_path)
+        raw = None
+        try:
+            raw = read_raw(path, rubric)
+            inp = validate(raw, rubric)
+        except InputError as exc:
+            year, district = _year_and_district(raw) if raw is not None else (None, None)
+            record.update(
+                status="invalid",
+                district=district,
+                year=year,
+                errors=[str(p) for p in exc.problems],
+                problems=[p.to_dict() for p in exc.problems],
+            )
+        else:
+            record.update(status="ok", district=inp.district, year=inp.year, input=inp)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         record.update(status="failed", errors=[_error_text(exc)], trace=traceback.format_exc())
     record["seconds"] = time.perf_counter() - started
@@ -215,9 +314,10 @@ def _warm_kernel(notebook: Path | None) -> WarmKernel:
     if _KERNEL is None or not _KERNEL.alive():
         from .report import default_notebook
 
+        _drop_kernel()
         _KERNEL = WarmKernel(cwd=(notebook or default_notebook()).parent)
         # multiprocessing workers leave through os._exit, which skips atexit handlers.
-        multiprocessing.util.Finalize(None, _KERNEL.shutdown, exitpriority=10)
+        multiprocessing.util.Finalize(None, _drop_kernel, exitpriority=10)
     return _KERNEL
 
 
@@ -225,29 +325,36 @@ def _drop_kernel() -> None:
     """After a failure, start the next report on a fresh kernel rather than trust this one."""
     global _KERNEL
     if _KERNEL is not None:
-        _KERNEL.shutdown()
+        _KERNEL.kill_now()
         _KERNEL = None
 
 
 def render_input(
-    path: Path, out_dir: Path, previous: Path | None, rubric_path: Path | None, notebook: Path | None
+    inp: DistrictInput,
+    out_dir: Path,
+    previous: Path | None,
+    rubric_path: Path | None,
+    notebook: Path | None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Publish one district's report on this worker's warm kernel (render_report validates
-    again: the file may have changed since it was checked)."""
+    """Publish one district's report (its input as check_input read it) on this worker's
+    warm kernel; its notebook is stopped after `timeout` seconds (starting the kernel not
+    counted), and the kernel then replaced."""
     from .report import render_report
 
     started = time.perf_counter()
     try:
+        kernel = _warm_kernel(notebook)  # starting a kernel is not the district's time
         paths = render_report(
-            path, out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook, kernel=_warm_kernel(notebook)
+            Path(inp.path), out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook,
+            kernel=kernel, inp=inp, deadline=None if timeout is None else time.monotonic() + timeout,
         )
-        record: dict[str, Any] = {"status": "ok", "folder": str(paths.folder)}
-    except InputError as exc:
-        record = {
-            "status": "invalid",
-            "errors": [str(p) for p in exc.problems],
-            "problems": [p.to_dict() for p in exc.problems],
-        }
+        record: dict[str, Any] = {"status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings)}
+    except NotebookTimeout:
+        record = {"status": "failed", "errors": [_timeout_text(timeout or 0)]}
+        _drop_kernel()
+    except CommandError as exc:  # e.g. a file the tool does not own is in the way
+        record = {"status": "failed", "errors": [str(exc)]}
     except Exception as exc:  # noqa: BLE001 - one district's failure is recorded, not raised
         record = {"status": "failed", "errors": [_error_text(exc)], "trace": traceback.format_exc()}
         _drop_kernel()
@@ -255,19 +362,30 @@ def render_input(
     return record
 
 
-def summarise_year(year_dir: Path, previous: Path | None, notebook: Path | None, run_time: str) -> dict[str, Any]:
+def summarise_year(
+    year_dir: Path, previous: Path | None, notebook: Path | None, run_time: str, timeout: float | None = None
+) -> dict[str, Any]:
     """Render the year's summary page and workbook from the districts its manifest lists."""
     try:
-        html, xlsx = build_summary_files(year_dir, previous=previous, notebook=notebook, run_time=run_time)
-        atomic_write_text(year_dir / SUMMARY_HTML, html)
-        atomic_write_bytes(year_dir / SUMMARY_XLSX, xlsx)
+        html, xlsx = build_summary_files(
+            year_dir, previous=previous, notebook=notebook, run_time=run_time,
+            deadline=None if timeout is None else time.monotonic() + timeout,
+        )
+        publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx})
         return {"status": "ok"}
+    except NotebookTimeout:
+        return {"status": "failed", "errors": [_timeout_text(timeout or 0)]}
     except Exception as exc:  # noqa: BLE001 - recorded in the manifest and the exit code
         return {"status": "failed", "errors": [_error_text(exc)], "trace": traceback.format_exc()}
 
 
 def build_summary_files(
-    year_dir: Path, *, previous: Path | None = None, notebook: Path | None = None, run_time: str | None = None
+    year_dir: Path,
+    *,
+    previous: Path | None = None,
+    notebook: Path | None = None,
+    run_time: str | None = None,
+    deadline: float | None = None,
 ) -> tuple[str, bytes]:
     """The summary page (the notebook run on the year folder) and workbook, as content.
 
@@ -285,7 +403,7 @@ def build_summary_files(
         "previous_dir": None if previous is None else str(Path(previous).resolve()),
         "run_time": run_time,
     }
-    executed = run_notebook(notebook, None, parameters)
+    executed = run_notebook(notebook, None, parameters, deadline=deadline)
     summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
     return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)
 
@@ -301,7 +419,7 @@ class LineProgress:
 
     def advance(self, name: str, status: Status) -> None:
         self.done += 1
-        print(f"[{self.done}/{self.total}] {name} {STATUS_WORDS[status]}", file=self.stream, flush=True)
+        print(f"[{self.done}/{self.total}] {safe(name)} {STATUS_WORDS[status]}", file=self.stream, flush=True)
 
     def note(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -321,7 +439,7 @@ class BarProgress:
 
     def advance(self, name: str, status: Status) -> None:
         self.failures += status != "ok"
-        self.bar.set_description_str(name)
+        self.bar.set_description_str(safe(name))
         self.bar.set_postfix_str(f"未完成 {self.failures}")
         self.bar.update(1)
 
@@ -342,22 +460,30 @@ def make_progress(total: int, progress: bool | None, stream: TextIO | None = Non
 # --------------------------------------------------------------------------- the run
 
 
-#: Thread pools of numeric libraries, one thread each in workers and their kernels: with a
-#: report per core already running, BLAS threads only fight over the same cores (measured
-#: on 2 cores: 12 sample districts in 37 s instead of 52 s). A caller's setting wins.
-SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
-
-
-def _init_worker() -> None:
-    """Runs first in each worker, before numpy loads; kernels inherit its environment."""
-    for name in SINGLE_THREAD_ENV:
-        os.environ.setdefault(name, "1")
-
-
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+@contextmanager
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of spawned workers that, when the run is interrupted or fails, stops its busy
+    workers at once (they kill their kernels) instead of waiting for their reports."""
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
     )
+    try:
+        yield pool
+    except BaseException:
+        # The executor has no public way to stop running tasks; its worker processes are in
+        # the private `_processes` (there since Python 3.2), read defensively.
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+        for worker in workers:
+            worker.join(5)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _result_or_none(future: Future) -> dict[str, Any] | None:
@@ -387,7 +513,7 @@ def _isolated(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
 
 
 def _folder_key(record: dict[str, Any]) -> tuple[int, str]:
-    return record["year"], safe_dirname(record["district"])
+    return record["year"], district_dirname(record["district"])
 
 
 def _outcome(path: Path, check: dict[str, Any], render: dict[str, Any] | None) -> DistrictOutcome:
@@ -406,6 +532,8 @@ def _outcome(path: Path, check: dict[str, Any], render: dict[str, Any] | None) -
         errors=tuple(final.get("errors", ())),
         problems=tuple(final.get("problems", ())),
         seconds=seconds,
+        warnings=tuple(final.get("warnings", ())),
+        trace=final.get("trace"),
     )
 
 
@@ -417,6 +545,7 @@ def _report_all(
     previous: Path | None,
     rubric_path: Path | None,
     notebook: Path | None,
+    timeout: float | None,
     progress: LineProgress | BarProgress,
 ) -> list[DistrictOutcome]:
     """Check every input, then render each valid one, keeping the pool busy throughout.
@@ -449,14 +578,17 @@ def _report_all(
                     f"（{check['district']} {check['year']}年），报告会互相覆盖，本文件未生成报告"
                 ],
             )
+        inp = check.pop("input", None)
         if check["status"] != "ok":
             settle(path, None)
             continue
         claimed[_folder_key(check)] = path
-        renders[_submit(pool, render_input, path, out_dir, previous, rubric_path, notebook)] = path
+        task = (inp, out_dir, previous, rubric_path, notebook, timeout)
+        renders[_submit(pool, render_input, *task)] = path
+        checks[path]["task"] = task
     for future in as_completed(renders):
         path = renders[future]
-        render = _result_or_none(future) or _isolated(render_input, path, out_dir, previous, rubric_path, notebook)
+        render = _result_or_none(future) or _isolated(render_input, *checks[path].pop("task"))
         settle(path, render)
     return [outcomes[p] for p in files]
 
@@ -489,8 +621,42 @@ def _manifest(
     }
 
 
-def _write_json(path: Path, data: dict[str, Any]) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def _json_bytes(data: dict[str, Any]) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _log_text(outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSummary]) -> str:
+    """batch.log: every failure with its traceback (or its reason when there is none)."""
+    parts = []
+    for o in outcomes:
+        if o.status == "failed":
+            parts.append(f"== {o.input}（{o.name}）生成失败 ==\n{o.trace or '；'.join(o.errors)}")
+    for s in summaries:
+        if s.error:
+            parts.append(f"== {s.year}年市级汇总生成失败 ==\n{s.trace or s.error}")
+    return "\n\n".join(parts) + "\n" if parts else "本次运行没有失败。\n"
+
+
+def check_batch_folders(data_dir: Path, out_dir: Path, previous: Path | None) -> None:
+    """CommandError before any work: a missing data folder, an output that is the data folder
+    (every later run would read its outputs), or a --previous that is no earlier output."""
+    from .report import check_previous_root
+
+    if not data_dir.is_dir():
+        what = "不是文件夹" if data_dir.exists() else "不存在"
+        raise CommandError(f"填报文件目录“{safe(data_dir)}”{what}")
+    if out_dir == data_dir:
+        raise CommandError(f"输出目录“{safe(out_dir)}”与填报文件目录相同；请另选一个输出目录（例如 {safe(out_dir / '输出')}）")
+    check_previous_root(previous)
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Staging files of killed runs in the output, its year and its district folders."""
+    clean_staging(out_dir)
+    for year_dir in (p for p in out_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        clean_staging(year_dir)
+        for district in (p for p in year_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            clean_staging(district)
 
 
 def run_batch(
@@ -503,24 +669,48 @@ def run_batch(
     rubric: Path | None = None,
     notebook: Path | None = None,
     summary_notebook: Path | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
 ) -> BatchOutcome:
     """Report every input of `data_dir` into `out_dir` and summarise each year (see module doc).
 
     `jobs` worker processes (default: one per CPU); `previous` is an earlier batch output
     for year-over-year comparisons; `progress` True for a bar, False for plain lines, None
     for a bar only on a terminal. `rubric` is a rubric file (default: the bundled one);
-    `notebook` and `summary_notebook` replace the report and summary notebooks.
+    `notebook` and `summary_notebook` replace the report and summary notebooks; `timeout`
+    limits each district and each summary (seconds; None for no limit).
 
     Workers are spawned, so a script calling this must guard its top level with
     `if __name__ == "__main__":` (the `assessment` command and notebooks need nothing).
+    CommandError (exit 2) for folders that cannot be used, before any work.
     """
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     previous = Path(previous).resolve() if previous is not None else None
     rubric_path = Path(rubric).resolve() if rubric is not None else None
     jobs = max(1, jobs or os.cpu_count() or 1)
+    check_batch_folders(data_dir, out_dir, previous)
+    with OutputLock(out_dir):
+        return _run_locked(
+            data_dir, out_dir, jobs=jobs, previous=previous, progress=progress, rubric_path=rubric_path,
+            notebook=notebook, summary_notebook=summary_notebook, timeout=timeout,
+        )
+
+
+def _run_locked(
+    data_dir: Path,
+    out_dir: Path,
+    *,
+    jobs: int,
+    previous: Path | None,
+    progress: bool | None,
+    rubric_path: Path | None,
+    notebook: Path | None,
+    summary_notebook: Path | None,
+    timeout: float | None,
+) -> BatchOutcome:
     started = now_iso()
-    files = input_files(data_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    files, skipped = batch_inputs(data_dir)
+    _clean_leftovers(out_dir)
+    check_owned(out_dir, [MANIFEST, BATCH_LOG], files)
     bar = make_progress(len(files), progress)
     common = dict(rubric_path=rubric_path, data_dir=data_dir, started=started)
     try:
@@ -528,20 +718,23 @@ def run_batch(
         # before the summaries so that those kernels' memory is freed first.
         with _pool(jobs) as pool:
             outcomes = _report_all(
-                pool, files, out_dir, previous=previous, rubric_path=rubric_path, notebook=notebook, progress=bar
+                pool, files, out_dir, previous=previous, rubric_path=rubric_path, notebook=notebook,
+                timeout=timeout, progress=bar,
             )
         years = sorted({o.year for o in outcomes if o.year is not None})
         yearless = [o for o in outcomes if o.year is None]
         for year in years:
             mine = [o for o in outcomes if o.year == year] + yearless
             year_dir = out_dir / str(year)
-            year_dir.mkdir(parents=True, exist_ok=True)
+            ensure_folder(year_dir)
+            check_owned(year_dir, YEAR_FILES, files)
             manifest = _manifest(outcomes=mine, year=year, year_dir=year_dir, finished=None, summary=None, **common)
-            _write_json(year_dir / MANIFEST, manifest)
+            publish_files(year_dir, {MANIFEST: _json_bytes(manifest)})
         bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
         with _pool(max(1, min(jobs, len(years)))) as pool:
             futures = {
-                y: _submit(pool, summarise_year, out_dir / str(y), previous, summary_notebook, started) for y in years
+                y: _submit(pool, summarise_year, out_dir / str(y), previous, summary_notebook, started, timeout)
+                for y in years
             }
             results = {y: _result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}
     finally:
@@ -557,7 +750,7 @@ def run_batch(
         manifest = _manifest(
             outcomes=mine, year=year, year_dir=year_dir, finished=finished, summary=summary_record, **common
         )
-        _write_json(year_dir / MANIFEST, manifest)
+        publish_files(year_dir, {MANIFEST: _json_bytes(manifest)})
         summaries.append(
             YearSummary(
                 year,
@@ -566,12 +759,19 @@ def run_batch(
                 year_dir / SUMMARY_HTML if ok else None,
                 year_dir / SUMMARY_XLSX if ok else None,
                 None if ok else "；".join(result.get("errors", [])),
+                results[year].get("trace"),
             )
         )
     top = _manifest(outcomes=outcomes, year=None, year_dir=None, finished=finished, summary=None, **common)
     top["years"] = {str(s.year): {"manifest": f"{s.year}/{MANIFEST}", "summary_error": s.error} for s in summaries}
-    _write_json(out_dir / MANIFEST, top)
-    return BatchOutcome(out_dir, tuple(outcomes), tuple(summaries), out_dir / MANIFEST, started, finished)
+    top["skipped"] = skipped
+    top["log"] = BATCH_LOG
+    log = _log_text(outcomes, summaries)
+    publish_files(out_dir, {MANIFEST: _json_bytes(top), BATCH_LOG: log.encode("utf-8")})
+    return BatchOutcome(
+        out_dir, tuple(outcomes), tuple(summaries), out_dir / MANIFEST, started, finished, out_dir / BATCH_LOG,
+        tuple(skipped),
+    )
 
 
 # --------------------------------------------------------------------------- command line
@@ -586,25 +786,39 @@ def cmd_batch(args: argparse.Namespace) -> int:
         previous=args.previous,
         progress=None,
         rubric=getattr(args, "rubric", None),
+        timeout=args.timeout,
     )
     ok, invalid, failed = (outcome.with_status(s) for s in ("ok", "invalid", "failed"))
     print(f"共{len(outcome.districts)}个填报文件：{len(ok)}个已生成报告，{len(invalid)}个校验未通过，{len(failed)}个生成失败")
     for s in outcome.summaries:
-        print(f"{s.year}年：报告目录 {s.folder}")
+        print(f"{s.year}年：报告目录 {safe(s.folder)}")
         if s.html:
-            print(f"  市级汇总：{s.html}")
-            print(f"  汇总表格：{s.xlsx}")
+            print(f"  市级汇总：{safe(s.html)}")
+            print(f"  汇总表格：{safe(s.xlsx)}")
         else:
-            print(f"  市级汇总生成失败：{s.error}")
-    print(f"运行记录：{outcome.manifest}")
+            print(f"  市级汇总生成失败：{safe(s.error)}")
+    print(f"运行记录：{safe(outcome.manifest)}")
+    for item in outcome.skipped:
+        print(f"已跳过：{safe(item['file'])}（{item['reason']}）", file=sys.stderr)
     for d in invalid:
-        print(f"校验未通过：{d.name}（{d.input.name}）", file=sys.stderr)
+        print(f"校验未通过：{safe(d.name)}（{safe(d.input.name)}）", file=sys.stderr)
         for error in d.errors:
-            print(f"  错误：{error}", file=sys.stderr)
+            print(f"  错误：{safe(error)}", file=sys.stderr)
+    for d in outcome.districts:
+        for warning in d.warnings:
+            print(f"提示：{safe(d.name)}：{safe(warning)}", file=sys.stderr)
     for d in failed:
-        print(f"生成失败：{d.name}（{d.input.name}）：{'；'.join(d.errors)}", file=sys.stderr)
-    if failed:
-        print("生成失败的地区：" + "、".join(d.name for d in failed), file=sys.stderr)
+        print(f"生成失败：{safe(d.name)}（{safe(d.input.name)}）：{safe('；'.join(d.errors))}", file=sys.stderr)
+        if getattr(args, "debug", False) and d.trace:
+            print(d.trace, file=sys.stderr)
+    if getattr(args, "debug", False):
+        for s in outcome.summaries:
+            if s.trace:
+                print(s.trace, file=sys.stderr)
+    if failed or any(s.error for s in outcome.summaries):
+        if failed:
+            print("生成失败的地区：" + "、".join(safe(d.name) for d in failed), file=sys.stderr)
+        print(f"失败详情（含堆栈）见：{safe(outcome.log)}", file=sys.stderr)
     return outcome.exit_code
 
 
@@ -615,6 +829,16 @@ def _positive(text: str) -> int:
     return value
 
 
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("应为秒数（正数）") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError("应为秒数（正数）")
+    return value
+
+
 def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Register `batch` on the CLI's subparsers (cli.build_parser calls this)."""
     p = subparsers.add_parser("batch", help="批量生成全市各区县报告与市级汇总")
@@ -622,5 +846,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="输出目录，按 <年度>/<地区>/ 存放报告，<年度>/ 下存放汇总")
     p.add_argument("--jobs", type=_positive, default=None, help="并行进程数（默认：CPU核数）")
     p.add_argument("--previous", type=Path, default=None, help="往年批量输出目录（用于同比；默认不比较）")
+    p.add_argument(
+        "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help=f"每个地区的最长用时（秒，默认 {DEFAULT_TIMEOUT}），超时记为生成失败"
+    )
     p.set_defaults(func=cmd_batch)
     return p

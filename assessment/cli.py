@@ -1,13 +1,18 @@
 """`assessment` command line: a thin shell over `assessment.api` and friends.
 
 Exit codes: 0 success, 2 invalid input (every problem is printed, in Chinese, with file,
-sheet, row and column), 1 an internal error (a bug: the message says so).
+sheet, row and column) or an unusable environment (a missing or unwritable folder, a file in
+the way: the message names the path), 130 interrupted (Ctrl-C), 1 an internal error (a bug:
+the message says so). A closed output pipe (`assessment score x | head -1`) ends the
+command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -15,8 +20,9 @@ from pathlib import Path
 
 from . import __version__, api
 from .batch import add_batch_parser
-from .console import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, print_problems
+from .console import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
 from .model import InputError
+from .outputs import OutputError, ensure_folder, os_error
 from .plan import add_plan_parser
 from .report import add_report_parser
 from .rubric import RubricError, load_rubric
@@ -30,9 +36,17 @@ def _load_all(paths: Sequence[Path], rubric_path: Path | None):
     return (rubric, *api.load_all(list(paths), rubric))
 
 
+def _writable_file(path: Path) -> None:
+    """OutputError unless `path` can be a file: not a folder, its parent a folder."""
+    if path.is_dir():
+        raise OutputError(f"无法写入“{safe(path)}”：该路径是文件夹，应为文件名（例如 {safe(path / '填报模板.xlsx')}）")
+    ensure_folder(path.parent)
+
+
 def cmd_template(args: argparse.Namespace) -> int:
+    _writable_file(args.out)
     api.make_template(args.out, load_rubric(args.rubric))
-    print(f"已生成填报模板：{args.out}")
+    print(f"已生成填报模板：{safe(args.out)}")
     return EXIT_OK
 
 
@@ -40,9 +54,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _, inputs, problems = _load_all(args.files, args.rubric)
     print_problems(problems)
     for inp in inputs:
-        print(f"通过：{inp.path}（{inp.district} {inp.year}年）")
+        print(f"通过：{safe(inp.path)}（{safe(inp.district)} {inp.year}年）")
         for warning in inp.warnings:
-            print(f"  提示：{warning}")
+            print(f"  提示：{safe(warning)}")
     bad = len(args.files) - len(inputs)
     if bad:
         print(f"{bad}个文件未通过校验，共{len(problems)}处问题", file=sys.stderr)
@@ -60,13 +74,16 @@ def cmd_score(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(api.scores_dict(result), ensure_ascii=False))
         else:
-            print(render_text(result))
+            print(safe(render_text(result)))
     return EXIT_OK
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    _writable_file(args.dst)
+    if args.dst.exists() and args.dst.resolve() == args.src.resolve():
+        raise OutputError(f"无法写入“{safe(args.dst)}”：输出与输入是同一个文件")
     api.convert(args.src, args.dst, load_rubric(args.rubric))
-    print(f"已转换：{args.src} → {args.dst}")
+    print(f"已转换：{safe(args.src)} → {safe(args.dst)}")
     return EXIT_OK
 
 
@@ -104,24 +121,57 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (`| head`): stop quietly. Python's documented
+    recipe: point stdout at devnull so the interpreter's final flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return EXIT_OK
+
+
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # SIGTERM unwinds like Ctrl-C, so that kernels and workers are stopped and temporary
+    # files removed (only where this process owns the default handler).
+    previous_handler = signal.getsignal(signal.SIGTERM)
+    if previous_handler is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _interrupted)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     except InputError as exc:
         print_problems(exc.problems)
         return EXIT_INVALID
     except RubricError as exc:
-        print(f"错误：评分标准文件无效：{exc}", file=sys.stderr)
+        print(f"错误：评分标准文件无效：{safe(exc)}", file=sys.stderr)
+        return EXIT_INVALID
+    except CommandError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
         return EXIT_INVALID
     except KeyboardInterrupt:
-        return 130
+        print("已中断", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # the environment (a full disk, a folder without permission), not a bug
+        print(f"错误：{os_error(exc, doing='读写')}", file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return EXIT_INVALID
     except Exception as exc:  # noqa: BLE001 - the last line of defence: say it is a bug
-        print(f"内部错误（请报告此问题）：{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"内部错误（请报告此问题）：{type(exc).__name__}: {safe(exc)}", file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return EXIT_INTERNAL
+    finally:
+        if previous_handler is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 if __name__ == "__main__":

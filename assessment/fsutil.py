@@ -2,8 +2,8 @@
 
 Reports are regenerated in place and may be opened (or synced to a shared
 drive) while a run is in progress, so a reader must only ever see either the
-old complete output or the new complete output, never a half-written file or
-a half-filled directory.  District names come from spreadsheets typed by
+old complete output or the new complete output, never a half-written file
+(what the tool may write where is `assessment.outputs`).  District names come from spreadsheets typed by
 people and become directory names, so they are sanitised first.
 """
 
@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
 import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 FALLBACK_DIRNAME = "未命名"
@@ -89,38 +87,6 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
 def atomic_write_text(path: Path | str, text: str) -> None:
     """Write ``text`` as UTF-8 to ``path`` atomically (see atomic_write_bytes)."""
     atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def replace_dir_atomically(build: Callable[[Path], None], dest: Path | str) -> None:
-    """Build a directory with ``build`` and swap it into place at ``dest``.
-
-    ``build`` receives an empty sibling temporary directory to fill.  Only
-    when it returns is the old ``dest`` renamed aside, the new directory
-    renamed to ``dest`` and the old one deleted.  If ``build`` (or the swap)
-    raises, the temporary directory is removed and ``dest`` is left as it
-    was.  Two renames are needed because POSIX cannot atomically replace a
-    non-empty directory; the window in between is a few microseconds.
-    """
-    target = Path(dest)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = _sibling_name(target, ".new")
-    retired = staging.with_suffix(".old")
-    staging.mkdir()
-    try:
-        build(staging)
-        if target.exists():
-            os.replace(target, retired)
-        try:
-            os.replace(staging, target)
-        except BaseException:
-            if retired.exists():
-                os.replace(retired, target)
-            raise
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-    _fsync_directory(target.parent)
 
 
 def _truncate_utf8(text: str, max_bytes: int) -> str:

@@ -2,9 +2,11 @@
 
 A report is `<out>/<year>/<district>/` holding the executed notebook (report.ipynb), the
 same as one self-contained offline page (report.html) and the scores behind it
-(scores.json, the public JSON form). The input is validated before anything is written,
-and the folder is built aside and swapped in whole, so a reader (or a synced drive) never
-sees a half-written report and a failed run leaves the previous one untouched.
+(scores.json, the public JSON form) and the road to 达标 (plan.json). The input is validated
+before anything is written; every file is made first and then each replaced atomically
+(`outputs.publish_files`), so a reader (or a synced drive) never sees a half-written file, a
+failed run leaves the previous report untouched, and files people keep in the folder
+(审核意见.docx, 佐证材料/…) are never touched.
 
 The notebook is the single template of the report's layout; it only calls the library
 (`tables`, `charts`, `api`) and never computes a score itself.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,20 +26,31 @@ from typing import Any
 import nbformat
 
 from . import api, packaged
-from .console import EXIT_INVALID, EXIT_OK, print_problems
+from .console import EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
 from .exact import fmt
-from .fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
 from .html_export import notebook_to_html
 from .kernels import WarmKernel, run_notebook
 from .model import DistrictInput, Location, Problem
+from .outputs import (
+    MANIFEST,
+    PLAN_JSON,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    SCORES_JSON,
+    OutputLock,
+    check_owned,
+    clean_staging,
+    district_dirname,
+    publish_files,
+)
 from .plan import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
 from .result import Result
 from .rubric import Rubric, load_rubric
 from .scoring import score
 
 NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
-REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON = "report.ipynb", "report.html", "scores.json"
-PLAN_JSON = "plan.json"
+#: The files of a district's report folder, in the order they are published.
+REPORT_FILES = (REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON)
 
 
 def default_notebook() -> Path:
@@ -46,17 +60,19 @@ def default_notebook() -> Path:
 
 @dataclass(frozen=True)
 class ReportPaths:
-    """Where one district's report was published."""
+    """Where one district's report was published, and what the reader should know about it."""
 
     folder: Path
     notebook: Path
     html: Path
     scores: Path
+    warnings: tuple[str, ...] = ()
 
 
 def report_folder(out_root: Path, year: int, district: str) -> Path:
-    """`out_root/<year>/<district>`, the district name made safe as a folder name."""
-    return Path(out_root) / str(year) / safe_dirname(district)
+    """`out_root/<year>/<district>`, the district name made safe as a folder name that never
+    takes the name of a file the tool writes (see outputs.district_dirname)."""
+    return Path(out_root) / str(year) / district_dirname(district)
 
 
 def earlier_years(root: Path, year: int) -> list[int]:
@@ -80,6 +96,37 @@ def find_previous_scores(previous_root: Path, district: str, year: int) -> Path 
         if candidate.is_file():
             return candidate
     return None
+
+
+def check_previous_root(previous_root: Path | None) -> None:
+    """CommandError unless `previous_root` is an earlier output: a folder with a year folder
+    (named by a number) or a manifest. Checked before any work, so that a mistyped --previous
+    stops the run instead of silently comparing with nothing."""
+    if previous_root is None:
+        return
+    root = Path(previous_root)
+    if not root.is_dir():
+        raise CommandError(f"往年输出目录“{safe(root)}”不存在或不是文件夹（--previous 应为往年报告的输出目录）")
+    if not (root / MANIFEST).is_file() and not any(p.is_dir() and p.name.isdigit() for p in root.iterdir()):
+        raise CommandError(
+            f"“{safe(root)}”不是往年的输出目录：其中没有按年度命名的文件夹（应为 <年度>/<地区>/scores.json）"
+        )
+
+
+#: Keys every scores.json has that the year-over-year table reads.
+_PREVIOUS_KEYS = {"district": str, "year": int, "total": (int, float), "categories": dict, "indicators": dict}
+
+
+def read_previous_scores(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """An earlier scores.json, or (None, a Chinese warning) when it is damaged: a bad file from
+    last year costs the comparison, never this year's report."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None, f"往年得分文件“{path}”无法读取（不是有效的JSON），本报告未作同比比较"
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in _PREVIOUS_KEYS.items()):
+        return None, f"往年得分文件“{path}”不是本工具生成的scores.json（缺少或错误的字段），本报告未作同比比较"
+    return data, None
 
 
 def report_title(inp: DistrictInput) -> str:
@@ -129,40 +176,55 @@ def render_report(
     rubric: str | Path | None = None,
     notebook: Path | None = None,
     kernel: WarmKernel | None = None,
+    inp: DistrictInput | None = None,
+    deadline: float | None = None,
 ) -> ReportPaths:
     """Validate, score and publish one district's report; returns where it went.
 
     `rubric` is a rubric file (the CLI's --rubric), not a loaded Rubric, because the
     notebook runs in its own kernel and can only be handed a path. `kernel` is a warm kernel
-    to run on (batch workers); by default each report starts its own. InputError is raised
-    before anything is written; a failure later leaves the previous report in place.
+    to run on (batch workers); by default each report starts its own. `inp` is the input
+    already read and validated from `input_path` (the batch reads each file once);
+    `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
+    InputError is raised before anything is written; OutputError when a file the tool does
+    not own is in the way. All files are made before any is published, so a failure leaves
+    the previous report in place; files in the folder the tool did not write stay as they are.
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
     loaded: Rubric = load_rubric(rubric_path)
-    inp = api.load(input_path, loaded)
+    if inp is None:
+        inp = api.load(input_path, loaded)
     result = score(loaded, inp)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
+    check_owned(folder, REPORT_FILES, [input_path])
+    warnings: list[str] = []
     previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
+    if previous is not None:
+        _, warning = read_previous_scores(previous)
+        if warning:
+            warnings.append(warning)
+            previous = None
     parameters = {
         "input_path": str(input_path),
         "previous_scores_path": None if previous is None else str(previous.resolve()),
         "run_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
-
-    def build(staging: Path) -> None:
-        executed = run_notebook(notebook, staging / REPORT_NOTEBOOK, parameters, kernel)
-        atomic_write_text(staging / REPORT_HTML, notebook_to_html(_without_data(executed), report_title(inp)))
-        atomic_write_text(staging / SCORES_JSON, api.scores_json(result))
-        road = recorded_plan(executed)
-        if road is None:  # a custom report notebook that does not record its plan
-            road = plan_to_dict(make_plan(loaded, inp))
-        atomic_write_text(staging / PLAN_JSON, json.dumps(road, ensure_ascii=False, indent=2) + "\n")
-
-    replace_dir_atomically(build, folder)
-    return ReportPaths(folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON)
+    executed = run_notebook(notebook, None, parameters, kernel, deadline)
+    road = recorded_plan(executed)
+    if road is None:  # a custom report notebook that does not record its plan
+        road = plan_to_dict(make_plan(loaded, inp))
+    files = {
+        REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
+        REPORT_HTML: notebook_to_html(_without_data(executed), report_title(inp)).encode("utf-8"),
+        SCORES_JSON: api.scores_json(result).encode("utf-8"),
+        PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    }
+    clean_staging(folder)
+    publish_files(folder, files, [input_path])
+    return ReportPaths(folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings))
 
 
 def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
@@ -170,7 +232,7 @@ def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     seen: dict[tuple[int, str], str] = {}
     problems = []
     for inp in inputs:
-        key = (inp.year, safe_dirname(inp.district))
+        key = (inp.year, district_dirname(inp.district))
         if key in seen:
             problems.append(
                 Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")
@@ -183,19 +245,26 @@ def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
 def cmd_report(args: argparse.Namespace) -> int:
     """`assessment report INPUT… --out DIR [--previous DIR]`: all inputs valid, or nothing.
 
-    Every input is validated first; if any is invalid (or two would publish to the same
-    folder) all problems are printed and nothing is written, so a run never publishes
-    half of a district list.
+    Every input is validated and every output place checked first; if any input is invalid
+    (or two would publish to the same folder) all problems are printed and nothing is
+    written, so a run never publishes half of a district list.
     """
     rubric_path = getattr(args, "rubric", None)
+    check_previous_root(args.previous)
     inputs, problems = api.load_all(args.files, load_rubric(rubric_path))
     problems.extend(_duplicates(inputs))
     if problems:
         print_problems(problems)
         return EXIT_INVALID
-    for path in args.files:
-        paths = render_report(path, args.out, previous_root=args.previous, rubric=rubric_path)
-        print(f"已生成报告：{paths.html}")
+    for inp in inputs:
+        check_owned(report_folder(args.out, inp.year, inp.district), REPORT_FILES, args.files)
+    with OutputLock(args.out):
+        for inp in inputs:
+            clean_staging(Path(args.out) / str(inp.year))
+            paths = render_report(inp.path, args.out, previous_root=args.previous, rubric=rubric_path, inp=inp)
+            for warning in paths.warnings:
+                print(f"提示：{safe(warning)}", file=sys.stderr)
+            print(f"已生成报告：{safe(paths.html)}")
     return EXIT_OK
 
 
@@ -212,5 +281,6 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def load_previous(path: str | Path | None) -> dict[str, Any] | None:
-    """An earlier scores.json for the year-over-year table, or None when not given."""
-    return None if path is None else json.loads(Path(path).read_text("utf-8"))
+    """An earlier scores.json for the year-over-year table; None when not given or damaged
+    (render_report has already warned about a damaged one)."""
+    return None if path is None else read_previous_scores(Path(path))[0]

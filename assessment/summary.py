@@ -169,7 +169,7 @@ def equipment_shortfall(scores: Sequence[Scores]) -> pd.DataFrame:
             key = (bool(item["extra"]), item["name"] if item["extra"] else item["id"])
             row = stats.setdefault(key, {"装备": item["name"], "应配合计": 0, "实配合计": 0, "缺口合计": 0, "缺口地区数": 0})
             row["应配合计"] += item["required"]
-            row["实配合计"] += item["quantity"]
+            row["实配合计"] += item["quantity"] or 0  # not given: none owned
             row["缺口合计"] += item["shortfall"]
             row["缺口地区数"] += item["shortfall"] > 0
     rows = [r for r in stats.values() if r["缺口合计"] > 0]
@@ -452,8 +452,13 @@ def table_html(table: pd.DataFrame) -> str:
 
 
 def safe_cell_text(text: str) -> str:
-    """Text Excel shows as typed and never evaluates: a leading apostrophe before a formula
-    trigger (OWASP's advice for CSV/formula injection; it survives a save as CSV)."""
+    """Text Excel shows as typed and never evaluates: characters XML cannot hold (NUL and
+    other control characters, which would make the workbook unwritable) removed, and a
+    leading apostrophe before a formula trigger (OWASP's advice for CSV/formula injection;
+    it survives a save as CSV)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
     return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
@@ -513,8 +518,16 @@ def _district_folders(year_dir: Path, manifest: Mapping[str, Any] | None) -> lis
     """The district folders of a year: those the manifest lists as ok, else every one with scores."""
     year_dir = Path(year_dir)
     if manifest is not None:
-        return [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok"]
+        return [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok" and e.get("folder")]
     return sorted(p.parent for p in year_dir.glob("*/scores.json"))
+
+
+def _readable_scores(path: Path) -> dict[str, Any] | None:
+    """An earlier run's scores.json, or None when it is damaged (its district then simply has
+    no earlier scores: last year's bad file never costs this year's summary)."""
+    from .report import read_previous_scores
+
+    return read_previous_scores(path)[0]
 
 
 def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -539,7 +552,8 @@ def score_inputs(
     """Score and plan every input of a folder in memory: (scores dicts, plan dicts,
     manifest-like entries of the invalid ones), for a summary without a batch run."""
     from .api import scores_dict
-    from .inputs import input_files, load_input
+    from .batch import batch_inputs
+    from .inputs import load_input
     from .model import InputError
     from .plan import make_plan, plan_to_dict
     from .rubric import default_rubric
@@ -547,7 +561,7 @@ def score_inputs(
 
     rubric = rubric or default_rubric()
     scores, plans, excluded = [], [], []
-    for path in input_files(Path(inputs_dir)):
+    for path in batch_inputs(Path(inputs_dir))[0]:  # the files a batch would read, no hidden copies
         try:
             inp = load_input(path, rubric)
         except InputError as exc:
@@ -567,7 +581,13 @@ def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
         return []
     year_dir = Path(previous_dir) / str(years[0])
     manifest_path = year_dir / "manifest.json"
-    return load_scores_dir(year_dir, load_manifest(manifest_path) if manifest_path.is_file() else None)
+    try:
+        manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
+        folders = _district_folders(year_dir, manifest)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a damaged earlier manifest
+        folders = _district_folders(year_dir, None)
+    found = (_readable_scores(f / "scores.json") for f in folders)
+    return [s for s in found if s is not None]
 
 
 def load_summary(

@@ -113,14 +113,14 @@ def test_make_progress_chooses_lines_for_a_pipe_and_a_bar_when_asked():
     bar.close()
 
 
-def test_rerunning_replaces_reports_and_summary_and_exits_2_for_invalid_input(run, capsys):
+def test_rerunning_replaces_reports_and_summary_keeps_other_files_and_exits_2_for_invalid_input(run, capsys):
     _, data, out, _ = run
-    stale = out / "2022" / "龙湾区" / "stale.txt"
-    stale.write_text("from an earlier run", "utf-8")
+    kept = out / "2022" / "龙湾区" / "审核意见.txt"
+    kept.write_text("a person's file", "utf-8")
     before = (out / "2022" / "manifest.json").read_text("utf-8")
-    args = argparse.Namespace(data_dir=data, out=out, jobs=2, previous=None)
+    args = argparse.Namespace(data_dir=data, out=out, jobs=2, previous=None, timeout=batch.DEFAULT_TIMEOUT)
     assert batch.cmd_batch(args) == batch.EXIT_INVALID
-    assert not stale.exists()
+    assert kept.read_text("utf-8") == "a person's file"
     assert (out / "2022" / "manifest.json").read_text("utf-8") != before
     assert not [p for p in out.rglob(".*") if p.name.endswith((".tmp", ".new", ".old"))]
     printed = capsys.readouterr()
@@ -146,7 +146,9 @@ def test_a_failing_render_is_recorded_and_the_others_go_on(tmp_path, failing_not
     data = sample_folder(tmp_path / "data", DISTRICTS[:2] + ("瓯海区",))
     shutil.copy(SAMPLES / "龙湾区.xlsx", data / "龙湾区（副本）.xlsx")
     monkeypatch.setattr(batch, "run_batch", functools.partial(batch.run_batch, notebook=failing_notebook))
-    args = argparse.Namespace(data_dir=data, out=tmp_path / "out", jobs=2, previous=None)
+    args = argparse.Namespace(
+        data_dir=data, out=tmp_path / "out", jobs=2, previous=None, timeout=batch.DEFAULT_TIMEOUT, debug=True
+    )
     assert batch.cmd_batch(args) == batch.EXIT_FAILED
     manifest = json.loads((tmp_path / "out" / "2022" / "manifest.json").read_text("utf-8"))
     status = {e["file"]: (e["status"], e["errors"]) for e in manifest["districts"]}
@@ -154,4 +156,8 @@ def test_a_failing_render_is_recorded_and_the_others_go_on(tmp_path, failing_not
     assert status["龙湾区.xlsx"][0] == "ok" and status["鹿城区.xlsx"][0] == "ok"
     assert status["龙湾区（副本）.xlsx"][0] == "invalid" and "报告会互相覆盖" in status["龙湾区（副本）.xlsx"][1][0]
     assert (tmp_path / "out" / "2022" / "summary.html").is_file()
-    assert "生成失败的地区：瓯海区" in capsys.readouterr().err
+    log = (tmp_path / "out" / "batch.log").read_text("utf-8")
+    assert "瓯海区.xlsx" in log and "Traceback" in log and "图表生成出错" in log
+    err = capsys.readouterr().err
+    assert "生成失败的地区：瓯海区" in err and str(tmp_path / "out" / "batch.log") in err
+    assert "Traceback" in err  # --debug prints it too

@@ -12,24 +12,10 @@ from assessment.fsutil import (
     MAX_DIRNAME_BYTES,
     atomic_write_bytes,
     atomic_write_text,
-    replace_dir_atomically,
     safe_dirname,
 )
 
 WINDOWS_INVALID = set('<>:"/\\|?*')
-
-
-class BuildFailed(RuntimeError):
-    """Raised by test builders to simulate a crash half-way through a build."""
-
-
-def snapshot(directory: Path) -> dict[str, bytes]:
-    """Return every file below ``directory`` with its content."""
-    return {
-        str(path.relative_to(directory)): path.read_bytes()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file()
-    }
 
 
 def current_umask() -> int:
@@ -75,70 +61,6 @@ def test_atomic_write_creates_files_readable_per_umask_not_private(tmp_path: Pat
     target = tmp_path / "report.html"
     atomic_write_text(target, "公开")
     assert target.stat().st_mode & 0o777 == 0o666 & ~current_umask()
-
-
-# Atomic directory replacement
-
-
-def test_replace_dir_atomically_creates_a_new_directory(tmp_path: Path) -> None:
-    dest = tmp_path / "reports" / "龙湾区"
-
-    def build(staging: Path) -> None:
-        (staging / "index.html").write_text("新报告", encoding="utf-8")
-
-    replace_dir_atomically(build, dest)
-    assert snapshot(dest) == {"index.html": "新报告".encode()}
-
-
-def test_replace_dir_atomically_replaces_the_whole_old_directory(tmp_path: Path) -> None:
-    dest = tmp_path / "龙湾区"
-    dest.mkdir()
-    (dest / "index.html").write_text("旧报告", encoding="utf-8")
-    (dest / "stale.png").write_bytes(b"old chart")
-
-    def build(staging: Path) -> None:
-        (staging / "index.html").write_text("新报告", encoding="utf-8")
-
-    replace_dir_atomically(build, dest)
-    assert snapshot(dest) == {"index.html": "新报告".encode()}
-    assert [p.name for p in tmp_path.iterdir()] == ["龙湾区"]
-
-
-def test_replace_dir_atomically_builds_into_an_empty_sibling_directory(tmp_path: Path) -> None:
-    dest = tmp_path / "out"
-    dest.mkdir()
-    seen: list[tuple[Path, list[Path]]] = []
-
-    def build(staging: Path) -> None:
-        seen.append((staging.parent, list(staging.iterdir())))
-
-    replace_dir_atomically(build, dest)
-    assert seen == [(tmp_path, [])]
-
-
-def test_failing_build_leaves_old_directory_unchanged_and_no_temp_dirs(tmp_path: Path) -> None:
-    dest = tmp_path / "龙湾区"
-    dest.mkdir()
-    (dest / "index.html").write_text("旧报告", encoding="utf-8")
-    before = snapshot(dest)
-
-    def build(staging: Path) -> None:
-        (staging / "index.html").write_text("半成品", encoding="utf-8")
-        raise BuildFailed("notebook crashed")
-
-    with pytest.raises(BuildFailed):
-        replace_dir_atomically(build, dest)
-    assert snapshot(dest) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["龙湾区"]
-
-
-def test_failing_build_without_previous_directory_creates_nothing(tmp_path: Path) -> None:
-    def build(staging: Path) -> None:
-        raise BuildFailed("no data")
-
-    with pytest.raises(BuildFailed):
-        replace_dir_atomically(build, tmp_path / "new")
-    assert list(tmp_path.iterdir()) == []
 
 
 # Safe directory names

@@ -59,3 +59,32 @@ def test_the_previous_notebooks_results_and_history_are_gone(kernel, tmp_path):
     assert _run(kernel, second, value=1).cells[-1].outputs[0]["text"].startswith("'' ")
     out = _run(kernel, second, value=1).cells[-1].outputs[0]["text"]
     assert out.split()[-1] == "False"
+
+
+def test_kernels_keep_no_history_database_that_concurrent_kernels_would_fight_over(kernel, tmp_path):
+    notebook = _notebook(tmp_path, "h.ipynb", "print(get_ipython().history_manager.enabled)")
+    assert _run(kernel, notebook, value=0).cells[-1].outputs[0]["text"] == "False\n"
+
+
+def test_a_notebook_past_its_deadline_is_interrupted(kernel, tmp_path):
+    import time
+
+    from assessment.kernels import NotebookTimeout, run_notebook
+
+    notebook = _notebook(tmp_path, "slow.ipynb", "import time\ntime.sleep(60)")
+    started = time.monotonic()
+    with pytest.raises(NotebookTimeout):
+        run_notebook(notebook, None, {"value": 0}, kernel, deadline=time.monotonic() + 2)
+    assert time.monotonic() - started < 20
+    assert kernel.alive()  # interrupted, not killed: the next notebook may use it
+
+
+def test_a_killed_kernel_leaves_no_files(tmp_path):
+    from pathlib import Path
+
+    warm = WarmKernel(tmp_path, warm=False)
+    sockets = Path(warm.km.connection_file).parent
+    assert sockets.is_dir()
+    warm.kill_now()
+    assert not sockets.exists()
+    warm.km.provisioner.process.wait(10)

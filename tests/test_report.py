@@ -166,10 +166,13 @@ def test_report_command_refuses_two_inputs_for_the_same_district_and_year(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
-def test_rerun_replaces_the_folder_whole_and_compares_with_the_previous_year(sample_report, out_root, tmp_path, capsys):
-    """A second run (through the CLI command, with last year's scores) replaces everything."""
-    stray = sample_report.folder / "stale.txt"
-    stray.write_text("from an older run", encoding="utf-8")
+def test_rerun_replaces_the_reports_files_keeps_others_and_compares_with_the_previous_year(
+    sample_report, out_root, tmp_path, capsys
+):
+    """A second run (through the CLI command, with last year's scores) replaces the report's
+    files and leaves a file a person put in the folder alone."""
+    kept = sample_report.folder / "审核意见.docx"
+    kept.write_text("a reviewer's notes", encoding="utf-8")
     previous = tmp_path / "previous"
     last_year = previous / "2021" / "龙湾区"
     last_year.mkdir(parents=True)
@@ -180,7 +183,10 @@ def test_rerun_replaces_the_folder_whole_and_compares_with_the_previous_year(sam
     args = _parse(["report", str(SAMPLE), "--out", str(out_root), "--previous", str(previous)])
     assert args.func(args) == 0
     assert str(sample_report.html) in capsys.readouterr().out
-    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["plan.json", "report.html", "report.ipynb", "scores.json"]
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == [
+        "plan.json", "report.html", "report.ipynb", "scores.json", "审核意见.docx"
+    ]
+    assert kept.read_text("utf-8") == "a reviewer's notes"
     assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]
     page = sample_report.html.read_text("utf-8")
     assert "2021年自评估得分" in page

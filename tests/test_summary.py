@@ -267,3 +267,40 @@ def test_summary_tables_left_align_text_and_right_align_numbers(city):
     page = S.table_html(S.build_summary(city).tables["排名"])
     assert page.startswith('<table class="data"><thead><tr><th class="num">排名</th><th>地区</th><th class="num">总得分</th>')
     assert "<td>甲区</td>" in page and '<td class="num">95</td>' in page
+
+
+def test_an_item_without_a_quantity_counts_as_none_owned(city):
+    city[1]["equipment"]["items"] = [{**item("vehicle", "执法车辆", 5, 0), "quantity": None}]
+    table = S.equipment_shortfall(city).set_index("装备")
+    assert table.loc["执法车辆", "实配合计"] == 3 + 0 + 6
+    assert table.loc["执法车辆", "缺口合计"] == 2 + 5
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_workbook_text(city):
+    city[0]["district"] = "空\x00字\x1b区"
+    assert S.safe_cell_text("=\x00x") == "'=x"
+    wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(S.build_summary(city))))
+    assert "空字区" in [c.value for c in wb["排名"]["B"]]
+
+
+def test_a_damaged_earlier_district_is_left_out_of_the_comparison(tmp_path, city):
+    import json
+
+    year = tmp_path / "2021"
+    for name, content in {"甲区": json.dumps({**city[1], "year": 2021}), "乙区": "{damaged"}.items():
+        (year / name).mkdir(parents=True)
+        (year / name / "scores.json").write_text(content, encoding="utf-8")
+    (year / "manifest.json").write_text("not json", encoding="utf-8")
+    assert [s["district"] for s in S.previous_scores(tmp_path, 2022)] == ["甲区"]
+
+
+def test_a_summary_of_an_inputs_folder_reads_no_hidden_copies(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
+    shutil.copy(samples / "龙湾区.xlsx", tmp_path / "龙湾区.xlsx")
+    shutil.copy(samples / "鹿城区.xlsx", tmp_path / ".龙湾区.xlsx")
+    shutil.copy(samples / "鹿城区.xlsx", tmp_path / "._龙湾区.xlsx")
+    scores, _, excluded = S.score_inputs(tmp_path)
+    assert [s["district"] for s in scores] == ["龙湾区"] and excluded == []
