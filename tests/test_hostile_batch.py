@@ -67,7 +67,7 @@ def hostile(tmp_path_factory):
 def test_every_good_district_is_reported_and_the_summary_made(hostile):
     outcome, _, out = hostile
     ok = {d.district for d in outcome.with_status("ok")}
-    assert ok == {*SAMPLE_DISTRICTS, "缺装备区", "manifest.json", NUL_DISTRICT, "=1+1区"}
+    assert ok == {*SAMPLE_DISTRICTS, "缺装备区", "manifest.json", "=1+1区"}
     for name in SAMPLE_DISTRICTS:
         assert (out / "2022" / name / "report.html").is_file()
     assert [s.error for s in outcome.summaries] == [None]
@@ -78,7 +78,11 @@ def test_the_manifest_names_each_bad_file_and_why(hostile):
     _, _, out = hostile
     top = json.loads((out / "manifest.json").read_text("utf-8"))
     bad = {e["file"]: e for e in top["districts"] if e["status"] != "ok"}
-    assert list(bad) == ["损坏.xlsx"] and bad["损坏.xlsx"]["errors"]
+    assert set(bad) == {"控制字符.json", "损坏.xlsx"} and bad["损坏.xlsx"]["errors"]
+    # A name with a control character is refused, not silently altered: the report would
+    # otherwise disagree with the file the analyst sees.
+    assert bad["控制字符.json"]["status"] == "invalid"
+    assert any("$.district" in e and "U+0000" in e for e in bad["控制字符.json"]["errors"]), bad["控制字符.json"]["errors"]
     skipped = {s["file"]: s["reason"] for s in top["skipped"]}
     assert set(skipped) == {".乐清市.json", "._乐清市.xlsx"} and all("隐藏" in r for r in skipped.values())
 
@@ -97,7 +101,7 @@ def test_district_names_never_clash_with_tool_files_nor_break_the_workbook(hosti
     assert json.loads((year / "manifest.json").read_text("utf-8"))["year"] == 2022
     assert (year / "_manifest.json" / "scores.json").is_file()
     names = [c.value for c in openpyxl.load_workbook(year / "summary.xlsx")["排名"]["B"]][1:]
-    assert "空字区" in names and "'=1+1区" in names and "缺装备区" in names
+    assert "'=1+1区" in names and "缺装备区" in names
 
 
 def test_people_files_survive_and_no_staging_or_lock_is_left(hostile):
@@ -139,6 +143,18 @@ def test_cli_prints_user_text_escaped(tmp_path, capsys):
     )
     from assessment.cli import main
 
-    main(["validate", str(data / "终端.json")])
+    assert main(["validate", str(data / "终端.json")]) == 2  # the name is refused, with its location
+    printed = capsys.readouterr()
+    assert "\x1b" not in printed.out + printed.err
+    assert "$.district" in printed.err and "U+001B" in printed.err
+
+
+def test_cli_prints_a_file_name_with_terminal_escapes_escaped(tmp_path, capsys):
+    """File names are user text too: a name carrying an escape sequence cannot drive the terminal."""
+    from assessment.cli import main
+
+    path = tmp_path / "\x1b[31m龙湾区.json"
+    path.write_text(json.dumps(input_to_dict(api.load(SAMPLES / "龙湾区.xlsx")), ensure_ascii=False), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
     printed = capsys.readouterr().out
-    assert "\x1b" not in printed and "\\x1b[2J区" in printed
+    assert "\x1b" not in printed and "\\x1b[31m龙湾区.json" in printed
