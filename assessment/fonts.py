@@ -17,10 +17,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import matplotlib
 from fontTools import subset
 from fontTools.ttLib import TTFont
-from matplotlib import font_manager
 
 FONT_FILENAME = "AssessmentSansSC-Regular.otf"
 
@@ -62,12 +60,16 @@ def installed_cjk_families() -> list[str]:
     Only families that exist are returned because naming a missing family in
     ``font.family`` makes matplotlib warn on every text draw.
     """
+    from matplotlib import font_manager
+
     known = {entry.name for entry in font_manager.fontManager.ttflist}
     return [family for family in SYSTEM_CJK_FAMILIES if family in known]
 
 
 def _ensure_font_added(path: Path) -> None:
     """Add ``path`` to matplotlib's font manager unless it is already there."""
+    from matplotlib import font_manager
+
     if not any(Path(entry.fname) == path for entry in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(str(path))
 
@@ -83,8 +85,13 @@ def register_cjk_font() -> str:
     ``axes.unicode_minus`` is turned off because CJK fonts lack U+2212 and
     the ASCII hyphen is what Chinese reports use anyway.
 
-    Safe to call repeatedly; returns the bundled family name.
+    Safe to call repeatedly; returns the bundled family name. matplotlib is imported here,
+    not with the module: the HTML export uses this module's web-font half in processes that
+    draw no chart, and importing matplotlib creates its config and cache folders.
     """
+    import matplotlib
+    from matplotlib import font_manager
+
     path = bundled_font_path()
     _ensure_font_added(path)
     family = font_manager.get_font(path).family_name
