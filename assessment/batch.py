@@ -863,9 +863,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         progress=None,
         rubric=getattr(args, "rubric", None),
         timeout=args.timeout,
-        review=args.review,
-        evidence=args.evidence,
-        pdf=args.pdf,
+        review=getattr(args, "review", None),
+        evidence=getattr(args, "evidence", None),
+        pdf=getattr(args, "pdf", False),
     )
     ok, invalid, failed = (outcome.with_status(s) for s in ("ok", "invalid", "failed"))
     print(f"共{len(outcome.districts)}个填报文件：{len(ok)}个已生成报告，{len(invalid)}个校验未通过，{len(failed)}个生成失败")
@@ -874,7 +874,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if s.html:
             print(f"  市级汇总：{safe(s.html)}")
             print(f"  汇总表格：{safe(s.xlsx)}")
-            if args.pdf:
+            if getattr(args, "pdf", False):
                 print(f"  汇总PDF：{safe(s.folder / SUMMARY_PDF)}")
         else:
             print(f"  市级汇总生成失败：{safe(s.error)}")
