@@ -33,10 +33,10 @@ import nbformat
 
 from . import api, packaged
 from .console import EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
+from .evidence import check_evidence, evidence_folder, evidence_rows
 from .exact import fmt
 from .html_export import notebook_to_html
 from .kernels import WarmKernel, run_notebook
-from .evidence import check_evidence, evidence_folder, evidence_rows
 from .model import DistrictInput, InputError, Location, Problem
 from .outputs import (
     MANIFEST,
@@ -308,9 +308,10 @@ def render_report(
     `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
     `review` is a review file or a folder of reviews and `evidence` an evidence folder (see
     `report_data`); `pdf` also prints report.pdf once the page is published (CommandError,
-    before anything is written, when there is no Chromium). InputError is raised before anything is written; OutputError when a file the tool does
-    not own is in the way. All files are made before any is published, so a failure leaves
-    the previous report in place; files in the folder the tool did not write stay as they are.
+    before anything is written, when there is no Chromium). InputError is raised before
+    anything is written; OutputError when a file the tool does not own is in the way. All
+    files are made before any is published, so a failure leaves the previous report in
+    place; files in the folder the tool did not write stay as they are.
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
