@@ -1,6 +1,7 @@
 """A city's batch: every district input of a folder reported in parallel, then summarised.
 
     assessment batch DATA_DIR --out DIR [--jobs N] [--previous DIR] [--timeout SECONDS]
+                     [--review DIR] [--evidence DIR] [--pdf]
 
 Each input is read and validated once, then scored and published with
 `report.render_report` (one folder per district, see `assessment.outputs` for what the tool
@@ -33,6 +34,14 @@ Outputs, all inside `out_dir` and each replaced atomically:
 - `manifest.json` at the top: the whole run (every input, the years and their summaries),
   written even when no input could be read at all;
 - `batch.log`: the traceback of every district (and summary) that failed.
+With `--review DIR` each district whose review is in DIR (`<district>.review.json` or
+`.review.xlsx`, see `review.review_file_for`) is reported and summarised on its reviewed
+values (核定分); a review that does not fit its input (another district or year, a changed
+self-assessment, an invalid value) makes that district invalid with every problem located,
+never the batch. With `--evidence DIR` each district's evidence (DIR/<district>/) is
+checked. The manifest records per district the self-assessment's and the review's sha256
+and the evidence count. `--pdf` also prints every report.pdf and the year's summary.pdf
+(Chromium is looked for before any work).
 Report folders of districts missing from a re-run are left as they were; the year's
 manifest, which the summary follows, says which folders belong to the run.
 """
@@ -72,6 +81,7 @@ from .outputs import (
     MANIFEST,
     OWNED_FILES,
     SUMMARY_HTML,
+    SUMMARY_PDF,
     SUMMARY_XLSX,
     YEAR_FILES,
     OutputLock,
@@ -142,6 +152,8 @@ class DistrictOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     trace: str | None = None
+    #: review.manifest_record of a published report: review file and sha256, evidence count.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -163,6 +175,9 @@ class DistrictOutcome:
             "problems": list(self.problems),
             "warnings": list(self.warnings),
             "folder": folder,
+            "review": self.provenance.get("review"),
+            "review_sha256": self.provenance.get("review_sha256"),
+            "evidence_count": self.provenance.get("evidence_count"),
             "seconds": self.seconds,
         }
 
@@ -276,9 +291,11 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def check_input(path: Path, rubric_path: Path | None) -> dict[str, Any]:
+def check_input(path: Path, rubric_path: Path | None, review_dir: Path | None = None) -> dict[str, Any]:
     """Read and validate one input, once: its validated input (handed on to render_input),
-    or every problem with the district and year when those two cells could be read."""
+    or every problem with the district and year when those two cells could be read. With
+    `review_dir` the district's review there (if any) is validated against the input too:
+    an invalid review makes the district invalid, with its problems located."""
     started = time.perf_counter()
     record: dict[str, Any] = {"sha256": _sha256(path)}
     try:
@@ -287,6 +304,8 @@ def check_input(path: Path, rubric_path: Path | None) -> dict[str, Any]:
         try:
             raw = read_raw(path, rubric)
             inp = validate(raw, rubric)
+            if review_dir is not None:
+                _check_review(review_dir, rubric, inp)
         except InputError as exc:
             year, district = _year_and_district(raw) if raw is not None else (None, None)
             record.update(
@@ -302,6 +321,15 @@ def check_input(path: Path, rubric_path: Path | None) -> dict[str, Any]:
         record.update(status="failed", errors=[_error_text(exc)], trace=traceback.format_exc())
     record["seconds"] = time.perf_counter() - started
     return record
+
+
+def _check_review(review_dir: Path, rubric: Any, inp: DistrictInput) -> None:
+    """InputError when the district's review in `review_dir` does not fit its input."""
+    from .review import load_review, review_file_for
+
+    review = review_file_for(review_dir, inp.district)
+    if review is not None:
+        load_review(review, rubric, inp)
 
 
 #: This worker process's warm kernel (assessment.kernels), started with its first report.
@@ -336,10 +364,14 @@ def render_input(
     rubric_path: Path | None,
     notebook: Path | None,
     timeout: float | None = None,
+    review_dir: Path | None = None,
+    evidence_dir: Path | None = None,
+    pdf: bool = False,
 ) -> dict[str, Any]:
     """Publish one district's report (its input as check_input read it) on this worker's
     warm kernel; its notebook is stopped after `timeout` seconds (starting the kernel not
-    counted), and the kernel then replaced."""
+    counted), and the kernel then replaced. `review_dir`, `evidence_dir` and `pdf` as for
+    `report.render_report`."""
     from .report import render_report
 
     started = time.perf_counter()
@@ -348,8 +380,12 @@ def render_input(
         paths = render_report(
             Path(inp.path), out_dir, previous_root=previous, rubric=rubric_path, notebook=notebook,
             kernel=kernel, inp=inp, deadline=None if timeout is None else time.monotonic() + timeout,
+            review=review_dir, evidence=evidence_dir, pdf=pdf,
         )
-        record: dict[str, Any] = {"status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings)}
+        record: dict[str, Any] = {
+            "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),
+            "provenance": paths.provenance or {},
+        }
     except NotebookTimeout:
         record = {"status": "failed", "errors": [_timeout_text(timeout or 0)]}
         _drop_kernel()
@@ -363,16 +399,28 @@ def render_input(
 
 
 def summarise_year(
-    year_dir: Path, previous: Path | None, notebook: Path | None, run_time: str, timeout: float | None = None
+    year_dir: Path,
+    previous: Path | None,
+    notebook: Path | None,
+    run_time: str,
+    timeout: float | None = None,
+    pdf: bool = False,
 ) -> dict[str, Any]:
-    """Render the year's summary page and workbook from the districts its manifest lists."""
+    """Render the year's summary page and workbook from the districts its manifest lists
+    (and, with `pdf`, print the page to summary.pdf)."""
     try:
         html, xlsx = build_summary_files(
             year_dir, previous=previous, notebook=notebook, run_time=run_time,
             deadline=None if timeout is None else time.monotonic() + timeout,
         )
         publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx})
+        if pdf:
+            from .report import print_pdf
+
+            print_pdf(year_dir / SUMMARY_HTML, year_dir / SUMMARY_PDF)
         return {"status": "ok"}
+    except CommandError as exc:  # Chromium could not print the page
+        return {"status": "failed", "errors": [str(exc)]}
     except NotebookTimeout:
         return {"status": "failed", "errors": [_timeout_text(timeout or 0)]}
     except Exception as exc:  # noqa: BLE001 - recorded in the manifest and the exit code
@@ -534,6 +582,7 @@ def _outcome(path: Path, check: dict[str, Any], render: dict[str, Any] | None) -
         seconds=seconds,
         warnings=tuple(final.get("warnings", ())),
         trace=final.get("trace"),
+        provenance=dict(final.get("provenance") or {}),
     )
 
 
@@ -547,6 +596,9 @@ def _report_all(
     notebook: Path | None,
     timeout: float | None,
     progress: LineProgress | BarProgress,
+    review_dir: Path | None = None,
+    evidence_dir: Path | None = None,
+    pdf: bool = False,
 ) -> list[DistrictOutcome]:
     """Check every input, then render each valid one, keeping the pool busy throughout.
 
@@ -564,9 +616,9 @@ def _report_all(
         outcomes[path] = outcome
         progress.advance(outcome.name, outcome.status)
 
-    check_futures = [(p, _submit(pool, check_input, p, rubric_path)) for p in files]
+    check_futures = [(p, _submit(pool, check_input, p, rubric_path, review_dir)) for p in files]
     for path, future in check_futures:
-        check = _result_or_none(future) or _isolated(check_input, path, rubric_path)
+        check = _result_or_none(future) or _isolated(check_input, path, rubric_path, review_dir)
         check.setdefault("sha256", _sha256(path))
         checks[path] = check
         if check["status"] == "ok" and _folder_key(check) in claimed:
@@ -583,7 +635,7 @@ def _report_all(
             settle(path, None)
             continue
         claimed[_folder_key(check)] = path
-        task = (inp, out_dir, previous, rubric_path, notebook, timeout)
+        task = (inp, out_dir, previous, rubric_path, notebook, timeout, review_dir, evidence_dir, pdf)
         renders[_submit(pool, render_input, *task)] = path
         checks[path]["task"] = task
     for future in as_completed(renders):
@@ -637,9 +689,16 @@ def _log_text(outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSumma
     return "\n\n".join(parts) + "\n" if parts else "本次运行没有失败。\n"
 
 
-def check_batch_folders(data_dir: Path, out_dir: Path, previous: Path | None) -> None:
+def check_batch_folders(
+    data_dir: Path,
+    out_dir: Path,
+    previous: Path | None,
+    review_dir: Path | None = None,
+    evidence_dir: Path | None = None,
+) -> None:
     """CommandError before any work: a missing data folder, an output that is the data folder
-    (every later run would read its outputs), or a --previous that is no earlier output."""
+    (every later run would read its outputs), a --previous that is no earlier output, or a
+    --review or --evidence that is no folder."""
     from .report import check_previous_root
 
     if not data_dir.is_dir():
@@ -648,6 +707,9 @@ def check_batch_folders(data_dir: Path, out_dir: Path, previous: Path | None) ->
     if out_dir == data_dir:
         raise CommandError(f"输出目录“{safe(out_dir)}”与填报文件目录相同；请另选一个输出目录（例如 {safe(out_dir / '输出')}）")
     check_previous_root(previous)
+    for folder, what in ((review_dir, "复核文件目录（--review）"), (evidence_dir, "佐证材料目录（--evidence）")):
+        if folder is not None and not folder.is_dir():
+            raise CommandError(f"{what}“{safe(folder)}”不存在或不是文件夹")
 
 
 def _clean_leftovers(out_dir: Path) -> None:
@@ -670,6 +732,9 @@ def run_batch(
     notebook: Path | None = None,
     summary_notebook: Path | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
+    review: Path | None = None,
+    evidence: Path | None = None,
+    pdf: bool = False,
 ) -> BatchOutcome:
     """Report every input of `data_dir` into `out_dir` and summarise each year (see module doc).
 
@@ -677,7 +742,8 @@ def run_batch(
     for year-over-year comparisons; `progress` True for a bar, False for plain lines, None
     for a bar only on a terminal. `rubric` is a rubric file (default: the bundled one);
     `notebook` and `summary_notebook` replace the report and summary notebooks; `timeout`
-    limits each district and each summary (seconds; None for no limit).
+    limits each district and each summary (seconds; None for no limit). `review` is a folder
+    of reviews, `evidence` a folder of evidence folders, `pdf` also prints the pages.
 
     Workers are spawned, so a script calling this must guard its top level with
     `if __name__ == "__main__":` (the `assessment` command and notebooks need nothing).
@@ -686,12 +752,19 @@ def run_batch(
     data_dir, out_dir = Path(data_dir).resolve(), Path(out_dir).resolve()
     previous = Path(previous).resolve() if previous is not None else None
     rubric_path = Path(rubric).resolve() if rubric is not None else None
+    review_dir = Path(review).resolve() if review is not None else None
+    evidence_dir = Path(evidence).resolve() if evidence is not None else None
     jobs = max(1, jobs or os.cpu_count() or 1)
-    check_batch_folders(data_dir, out_dir, previous)
+    check_batch_folders(data_dir, out_dir, previous, review_dir, evidence_dir)
+    if pdf:
+        from .report import chromium_or_error
+
+        chromium_or_error()
     with OutputLock(out_dir):
         return _run_locked(
             data_dir, out_dir, jobs=jobs, previous=previous, progress=progress, rubric_path=rubric_path,
             notebook=notebook, summary_notebook=summary_notebook, timeout=timeout,
+            review_dir=review_dir, evidence_dir=evidence_dir, pdf=pdf,
         )
 
 
@@ -706,6 +779,9 @@ def _run_locked(
     notebook: Path | None,
     summary_notebook: Path | None,
     timeout: float | None,
+    review_dir: Path | None = None,
+    evidence_dir: Path | None = None,
+    pdf: bool = False,
 ) -> BatchOutcome:
     started = now_iso()
     files, skipped = batch_inputs(data_dir)
@@ -719,7 +795,7 @@ def _run_locked(
         with _pool(jobs) as pool:
             outcomes = _report_all(
                 pool, files, out_dir, previous=previous, rubric_path=rubric_path, notebook=notebook,
-                timeout=timeout, progress=bar,
+                timeout=timeout, progress=bar, review_dir=review_dir, evidence_dir=evidence_dir, pdf=pdf,
             )
         years = sorted({o.year for o in outcomes if o.year is not None})
         yearless = [o for o in outcomes if o.year is None]
@@ -733,7 +809,7 @@ def _run_locked(
         bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
         with _pool(max(1, min(jobs, len(years)))) as pool:
             futures = {
-                y: _submit(pool, summarise_year, out_dir / str(y), previous, summary_notebook, started, timeout)
+                y: _submit(pool, summarise_year, out_dir / str(y), previous, summary_notebook, started, timeout, pdf)
                 for y in years
             }
             results = {y: _result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}
@@ -787,6 +863,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         progress=None,
         rubric=getattr(args, "rubric", None),
         timeout=args.timeout,
+        review=getattr(args, "review", None),
+        evidence=getattr(args, "evidence", None),
+        pdf=getattr(args, "pdf", False),
     )
     ok, invalid, failed = (outcome.with_status(s) for s in ("ok", "invalid", "failed"))
     print(f"共{len(outcome.districts)}个填报文件：{len(ok)}个已生成报告，{len(invalid)}个校验未通过，{len(failed)}个生成失败")
@@ -795,6 +874,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if s.html:
             print(f"  市级汇总：{safe(s.html)}")
             print(f"  汇总表格：{safe(s.xlsx)}")
+            if getattr(args, "pdf", False):
+                print(f"  汇总PDF：{safe(s.folder / SUMMARY_PDF)}")
         else:
             print(f"  市级汇总生成失败：{safe(s.error)}")
     print(f"运行记录：{safe(outcome.manifest)}")
@@ -849,5 +930,13 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help=f"每个地区的最长用时（秒，默认 {DEFAULT_TIMEOUT}），超时记为生成失败"
     )
+    p.add_argument(
+        "--review", type=Path, default=None, metavar="DIR",
+        help="复核文件目录（<地区>.review.json 或 .review.xlsx）：有复核的地区按核定分生成报告与汇总",
+    )
+    p.add_argument(
+        "--evidence", type=Path, default=None, metavar="DIR", help="佐证材料目录（每个地区一个子目录）：核查得分项的佐证"
+    )
+    p.add_argument("--pdf", action="store_true", help="另存每个地区的 report.pdf 与市级汇总 summary.pdf（需要 Chromium）")
     p.set_defaults(func=cmd_batch)
     return p

@@ -10,28 +10,27 @@ command quietly.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from . import __version__, api
-from .batch import add_batch_parser
+from . import __version__
 from .console import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
 from .model import InputError
 from .outputs import OutputError, ensure_folder, os_error
-from .plan import add_plan_parser
-from .report import add_report_parser
 from .rubric import RubricError, load_rubric
-from .scoring import score
-from .textreport import render_text
 
 
 def _load_all(paths: Sequence[Path], rubric_path: Path | None):
     """(rubric, valid inputs, problems of all files)."""
+    from . import api
+
     rubric = load_rubric(rubric_path)
     return (rubric, *api.load_all(list(paths), rubric))
 
@@ -44,6 +43,8 @@ def _writable_file(path: Path) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from . import api
+
     _writable_file(args.out)
     api.make_template(args.out, load_rubric(args.rubric))
     print(f"已生成填报模板：{safe(args.out)}")
@@ -65,6 +66,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from . import api
+    from .scoring import score
+    from .textreport import render_text
+
+    if args.review is not None or args.evidence is not None:
+        from .review_cli import cmd_score_review
+
+        return cmd_score_review(args)
     rubric, inputs, problems = _load_all(args.files, args.rubric)
     if problems:
         print_problems(problems)
@@ -79,6 +88,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    from . import api
+
     _writable_file(args.dst)
     if args.dst.exists() and args.dst.resolve() == args.src.resolve():
         raise OutputError(f"无法写入“{safe(args.dst)}”：输出与输入是同一个文件")
@@ -87,7 +98,57 @@ def cmd_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _add_template_parser(sub: Any) -> None:
+    p = sub.add_parser("template", help=COMMANDS["template"][0])
+    p.add_argument("out", type=Path)
+    p.set_defaults(func=cmd_template)
+
+
+def _add_validate_parser(sub: Any) -> None:
+    p = sub.add_parser("validate", help=COMMANDS["validate"][0])
+    p.add_argument("files", type=Path, nargs="+")
+    p.set_defaults(func=cmd_validate)
+
+
+def _add_score_parser(sub: Any) -> None:
+    from .review_cli import add_score_review_arguments
+
+    p = sub.add_parser("score", help=COMMANDS["score"][0])
+    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
+    add_score_review_arguments(p)
+    p.set_defaults(func=cmd_score)
+
+
+def _add_convert_parser(sub: Any) -> None:
+    p = sub.add_parser("convert", help=COMMANDS["convert"][0])
+    p.add_argument("src", type=Path)
+    p.add_argument("dst", type=Path)
+    p.set_defaults(func=cmd_convert)
+
+
+#: Every command: its help line (the top-level `--help`) and "module:function" registering
+#: its full parser on the subparsers (imported only when the command is chosen).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "template": ("生成空白填报模板（.xlsx）", "assessment.cli:_add_template_parser"),
+    "validate": ("校验填报文件，一次列出全部问题", "assessment.cli:_add_validate_parser"),
+    "score": ("计算得分与达标结论（可按复核结果计分、核查佐证材料）", "assessment.cli:_add_score_parser"),
+    "convert": ("在 .xlsx 与 .json 之间无损转换", "assessment.cli:_add_convert_parser"),
+    "report": ("生成区县自评估报告（Notebook、离线HTML与scores.json）", "assessment.report:add_report_parser"),
+    "batch": ("批量生成全市各区县报告与市级汇总", "assessment.batch:add_batch_parser"),
+    "plan": ("计算达标所需的最少整改措施", "assessment.plan:add_plan_parser"),
+    "review-template": ("生成复核表（.xlsx）：逐项核定自评值并写明理由", "assessment.review_cli:add_review_parser"),
+}
+
+
+def _registrar(command: str) -> Callable[[Any], Any]:
+    module, _, function = COMMANDS[command][1].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser; only `command`'s own parser is built in full (its module imported),
+    every other command is a placeholder that names it and gives its help line."""
     parser = argparse.ArgumentParser(
         prog="assessment",
         description="生态环境保护综合行政执法机构规范化建设自评估（浙江省标准）",
@@ -96,29 +157,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--rubric", type=Path, default=None, help="评分标准文件（默认：内置浙江省2022版）")
     parser.add_argument("--debug", action="store_true", help="内部错误时打印完整堆栈")
     sub = parser.add_subparsers(dest="command", required=True)
-
-    p = sub.add_parser("template", help="生成空白填报模板（.xlsx）")
-    p.add_argument("out", type=Path)
-    p.set_defaults(func=cmd_template)
-
-    p = sub.add_parser("validate", help="校验填报文件，一次列出全部问题")
-    p.add_argument("files", type=Path, nargs="+")
-    p.set_defaults(func=cmd_validate)
-
-    p = sub.add_parser("score", help="计算得分与达标结论")
-    p.add_argument("files", type=Path, nargs="+")
-    p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
-    p.set_defaults(func=cmd_score)
-
-    p = sub.add_parser("convert", help="在 .xlsx 与 .json 之间无损转换")
-    p.add_argument("src", type=Path)
-    p.add_argument("dst", type=Path)
-    p.set_defaults(func=cmd_convert)
-
-    add_report_parser(sub)
-    add_batch_parser(sub)
-    add_plan_parser(sub)
+    for name, (help_line, _) in COMMANDS.items():
+        if name == command:
+            _registrar(name)(sub)
+        else:
+            placeholder = sub.add_parser(name, help=help_line, add_help=False)
+            placeholder.set_defaults(func=None)
     return parser
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Find the command with placeholders (light), then parse again with its full parser."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    known, _ = build_parser().parse_known_args(argv)
+    return build_parser(known.command).parse_args(argv)
 
 
 def _quiet_broken_pipe() -> int:
@@ -134,8 +186,7 @@ def _interrupted(signum: int, frame: object) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     # SIGTERM unwinds like Ctrl-C, so that kernels and workers are stopped and temporary
     # files removed (only where this process owns the default handler).
     previous_handler = signal.getsignal(signal.SIGTERM)

@@ -9,7 +9,13 @@ failed run leaves the previous report untouched, and files people keep in the fo
 (审核意见.docx, 佐证材料/…) are never touched.
 
 The notebook is the single template of the report's layout; it only calls the library
-(`tables`, `charts`, `api`) and never computes a score itself.
+(`report_data`, `tables`, `charts`, `api`) and never computes a score itself.
+
+With a municipal review (`--review`, see `assessment.review`) the report is scored on the
+reviewed values (核定分) and shows the self-assessment beside it, with every correction and
+its reason; with an evidence folder (`--evidence`, see `assessment.evidence`) it lists the
+evidence of every criterion that earned points and flags 缺少佐证. `--pdf` also prints the
+page to report.pdf with headless Chromium (`assessment.pdf`).
 """
 
 from __future__ import annotations
@@ -27,15 +33,17 @@ import nbformat
 
 from . import api, packaged
 from .console import EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
+from .evidence import check_evidence, evidence_folder, evidence_rows
 from .exact import fmt
 from .html_export import notebook_to_html
 from .kernels import WarmKernel, run_notebook
-from .model import DistrictInput, Location, Problem
+from .model import DistrictInput, InputError, Location, Problem
 from .outputs import (
     MANIFEST,
     PLAN_JSON,
     REPORT_HTML,
     REPORT_NOTEBOOK,
+    REPORT_PDF,
     SCORES_JSON,
     OutputLock,
     check_owned,
@@ -45,6 +53,16 @@ from .outputs import (
 )
 from .plan import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
 from .result import Result
+from .review import (
+    Review,
+    district_scores,
+    load_review,
+    manifest_record,
+    review_file_for,
+    review_opinions,
+    reviewed_input,
+    self_vs_reviewed,
+)
 from .rubric import Rubric, load_rubric
 from .scoring import score
 
@@ -60,13 +78,101 @@ def default_notebook() -> Path:
 
 @dataclass(frozen=True)
 class ReportPaths:
-    """Where one district's report was published, and what the reader should know about it."""
+    """Where one district's report was published, and what the reader should know about it.
+
+    `provenance` is what a batch manifest records of it (review.manifest_record): the
+    self-assessment's and the review's sha256 and the evidence count."""
 
     folder: Path
     notebook: Path
     html: Path
     scores: Path
     warnings: tuple[str, ...] = ()
+    pdf: Path | None = None
+    provenance: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What a report shows: `result` is scored on the reviewed values when there is a
+    review (核定分), `scores` is the scores.json (with `self`, `review` and `evidence` when
+    given), `self_result` the self-assessment's own score."""
+
+    result: Result
+    scores: dict[str, Any]
+    self_result: Result
+    review: Review | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review is not None
+
+
+def review_for(review: Path | None, district: str) -> Path | None:
+    """The review of a district: `review` itself when it is a file, the district's review in
+    it when it is a folder of reviews (review.review_file_for), None without one."""
+    if review is None:
+        return None
+    review = Path(review)
+    return review_file_for(review, district) if review.is_dir() else review
+
+
+def report_data(
+    input_path: str | Path | None,
+    rubric: Rubric,
+    review_path: str | Path | None = None,
+    evidence_dir: str | Path | None = None,
+    *,
+    inp: DistrictInput | None = None,
+) -> ReportData:
+    """Read, validate and score one district as its report shows it (the notebook and
+    `render_report` both call this). `review_path` is a review file or a folder of reviews;
+    `evidence_dir` an evidence folder (the district's own, or one holding a folder per
+    district). InputError for an invalid input or review, with every problem located.
+    Evidence is judged against the points the district claimed, not the reviewed ones."""
+    if inp is None:
+        inp = api.load(Path(input_path), rubric)  # type: ignore[arg-type]
+    own_review = review_for(None if review_path is None else Path(review_path), inp.district)
+    review = load_review(own_review, rubric, inp) if own_review is not None else None
+    self_result = score(rubric, inp)
+    evidence = None
+    if evidence_dir is not None:
+        evidence = check_evidence(self_result, evidence_folder(Path(evidence_dir), inp.district))
+    result = score(rubric, reviewed_input(inp, review)) if review is not None else self_result
+    return ReportData(result, district_scores(rubric, inp, review, evidence), self_result, review)
+
+
+def _frame(rows: list[dict[str, Any]]) -> Any:
+    import pandas as pd  # the kernel has it; batch workers need not import it
+
+    return pd.DataFrame(rows)
+
+
+def self_vs_reviewed_table(scores: dict[str, Any]) -> Any:
+    """自评 beside 核定 per category, equipment, bonus, total and verdict (empty: no review)."""
+    return _frame(self_vs_reviewed(scores))
+
+
+def review_opinions_table(scores: dict[str, Any]) -> Any:
+    """The 复核意见: each correction, its reason and its effect on points (empty: no review)."""
+    return _frame(review_opinions(scores))
+
+
+def evidence_table(scores: dict[str, Any]) -> Any:
+    """Each criterion that earned points with its evidence and 缺少佐证 flags (empty: unchecked)."""
+    return _frame(evidence_rows(scores))
+
+
+def evidence_summary(scores: dict[str, Any]) -> str | None:
+    """One sentence on the evidence check (None when evidence was not checked)."""
+    record = scores.get("evidence")
+    if record is None:
+        return None
+    listed = len(record["files"])
+    flags = len(record["flags"])
+    where = "已在佐证材料目录中逐一核查" if record["folder"] is not None else "未提供佐证材料目录，未核查文件"
+    verdict = f"{flags}个得分项标记为“缺少佐证”" if flags else "得分项均列有佐证材料"
+    return f"填报列出佐证材料{listed}项，{where}，找到{record['count']}项；{verdict}。"
 
 
 def report_folder(out_root: Path, year: int, district: str) -> Path:
@@ -159,6 +265,17 @@ def key_figures(result: Result) -> str:
     return "\n".join(lines)
 
 
+def previous_state(path: str | Path | None, warning: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """The earlier scores for the 与往年比较 section and, when there are none to compare with
+    because the earlier file is damaged, why: `warning` is what render_report found (it
+    then passes no path), else the file at `path` is read here (a notebook run by hand)."""
+    if warning:
+        return None, warning
+    if path is None:
+        return None, None
+    return read_previous_scores(Path(path))
+
+
 def _without_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """A copy without the outputs recorded only as data (the plan), which a page cannot show."""
     page = copy.deepcopy(nb)
@@ -178,6 +295,9 @@ def render_report(
     kernel: WarmKernel | None = None,
     inp: DistrictInput | None = None,
     deadline: float | None = None,
+    review: Path | None = None,
+    evidence: Path | None = None,
+    pdf: bool = False,
 ) -> ReportPaths:
     """Validate, score and publish one district's report; returns where it went.
 
@@ -186,45 +306,82 @@ def render_report(
     to run on (batch workers); by default each report starts its own. `inp` is the input
     already read and validated from `input_path` (the batch reads each file once);
     `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
-    InputError is raised before anything is written; OutputError when a file the tool does
-    not own is in the way. All files are made before any is published, so a failure leaves
-    the previous report in place; files in the folder the tool did not write stay as they are.
+    `review` is a review file or a folder of reviews and `evidence` an evidence folder (see
+    `report_data`); `pdf` also prints report.pdf once the page is published (CommandError,
+    before anything is written, when there is no Chromium). InputError is raised before
+    anything is written; OutputError when a file the tool does not own is in the way. All
+    files are made before any is published, so a failure leaves the previous report in
+    place; files in the folder the tool did not write stay as they are.
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
     loaded: Rubric = load_rubric(rubric_path)
+    if pdf:
+        chromium_or_error()
     if inp is None:
         inp = api.load(input_path, loaded)
-    result = score(loaded, inp)
+    review = None if review is None else Path(review).resolve()
+    evidence = None if evidence is None else Path(evidence).resolve()
+    data = report_data(input_path, loaded, review, evidence, inp=inp)
+    review_file = review_for(review, inp.district)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
-    check_owned(folder, REPORT_FILES, [input_path])
+    check_owned(folder, (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES, [input_path])
     warnings: list[str] = []
+    previous_warning = None
     previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
     if previous is not None:
-        _, warning = read_previous_scores(previous)
-        if warning:
-            warnings.append(warning)
+        _, previous_warning = read_previous_scores(previous)
+        if previous_warning:
+            warnings.append(previous_warning)
             previous = None
     parameters = {
         "input_path": str(input_path),
         "previous_scores_path": None if previous is None else str(previous.resolve()),
+        "previous_warning": previous_warning,
+        "review_path": None if review_file is None else str(review_file),
+        "evidence_dir": None if evidence is None else str(evidence),
         "run_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
     executed = run_notebook(notebook, None, parameters, kernel, deadline)
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
-        road = plan_to_dict(make_plan(loaded, inp))
+        road = plan_to_dict(make_plan(loaded, data.result.input))
     files = {
         REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
         REPORT_HTML: notebook_to_html(_without_data(executed), report_title(inp)).encode("utf-8"),
-        SCORES_JSON: api.scores_json(result).encode("utf-8"),
+        SCORES_JSON: (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     }
     clean_staging(folder)
     publish_files(folder, files, [input_path])
-    return ReportPaths(folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings))
+    printed = print_pdf(folder / REPORT_HTML, folder / REPORT_PDF) if pdf else None
+    return ReportPaths(
+        folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
+        manifest_record(data.scores),
+    )
+
+
+def chromium_or_error() -> str:
+    """The Chromium `--pdf` prints with; CommandError (exit 2) with the Chinese reason when
+    there is none, checked before any work so that nothing is changed."""
+    from .pdf import ChromiumNotFoundError, find_chromium
+
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print a published page to `pdf` (A4); CommandError when Chromium cannot print it."""
+    from .pdf import PdfError, html_to_pdf
+
+    try:
+        return html_to_pdf(html, pdf)
+    except PdfError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
@@ -251,21 +408,48 @@ def cmd_report(args: argparse.Namespace) -> int:
     """
     rubric_path = getattr(args, "rubric", None)
     check_previous_root(args.previous)
-    inputs, problems = api.load_all(args.files, load_rubric(rubric_path))
+    check_review_and_evidence(args.review, args.evidence, len(args.files))
+    if args.pdf:
+        chromium_or_error()
+    rubric = load_rubric(rubric_path)
+    inputs, problems = api.load_all(args.files, rubric)
     problems.extend(_duplicates(inputs))
+    for inp in inputs:
+        try:
+            report_data(inp.path, rubric, args.review, args.evidence, inp=inp)
+        except InputError as exc:
+            problems.extend(exc.problems)
     if problems:
         print_problems(problems)
         return EXIT_INVALID
+    owned = (*REPORT_FILES, REPORT_PDF) if args.pdf else REPORT_FILES
     for inp in inputs:
-        check_owned(report_folder(args.out, inp.year, inp.district), REPORT_FILES, args.files)
+        check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files)
     with OutputLock(args.out):
         for inp in inputs:
             clean_staging(Path(args.out) / str(inp.year))
-            paths = render_report(inp.path, args.out, previous_root=args.previous, rubric=rubric_path, inp=inp)
+            paths = render_report(
+                inp.path, args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
+                review=args.review, evidence=args.evidence, pdf=args.pdf,
+            )
             for warning in paths.warnings:
                 print(f"提示：{safe(warning)}", file=sys.stderr)
             print(f"已生成报告：{safe(paths.html)}")
+            if paths.pdf is not None:
+                print(f"已打印PDF：{safe(paths.pdf)}")
     return EXIT_OK
+
+
+def check_review_and_evidence(review: Path | None, evidence: Path | None, inputs: int) -> None:
+    """CommandError before any work for a --review or --evidence that cannot be used: a
+    missing path, a review file for several inputs, an evidence path that is no folder."""
+    if review is not None:
+        if not Path(review).exists():
+            raise CommandError(f"复核文件或目录“{safe(review)}”不存在")
+        if Path(review).is_file() and inputs != 1:
+            raise CommandError("--review 给出的是一个复核文件，只能对应一个填报文件；多个地区请给出存放复核文件的目录")
+    if evidence is not None and not Path(evidence).is_dir():
+        raise CommandError(f"佐证材料目录“{safe(evidence)}”不存在或不是文件夹")
 
 
 def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -276,6 +460,15 @@ def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--previous", type=Path, default=None, help="往年报告目录（用于同比；默认不比较），按 <年度>/<地区>/scores.json 查找"
     )
+    p.add_argument(
+        "--review", type=Path, default=None, metavar="REVIEW",
+        help="复核文件（.json 或 .xlsx），或存放 <地区>.review.json 的目录：报告按核定分计分并列出自评分与复核意见",
+    )
+    p.add_argument(
+        "--evidence", type=Path, default=None, metavar="DIR",
+        help="佐证材料目录（每个区县一个子目录，或单个区县的目录）：逐项列出得分项的佐证并标记缺少佐证",
+    )
+    p.add_argument("--pdf", action="store_true", help="另存A4版面的 report.pdf（需要 Chromium）")
     p.set_defaults(func=cmd_report)
     return p
 

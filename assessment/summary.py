@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from . import blocks
 from .blocks import china_time
@@ -35,6 +36,10 @@ Scores = Mapping[str, Any]
 PASSED, FAILED = "达标", "未达标"
 STATUS_NAMES = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
 DISTRICT, TOTAL, EQUIPMENT, VERDICT, RANK = "地区", "总得分", "装备得分", "结论", "排名"
+#: Ranking columns shown when some district was reviewed (its 总得分 is then the 核定分).
+SELF_TOTAL, REVIEW_CHANGE, CORRECTIONS = "自评分", "核定较自评", "更正项数"
+#: Okabe-Ito orange: the self-assessed total beside the reviewed one (PASS_COLOR, blue).
+SELF_COLOR = "#E69F00"
 #: Characters that make Excel (or LibreOffice) read a text cell as a formula or command.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Pixels per inch of the summary's charts: 9 pt text is 14 px at 100 % zoom.
@@ -85,20 +90,51 @@ def pass_count(scores: Sequence[Scores]) -> PassCount:
     return PassCount(sum(1 for s in scores if s["passed"]), len(scores))
 
 
+def is_reviewed(scores: Scores) -> bool:
+    """Whether a district's scores.json was scored on a municipal review (核定分)."""
+    return "self" in scores and "review" in scores
+
+
+def any_reviewed(scores: Iterable[Scores]) -> bool:
+    return any(is_reviewed(s) for s in scores)
+
+
+def review_columns(s: Scores) -> dict[str, Any]:
+    """自评分, 核定较自评 (核定分 − 自评分) and 更正项数 of one district; the last two blank
+    when it was not reviewed (its total is then its self-assessed one)."""
+    if not is_reviewed(s):
+        return {SELF_TOTAL: s["total"], REVIEW_CHANGE: None, CORRECTIONS: None}
+    return {
+        SELF_TOTAL: s["self"]["total"],
+        REVIEW_CHANGE: round(s["total"] - s["self"]["total"], 4),
+        CORRECTIONS: len(s["review"]["changes"]),
+    }
+
+
 def ranking_table(scores: Sequence[Scores]) -> pd.DataFrame:
     """One row per district: rank, total, each category's points, equipment points, verdict.
 
-    Equal totals share a rank (competition ranking: 1, 2, 2, 4), as officials expect.
+    Equal totals share a rank (competition ranking: 1, 2, 2, 4), as officials expect. A
+    reviewed district's total is its 核定分 (scores.json holds the reviewed values), so the
+    ranking is by 核定分; when some district was reviewed, 自评分, 核定较自评 and 更正项数
+    follow the total.
     """
     cats = categories_of(scores)
+    reviewed = any_reviewed(scores)
     rows = []
     for s in ranked(scores):
         row: dict[str, Any] = {DISTRICT: s["district"], TOTAL: s["total"]}
+        if reviewed:
+            row.update(review_columns(s))
         row.update({name: s["categories"].get(cid, {}).get("points") for cid, name in cats})
         row[EQUIPMENT] = s["equipment"]["points"]
         row[VERDICT] = verdict_text(s)
         rows.append(row)
-    table = pd.DataFrame(rows, columns=[DISTRICT, TOTAL, *(n for _, n in cats), EQUIPMENT, VERDICT])
+    extra = [SELF_TOTAL, REVIEW_CHANGE, CORRECTIONS] if reviewed else []
+    table = pd.DataFrame(rows, columns=[DISTRICT, TOTAL, *extra, *(n for _, n in cats), EQUIPMENT, VERDICT])
+    if reviewed:
+        table[REVIEW_CHANGE] = pd.to_numeric(table[REVIEW_CHANGE]).astype("float64")
+        table[CORRECTIONS] = pd.to_numeric(table[CORRECTIONS]).astype("Int64")
     table.insert(0, RANK, table[TOTAL].rank(method="min", ascending=False).astype("int64"))
     return table
 
@@ -406,6 +442,33 @@ def category_figure(scores: Sequence[Scores]) -> Figure:
         ax.set_visible(False)
     guide = f"，虚线为{bar:g}%" if bar is not None else ""
     fig.suptitle(f"各类别得分率（%）：蓝色为达到、橙红色为未达到该类别要求{guide}")
+    return fig
+
+
+def review_figure(scores: Sequence[Scores]) -> Figure:
+    """自评分 beside 核定分 for every reviewed district (ranking order), each bar labelled,
+    with the verdict line under the district name when the review changed it."""
+    register_cjk_font()
+    order = [s for s in ranked(scores) if is_reviewed(s)]
+    fig = Figure(figsize=(8.0, 1.2 + 0.62 * len(order)), dpi=FIGURE_DPI, layout="constrained")
+    ax = fig.add_subplot()
+    height = 0.38
+    for i, s in enumerate(order):
+        for offset, value, color in ((-height / 2, s["self"]["total"], SELF_COLOR), (height / 2, s["total"], PASS_COLOR)):
+            ax.barh(i + offset, value, height=height, color=color)
+            ax.text(value, i + offset, f" {value:g}", va="center", fontsize=9, color=TEXT_COLOR)
+    labels = []
+    for s in order:
+        before, after = verdict_text({**s, **s["self"], "pending": None}), verdict_text(s)
+        change = f"\n{before}→{after}" if before != after else ""
+        labels.append(_label(s["district"] + change))
+    ax.set_yticks(range(len(order)), labels, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlim(0, max([s["total_max"] for s in order] + [s["self"]["total"] for s in order]) * 1.1)
+    ax.set_xlabel("总得分（分）")
+    handles = [Patch(color=SELF_COLOR, label="自评分"), Patch(color=PASS_COLOR, label="核定分")]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
+    ax.set_title("复核地区：自评分与核定分")
     return fig
 
 

@@ -166,3 +166,50 @@ def test_a_roster_computes_the_rates_it_can(tmp_path, rubric, capsys):
     assert criteria["s05_college_rate"]["points"] == 1 and criteria["s05_college_rate"]["source"] == "computed"
     assert criteria["s05_law_env_major_rate"]["value"] == 25 and criteria["s05_law_env_major_rate"]["points"] == 0
     assert criteria["s06_certified_rate"]["value"] == 75
+
+
+HEAVY_MODULES = ("nbconvert", "jupyter_client", "pandas", "matplotlib", "scipy", "jsonschema")
+
+
+def _imported_modules(*args: str) -> set[str]:
+    """Top-level modules a fresh `python -X importtime -m assessment ARGS` imports."""
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "assessment", *args], capture_output=True, text=True, check=False
+    )
+    return {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in run.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def test_version_imports_no_notebook_frame_or_plotting_library():
+    imported = _imported_modules("--version")
+    assert "assessment" in imported
+    assert imported.isdisjoint(HEAVY_MODULES), imported & set(HEAVY_MODULES)
+
+
+def test_validate_imports_no_notebook_frame_or_plotting_library(tmp_path):
+    sample = Path(__file__).parent.parent / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
+    imported = _imported_modules("validate", str(sample))
+    assert "openpyxl" in imported
+    assert imported.isdisjoint(HEAVY_MODULES), imported & set(HEAVY_MODULES)
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("template", "validate", "score", "convert", "report", "batch", "plan", "review-template"):
+        assert command in out
+
+
+def test_review_template_is_a_command(tmp_path):
+    sample = Path(__file__).parent.parent / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
+    out = tmp_path / "复核表.xlsx"
+    assert main(["review-template", str(sample), str(out)]) == 0
+    assert out.is_file()

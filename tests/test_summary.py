@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from assessment import charts
@@ -304,3 +305,50 @@ def test_a_summary_of_an_inputs_folder_reads_no_hidden_copies(tmp_path):
     shutil.copy(samples / "鹿城区.xlsx", tmp_path / "._龙湾区.xlsx")
     scores, _, excluded = S.score_inputs(tmp_path)
     assert [s["district"] for s in scores] == ["龙湾区"] and excluded == []
+
+
+def _reviewed_city() -> list[dict[str, Any]]:
+    """The sample districts scored as a batch would: 龙湾区 and 瓯海区 reviewed, 苍南县 not."""
+    from pathlib import Path
+
+    from assessment.inputs import load_input
+    from assessment.review import district_scores, load_review
+    from assessment.rubric import default_rubric
+
+    examples = Path(__file__).resolve().parents[1] / "data_templates" / "examples"
+    rubric = default_rubric()
+    out = []
+    for name in ("龙湾区", "瓯海区", "苍南县"):
+        inp = load_input(examples / "wenzhou-2022" / f"{name}.xlsx", rubric)
+        review_file = examples / "wenzhou-2022-reviews" / f"{name}.review.json"
+        review = load_review(review_file, rubric, inp) if review_file.is_file() else None
+        out.append(district_scores(rubric, inp, review))
+    return out
+
+
+def test_ranking_has_no_review_columns_when_no_district_was_reviewed(city):
+    columns = set(S.ranking_table(city).columns)
+    assert columns.isdisjoint({S.SELF_TOTAL, S.REVIEW_CHANGE, S.CORRECTIONS})
+
+
+def test_ranking_by_reviewed_total_shows_self_total_difference_and_corrections():
+    table = S.ranking_table(_reviewed_city()).set_index(S.DISTRICT)
+    assert list(table.columns[:5]) == [S.RANK, S.TOTAL, S.SELF_TOTAL, S.REVIEW_CHANGE, S.CORRECTIONS]
+    assert (table.loc["龙湾区", S.TOTAL], table.loc["龙湾区", S.SELF_TOTAL]) == (98.3, 102.3)
+    assert table.loc["龙湾区", S.REVIEW_CHANGE] == pytest.approx(-4)
+    assert table.loc["龙湾区", S.CORRECTIONS] == 3
+    assert table.loc["苍南县", S.SELF_TOTAL] == table.loc["苍南县", S.TOTAL]
+    assert table.loc["苍南县", S.CORRECTIONS] is pd.NA
+    assert list(table.index) == sorted(table.index, key=lambda d: -table.loc[d, S.TOTAL])
+
+
+def test_review_figure_draws_self_and_reviewed_totals_of_reviewed_districts_only():
+    fig = S.review_figure(_reviewed_city())
+    ax = fig.axes[0]
+    widths = sorted(round(p.get_width(), 4) for p in ax.patches)
+    assert widths == sorted([102.3, 98.3, 86.6, 87.6])
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 2 and "苍南县" not in " ".join(labels)
+    assert any("达标（示范单位）→未达标" in label for label in labels)  # the verdict the review changed
+    colours = {p.get_facecolor()[:3] for p in ax.patches}
+    assert len(colours) == 2

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from fractions import Fraction
 from pathlib import Path
 
 from make_samples import EVIDENCE_DISTRICTS  # tools/ is on sys.path when run as a script
 
 from assessment.evidence import listed_files
-from assessment.fsutil import atomic_write_text, replace_dir_atomically, safe_dirname
+from assessment.fsutil import atomic_write_text, safe_dirname
 from assessment.inputs import load_input
 from assessment.review import Change, Note, Review, review_to_json, reviewed_input
 from assessment.rubric import default_rubric
@@ -74,7 +75,14 @@ def write_evidence(district: str, rubric, inp) -> int:
             if name != MISSING.get(district):
                 (folder / name).write_text(placeholder_text(district, name, criteria), encoding="utf-8")
 
-    replace_dir_atomically(build, EXAMPLES / f"wenzhou-{YEAR}-evidence" / district)
+    # The sample folder is this script's own output: built aside, then put in place whole.
+    target = EXAMPLES / f"wenzhou-{YEAR}-evidence" / district
+    staging = target.with_name(f".{target.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    build(staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
     return len(files)
 
 

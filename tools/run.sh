@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh lab
-.venv/bin/assessment batch data_templates/examples/wenzhou-2022 --out outputs
+.venv/bin/assessment batch data_templates/examples/wenzhou-2022 --out outputs --review data_templates/examples/wenzhou-2022-reviews --evidence data_templates/examples/wenzhou-2022-evidence
