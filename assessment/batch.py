@@ -20,8 +20,9 @@ not inputs; the top manifest lists them as skipped.
 
 Only one run at a time uses an output folder (`outputs.OutputLock`). Workers and their
 kernels end with the main process, however it ends: a worker watches its parent and kills
-its kernel when the parent is gone or stops it; kernels watch their worker. Two inputs that would publish to the same folder (same district and year) are
-caught before rendering; the later file (by name) is recorded as invalid.
+its kernel when the parent is gone or stops it; kernels watch their worker. Two inputs that
+would publish to the same folder (same district and year) are caught before rendering; the
+later file (by name) is recorded as invalid.
 
 Outputs, all inside `out_dir` and each replaced atomically:
 - `<year>/<district>/…`: the district reports (see `assessment.report`);
@@ -788,7 +789,7 @@ def _run_locked(
     _clean_leftovers(out_dir)
     check_owned(out_dir, [MANIFEST, BATCH_LOG], files)
     bar = make_progress(len(files), progress)
-    common = dict(rubric_path=rubric_path, data_dir=data_dir, started=started)
+    common: dict[str, Any] = dict(rubric_path=rubric_path, data_dir=data_dir, started=started)
     try:
         # Report workers keep a warm kernel each (assessment.kernels); the pool is closed
         # before the summaries so that those kernels' memory is freed first.
@@ -928,7 +929,8 @@ def add_batch_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_positive, default=None, help="并行进程数（默认：CPU核数）")
     p.add_argument("--previous", type=Path, default=None, help="往年批量输出目录（用于同比；默认不比较）")
     p.add_argument(
-        "--timeout", type=_seconds, default=DEFAULT_TIMEOUT, help=f"每个地区的最长用时（秒，默认 {DEFAULT_TIMEOUT}），超时记为生成失败"
+        "--timeout", type=_seconds, default=DEFAULT_TIMEOUT,
+        help=f"每个地区的最长用时（秒，默认 {DEFAULT_TIMEOUT}），超时记为生成失败",
     )
     p.add_argument(
         "--review", type=Path, default=None, metavar="DIR",

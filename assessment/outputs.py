@@ -66,10 +66,11 @@ def describe_os_error(exc: OSError) -> str:
 def os_error(exc: OSError, path: Path | str | None = None, doing: str = "写入") -> OutputError:
     """OutputError for an OSError, naming the path the system named (else `path`)."""
 
-    where = exc.filename if exc.filename is not None else path
-    staged = STAGING.fullmatch(Path(where).name) if where is not None else None
-    if staged:  # name the file being written, not its temporary twin
-        where = Path(where).with_name(staged["name"])
+    named = exc.filename if exc.filename is not None else path
+    where = None if named is None else Path(named)
+    staged = STAGING.fullmatch(where.name) if where is not None else None
+    if where is not None and staged:  # name the file being written, not its temporary twin
+        where = where.with_name(staged["name"])
     return OutputError(f"无法{doing}“{safe(where)}”：{describe_os_error(exc)}")
 
 

@@ -220,7 +220,9 @@ def check_previous_root(previous_root: Path | None) -> None:
 
 
 #: Keys every scores.json has that the year-over-year table reads.
-_PREVIOUS_KEYS = {"district": str, "year": int, "total": (int, float), "categories": dict, "indicators": dict}
+_PREVIOUS_KEYS: dict[str, type | tuple[type, ...]] = {
+    "district": str, "year": int, "total": (int, float), "categories": dict, "indicators": dict
+}
 
 
 def read_previous_scores(path: Path) -> tuple[dict[str, Any] | None, str | None]:
@@ -429,7 +431,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         for inp in inputs:
             clean_staging(Path(args.out) / str(inp.year))
             paths = render_report(
-                inp.path, args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
+                Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
                 review=args.review, evidence=args.evidence, pdf=args.pdf,
             )
             for warning in paths.warnings:

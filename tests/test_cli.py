@@ -60,7 +60,9 @@ def test_validate_reports_every_problem_of_every_file_with_its_location(tmp_path
             "answers": {"s05_college_rate": 120, "s07_roadshows": 1.5, "s01_group_established": "也许", "zz_unknown": 1},
         },
     )
-    no_year = _json_input(tmp_path, "no_year.json", {"district": "x", "level": "county", "staff": {"authorized": 1, "on_duty": 1}})
+    no_year = _json_input(
+        tmp_path, "no_year.json", {"district": "x", "level": "county", "staff": {"authorized": 1, "on_duty": 1}}
+    )
     assert main(["validate", str(bad), str(no_year)]) == 2
     err = capsys.readouterr().err
     assert "bad.json JSON路径 $.level：层级（level）层级应为“县级”或“市级”，实际为“乡级”" in err

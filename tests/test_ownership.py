@@ -114,7 +114,10 @@ def test_a_second_run_on_a_locked_output_is_refused_naming_the_holder(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         (tmp_path / LOCK).write_text(
-            json.dumps({"pid": holder.pid, "host": os.uname().nodename, "started": "2026-01-01T00:00:00", "command": "assessment batch x"}),
+            json.dumps(
+                {"pid": holder.pid, "host": os.uname().nodename, "started": "2026-01-01T00:00:00",
+                 "command": "assessment batch x"}
+            ),
             encoding="utf-8",
         )
         with pytest.raises(OutputError, match=f"进程 {holder.pid}.*assessment batch x"):
