@@ -31,8 +31,17 @@ FAIL_COLOR = "#D55E00"
 SCORE_COLOR = PASS_COLOR
 MAX_COLOR = "#dcdcdc"
 BAR_COLOR = "#222222"  # the pass bar (80%达标线): neither pass nor fail
+EQUIPMENT_COLOR = "#009E73"  # Okabe-Ito bluish green: the equipment score beside the total
 TEXT_COLOR = "#222222"
 DPI = 120
+#: Width of the report sheet's text column in inches (A4, 18 mm margins each side). A chart
+#: drawn at most this wide is shown at its drawn size (see img_tag), so its 9 pt labels read
+#: as 9 pt at 100 % zoom and in print, instead of being scaled down to fit.
+PAGE_WIDTH = 6.8
+#: CSS pixels per inch: the page's unit for an image's display size.
+CSS_PX_PER_INCH = 96
+#: Punctuation that Chinese typesetting never puts at the start of a line.
+NO_LINE_START = "，、。；：？！）》」』”’"
 #: Display cells per line of a wrapped axis label (a CJK character takes two).
 LABEL_CELLS = 26
 
@@ -67,7 +76,7 @@ def category_bars(result: Result) -> Figure:
     register_cjk_font()
     categories = _standard_categories(result)
     bar = _share_bar(result)
-    fig = Figure(figsize=(8, 4.2), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(PAGE_WIDTH, 4.0), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     y = list(range(len(categories)))[::-1]
     failing = _failing_categories(result)
@@ -137,7 +146,7 @@ def equipment_indicators(result: Result) -> Figure:
     )
     part = result.rubric.part(equipment_part)
     indicators = [result.indicators[i.id] for cat in part.categories for i in cat.indicators]
-    fig = Figure(figsize=(9, 7.5), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(PAGE_WIDTH, 8.0), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
     y = list(range(len(indicators)))[::-1]
     ax.barh(y, [float(i.max) for i in indicators], color=MAX_COLOR, height=0.6, label="满分")
@@ -171,7 +180,9 @@ def wrap_label(text: str, cells: int = LABEL_CELLS) -> str:
     """A long name over several lines, never cut: an official reads the whole name.
 
     Lines hold at most `cells` display cells; a line ends after a Chinese comma or 、 when
-    one falls in its second half, so that a phrase is not split.
+    one falls in its second half, so that a phrase is not split. Closing punctuation never
+    starts a line (Chinese typesetting's 避头点): it stays at the end of the line before,
+    one cell over the width.
     """
     lines: list[str] = []
     rest = text
@@ -184,6 +195,8 @@ def wrap_label(text: str, cells: int = LABEL_CELLS) -> str:
             cut = n + 1
         breaks = [n + 1 for n, ch in enumerate(rest[:cut]) if ch in "，、；：" and n + 1 >= cut // 2]
         cut = breaks[-1] if breaks else cut
+        while cut < len(rest) and rest[cut] in NO_LINE_START:
+            cut += 1
         lines.append(rest[:cut])
         rest = rest[cut:]
     lines.append(rest)
@@ -201,10 +214,15 @@ def img_tag(fig: Figure, alt: str) -> str:
     """An <img> with the PNG embedded as base64 and an escaped Chinese alt text.
 
     Reports are opened offline and read aloud by screen readers, so the picture travels
-    inside the page and says what it shows.
+    inside the page and says what it shows. It is shown at its drawn size in inches (the
+    PNG holds more pixels than that, for print), scaled down only where the page is narrower.
     """
     data = base64.b64encode(to_png(fig)).decode("ascii")
-    return f'<img alt="{html.escape(alt, quote=True)}" src="data:image/png;base64,{data}">'
+    width, height = (round(inches * CSS_PX_PER_INCH) for inches in fig.get_size_inches())
+    return (
+        f'<img alt="{html.escape(alt, quote=True)}" width="{width}" height="{height}" '
+        f'src="data:image/png;base64,{data}">'
+    )
 
 
 def figure_html(fig: Figure, alt: str, caption: str | None = None) -> str:

@@ -968,23 +968,26 @@ def plan_chart(plan: Plan):
     """The total (and the equipment score) climbing step by step to their pass thresholds."""
     from matplotlib.figure import Figure
 
+    from .charts import BAR_COLOR, DPI, EQUIPMENT_COLOR, PAGE_WIDTH, PASS_COLOR
     from .fonts import register_cjk_font
 
     register_cjk_font()
-    fig = Figure(figsize=(8, 4.5))
+    fig = Figure(figsize=(PAGE_WIDTH, 4.2), dpi=DPI)
     ax = fig.subplots()
     xs = list(range(len(plan.steps) + 1))
     totals = [float(plan.score_before), *(float(s) for s in plan.steps)]
-    ax.plot(xs, totals, marker="o", label="总得分（含加分）")
+    ax.plot(xs, totals, marker="o", color=PASS_COLOR, label="总得分（含加分）")
     if plan.total_threshold is not None:
-        ax.axhline(float(plan.total_threshold), color="tab:red", linestyle="--",
+        ax.axhline(float(plan.total_threshold), color=BAR_COLOR, linestyle="--",
                    label=f"总分达标线（高于{fmt(plan.total_threshold)}分）")
     if plan.equipment_before is not None and plan.equipment_threshold is not None:
         equipment = [float(plan.equipment_before), *(float(s) for s in plan.equipment_steps)]
-        ax.plot(xs, equipment, marker="s", color="tab:green", label="装备建设评分")
-        ax.axhline(float(plan.equipment_threshold), color="tab:green", linestyle=":",
+        ax.plot(xs, equipment, marker="s", color=EQUIPMENT_COLOR, label="装备建设评分")
+        ax.axhline(float(plan.equipment_threshold), color=EQUIPMENT_COLOR, linestyle=":",
                    label=f"装备达标线（{fmt(plan.equipment_threshold)}分以上）")
-    ax.set_xticks(xs, ["现状", *(f"第{i}步" for i in xs[1:])])
+    every = max(1, -(-len(xs) // 12))  # at most about 12 step labels, or they overlap
+    ticks = xs[::every]
+    ax.set_xticks(ticks, ["现状" if i == 0 else f"第{i}步" for i in ticks], fontsize=9)
     ax.set_xlabel("整改步骤")
     ax.set_ylabel("得分")
     state = "已达标" if plan.already_passed else ("达标路径" if plan.passable else "无法达标")

@@ -28,7 +28,7 @@ from matplotlib.patches import Patch
 
 from . import blocks
 from .blocks import china_time
-from .charts import BAR_COLOR, FAIL_COLOR, PASS_COLOR, TEXT_COLOR, wrap_label
+from .charts import BAR_COLOR, FAIL_COLOR, PAGE_WIDTH, PASS_COLOR, TEXT_COLOR, wrap_label
 from .fonts import register_cjk_font
 
 Scores = Mapping[str, Any]
@@ -44,6 +44,8 @@ SELF_COLOR = "#E69F00"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: Pixels per inch of the summary's charts: 9 pt text is 14 px at 100 % zoom.
 FIGURE_DPI = 110
+#: Display cells per line of a heat-map row name: the names take under half the page width.
+HEAT_LABEL_CELLS = 22
 
 
 # --------------------------------------------------------------------------- tables
@@ -389,21 +391,23 @@ def heatmap_figure(percent: pd.DataFrame) -> Figure:
     register_cjk_font()
     names = percent.index.get_level_values("指标") if "指标" in (percent.index.names or []) else percent.index
     rows, cols = percent.shape
-    fig = Figure(figsize=(3.2 + 0.55 * cols, 1.4 + 0.42 * rows), dpi=FIGURE_DPI, layout="constrained")
+    # The page's width for a city's dozen or so districts (names at 9 pt, so the chart is
+    # shown unscaled); more columns widen it and the page scales it down.
+    fig = Figure(figsize=(max(PAGE_WIDTH, 2.6 + 0.3 * cols), 1.8 + 0.4 * rows), dpi=FIGURE_DPI, layout="constrained")
     ax = fig.add_subplot()
     cmap = heat_colormap()
     values = percent.to_numpy(dtype=float)
     image = ax.imshow(values, cmap=cmap, vmin=0, vmax=100, aspect="auto")
-    ax.set_xticks(range(cols), [_label(c) for c in percent.columns], rotation=90, fontsize=10)
-    ax.set_yticks(range(rows), [_label(wrap_label(str(i))) for i in names], fontsize=9)
-    ax.set_title("各地区指标得分率（%）：未满分的格内标出得分率")
+    ax.set_xticks(range(cols), [_label(c) for c in percent.columns], rotation=90, fontsize=9)
+    ax.set_yticks(range(rows), [_label(wrap_label(str(i), HEAT_LABEL_CELLS)) for i in names], fontsize=9)
+    fig.suptitle("各地区指标得分率（%）：未满分的格内标出得分率")
     for r in range(rows):
         for c in range(cols):
             value = values[r, c]
             if value == value and value < 100:  # NaN: the district lacks this indicator
                 color = _text_color(cmap(value / 100))
                 ax.text(c, r, f"{value:.0f}", ha="center", va="center", fontsize=9, color=color)
-    fig.colorbar(image, ax=ax, label="得分率（%）", shrink=min(1.0, 8 / max(rows, 1)), aspect=20)
+    fig.colorbar(image, ax=ax, label="得分率（%）", location="top", shrink=0.6, aspect=30)
     return fig
 
 
@@ -424,7 +428,7 @@ def category_figure(scores: Sequence[Scores]) -> Figure:
     order = ranked(scores)
     ncols = 2
     nrows = -(-len(cats) // ncols)
-    fig = Figure(figsize=(max(8.0, 0.35 * len(order) * ncols), 2.8 * nrows), dpi=FIGURE_DPI, layout="constrained")
+    fig = Figure(figsize=(max(PAGE_WIDTH, 0.28 * len(order) * ncols), 2.8 * nrows), dpi=FIGURE_DPI, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
     districts = [_label(s["district"]) for s in order]
     bar = category_bar_percent(scores)
@@ -450,7 +454,7 @@ def review_figure(scores: Sequence[Scores]) -> Figure:
     with the verdict line under the district name when the review changed it."""
     register_cjk_font()
     order = [s for s in ranked(scores) if is_reviewed(s)]
-    fig = Figure(figsize=(8.0, 1.2 + 0.62 * len(order)), dpi=FIGURE_DPI, layout="constrained")
+    fig = Figure(figsize=(PAGE_WIDTH, 1.2 + 0.62 * len(order)), dpi=FIGURE_DPI, layout="constrained")
     ax = fig.add_subplot()
     height = 0.38
     for i, s in enumerate(order):

@@ -121,7 +121,7 @@ def test_lost_points_are_labelled_in_the_fail_colour(result):
 
 def test_figure_html_wraps_the_image_with_an_escaped_caption(result):
     page = charts.figure_html(charts.category_bars(result), "图<1>", "说明&")
-    assert page.startswith('<figure class="chart"><img alt="图&lt;1&gt;" src="data:image/png;base64,')
+    assert page.startswith('<figure class="chart"><img alt="图&lt;1&gt;" width="653" height="384" src="data:image/png;base64,')
     assert page.endswith("<figcaption>说明&amp;</figcaption></figure>")
 
 
@@ -133,3 +133,18 @@ def test_category_bars_colour_failing_categories_like_every_other_chart(rubric, 
     assert labels["9 / 12"] == charts.FAIL_COLOR  # 综合保障体系化: 75% is not above 80%
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "得分（未达到要求）" in legend and "得分（达到要求）" in legend
+
+
+def test_a_wrapped_line_never_starts_with_closing_punctuation():
+    """避头点: the comma of 沟通协调，落实 stays at the end of the first line."""
+    lines = charts.wrap_label("与同级财政部门沟通协调，落实执法装备资金保障要求", cells=22).split("\n")
+    assert lines[0] == "与同级财政部门沟通协调，" and "".join(lines) == "与同级财政部门沟通协调，落实执法装备资金保障要求"
+    assert not any(line[0] in charts.NO_LINE_START for line in lines)
+
+
+def test_every_report_chart_fits_the_page_width_so_it_shows_at_its_drawn_size(result):
+    """A chart wider than the text column is scaled down and its 9 pt labels shrink with it."""
+    for alt, fig in charts.report_charts(result):
+        assert fig.get_figwidth() <= charts.PAGE_WIDTH, alt
+    width = re.search(r'width="(\d+)"', charts.img_tag(charts.category_bars(result), "x"))
+    assert width and int(width.group(1)) == round(charts.category_bars(result).get_figwidth() * charts.CSS_PX_PER_INCH)
