@@ -83,7 +83,7 @@ def _float(text: str) -> float | NumberLiteral:
     return value
 
 
-def _key_path(base: str, key: str) -> str:
+def key_path(base: str, key: str) -> str:
     """`$.answers.s01` for a plain key; `$.info["a.b"]` for one with dots, brackets, quotes,
     spaces or invisible characters, so that a path always says which key is meant."""
     plain = re.fullmatch(r"[^\s.\[\]\"'\\]+", key) is not None and key.isprintable()
@@ -134,7 +134,7 @@ def _stack_path(stack: list[list[Any]]) -> str:
     """The path of the container about to be opened inside the innermost one of `stack`."""
     path = "$"
     for kind, position in stack:
-        path = f"{path}[{position}]" if kind == "[" else _key_path(path, str(position))
+        path = f"{path}[{position}]" if kind == "[" else key_path(path, str(position))
     return path
 
 
@@ -142,28 +142,28 @@ def _repeated_keys(data: Any, path: str, problems: list[Problem], file: str) -> 
     """Every key given twice in one object, with the object's path (the depth is bounded)."""
     if isinstance(data, _Object):
         for key in data.repeated:
-            problems.append(Problem(Location(file, json_path=_key_path(path, key)), f"字段“{key}”重复出现，只能出现一次"))
+            problems.append(Problem(Location(file, json_path=key_path(path, key)), f"字段“{key}”重复出现，只能出现一次"))
         for key, value in data.items():
-            _repeated_keys(value, _key_path(path, key), problems, file)
+            _repeated_keys(value, key_path(path, key), problems, file)
     elif isinstance(data, list):
         for i, value in enumerate(data):
             _repeated_keys(value, f"{path}[{i}]", problems, file)
 
 
-def parse_json_input(text: bytes, path: str) -> RawInput:
-    """Raw cells from JSON bytes; malformed JSON raises InputError with line and column.
-
-    Numbers are not judged here: NaN, Infinity and out-of-range literals are kept as
-    `NumberLiteral`s for validation to refuse with their path, like any other bad value.
-    """
-    raw = RawInput(path=path, sha256=hashlib.sha256(text).hexdigest())
+def load_json_object(text: bytes, path: str, what: str) -> tuple[dict[str, Any], list[Problem]]:
+    """The top-level object of a JSON file people send us (an input or a review, `what`
+    names which in messages), read strictly: UTF-8, nesting bounded before parsing,
+    numbers kept exactly as written (NaN, Infinity and out-of-range literals become
+    `NumberLiteral`s for validation to refuse with their path). Returns the object and the
+    problems of keys repeated anywhere in it; what cannot be read at all raises InputError
+    with line and column."""
     try:
         decoded = text.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError([Problem(Location(path), "无法读取：文件不是UTF-8编码的JSON")]) from None
     deep = _too_deep(decoded)
     if deep is not None:
-        raise InputError([Problem(Location(path, json_path=deep), f"嵌套超过{MAX_JSON_DEPTH}层（上限），不是有效的填报数据")])
+        raise InputError([Problem(Location(path, json_path=deep), f"嵌套超过{MAX_JSON_DEPTH}层（上限），不是有效的{what}")])
     try:
         data = json.loads(
             decoded, object_pairs_hook=_object, parse_int=_integer, parse_float=_float, parse_constant=NumberLiteral
@@ -173,13 +173,22 @@ def parse_json_input(text: bytes, path: str) -> RawInput:
         raise InputError([Problem(where, f"JSON格式错误：{exc.msg}")]) from None
     if not isinstance(data, dict):
         raise InputError([Problem(Location(path, json_path="$"), "顶层应为对象（{…}）")])
-    _repeated_keys(data, "$", raw.problems, path)
+    problems: list[Problem] = []
+    _repeated_keys(data, "$", problems, path)
+    return data, problems
+
+
+def parse_json_input(text: bytes, path: str) -> RawInput:
+    """Raw cells from JSON bytes; malformed JSON raises InputError with line and column."""
+    raw = RawInput(path=path, sha256=hashlib.sha256(text).hexdigest())
+    data, repeated = load_json_object(text, path, "填报数据")
+    raw.problems.extend(repeated)
 
     def cell(value: Any, json_path: str) -> Cell:
         return Cell(value, Location(path, json_path=json_path))
 
     for key in sorted(set(data) - TOP_KEYS):
-        raw.problems.append(Problem(Location(path, json_path=_key_path("$", key)), f"未知字段“{key}”"))
+        raw.problems.append(Problem(Location(path, json_path=key_path("$", key)), f"未知字段“{key}”"))
     for key in ("district", "level", "year", "sample"):
         if key in data:
             setattr(raw, key, cell(data[key], f"$.{key}"))
@@ -191,7 +200,7 @@ def parse_json_input(text: bytes, path: str) -> RawInput:
     for key in ("answers", "equipment", "prices", "info", "evidence", "remarks"):
         target: dict[str, Cell] = getattr(raw, key)
         for k, v in _mapping(raw, data.get(key), f"$.{key}").items():
-            target[k] = cell(v, _key_path(f"$.{key}", k))
+            target[k] = cell(v, key_path(f"$.{key}", k))
 
     extras = data.get("extra_equipment") or []
     if not isinstance(extras, list):
@@ -201,7 +210,7 @@ def parse_json_input(text: bytes, path: str) -> RawInput:
         base = f"$.extra_equipment[{i}]"
         row = _mapping(raw, row, base)
         for key in sorted(set(row) - set(EXTRA_FIELDS)):
-            raw.problems.append(Problem(Location(path, json_path=_key_path(base, key)), f"未知字段“{key}”"))
+            raw.problems.append(Problem(Location(path, json_path=key_path(base, key)), f"未知字段“{key}”"))
         price = row.get("unit_price")
         raw.extra_equipment.append(
             RawExtra(
@@ -223,7 +232,7 @@ def parse_json_input(text: bytes, path: str) -> RawInput:
                 base = f"$.roster[{i}]"
                 person = _mapping(raw, person, base)
                 for key in sorted(set(person) - set(ROSTER_FIELDS)):
-                    raw.problems.append(Problem(Location(path, json_path=_key_path(base, key)), f"未知字段“{key}”"))
+                    raw.problems.append(Problem(Location(path, json_path=key_path(base, key)), f"未知字段“{key}”"))
                 raw.roster.append(
                     RawPerson({h: cell(person.get(k), f"{base}.{k}") for k, h in ROSTER_FIELDS.items()})
                 )

@@ -37,9 +37,9 @@ from .api import scores_dict
 from .evidence import EvidenceCheck, evidence_dict
 from .exact import fmt, rounded
 from .fsutil import safe_dirname
-from .jsonio import _float, _integer, _key_path, _object, _repeated_keys, _too_deep
-from .limits import MAX_JSON_DEPTH, read_limited
-from .model import FACT_LABELS, Cell, DistrictInput, InputError, Location, NumberLiteral, Problem
+from .jsonio import key_path, load_json_object
+from .limits import read_limited
+from .model import FACT_LABELS, Cell, DistrictInput, InputError, Location, Problem
 from .result import Result
 from .roster import roster_rate
 from .rubric import Rubric
@@ -209,29 +209,14 @@ class RawReview:
 def parse_json_review(text: bytes, path: str) -> RawReview:
     """Raw cells of a review in JSON, refusing what jsonio refuses for an input."""
     raw = RawReview(path=path, sha256=hashlib.sha256(text).hexdigest(), where=Location(path, json_path="$"))
-    try:
-        decoded = text.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError([Problem(Location(path), "无法读取：文件不是UTF-8编码的JSON")]) from None
-    deep = _too_deep(decoded)
-    if deep is not None:
-        raise InputError([Problem(Location(path, json_path=deep), f"嵌套超过{MAX_JSON_DEPTH}层（上限），不是有效的复核数据")])
-    try:
-        data = json.loads(
-            decoded, object_pairs_hook=_object, parse_int=_integer, parse_float=_float, parse_constant=NumberLiteral
-        )
-    except json.JSONDecodeError as exc:
-        where = Location(path, row=exc.lineno, json_path=f"第{exc.colno}列")
-        raise InputError([Problem(where, f"JSON格式错误：{exc.msg}")]) from None
-    if not isinstance(data, dict):
-        raise InputError([Problem(Location(path, json_path="$"), "顶层应为对象（{…}）")])
-    _repeated_keys(data, "$", raw.problems, path)
+    data, repeated = load_json_object(text, path, "复核数据")
+    raw.problems.extend(repeated)
 
     def cell(value: Any, json_path: str) -> Cell:
         return Cell(value, Location(path, json_path=json_path))
 
     for key in sorted(set(data) - set(TOP_KEYS)):
-        raw.problems.append(Problem(Location(path, json_path=_key_path("$", key)), f"未知字段“{key}”"))
+        raw.problems.append(Problem(Location(path, json_path=key_path("$", key)), f"未知字段“{key}”"))
     for key in FIELD_NAMES:
         if key in data:
             raw.fields[key] = cell(data[key], f"$.{key}")
@@ -250,7 +235,7 @@ def parse_json_review(text: bytes, path: str) -> RawReview:
                 raw.problems.append(Problem(Location(path, json_path=base), "应为对象（{…}）"))
                 continue
             for k in sorted(set(item) - set(keys)):
-                raw.problems.append(Problem(Location(path, json_path=_key_path(base, k)), f"未知字段“{k}”"))
+                raw.problems.append(Problem(Location(path, json_path=key_path(base, k)), f"未知字段“{k}”"))
             located = {k: cell(v, f"{base}.{k}") for k, v in item.items()}
             raw.rows.append(
                 RawRow(
