@@ -105,7 +105,7 @@ def _targets(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+def sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     """Worksheet part name → sheet title, as the workbook part declares them."""
     workbook = _targets(archive, "").get(f"type:{OFFICE_DOCUMENT}")
     root = _xml(archive, workbook) if workbook else None
@@ -170,7 +170,7 @@ def inspect_workbook(data: bytes, file: str) -> PackageFacts:
                 f"解压后共{declared // (1024 * 1024)} MB，超过上限{megabytes(MAX_UNCOMPRESSED_BYTES)}；"
                 "请删除无关的工作表、图片和空行后再提交",
             )
-        titles = _sheet_titles(archive)
+        titles = sheet_titles(archive)
         uncached: dict[tuple[str, str], str] = {}
         total = 0
         for info in archive.infolist():

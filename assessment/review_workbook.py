@@ -37,7 +37,7 @@ from .exact import fmt
 from .fsutil import atomic_write_bytes, atomic_write_text
 from .limits import read_limited
 from .model import DistrictInput, InputError, Location, Problem
-from .package import _sheet_titles
+from .package import sheet_titles
 from .review import RawReview, RawRow, Review, current_value, parse_review, review_to_json, targets
 from .rubric import Rubric
 from .scoring import score
@@ -46,13 +46,13 @@ from .workbook import (
     COMPUTED_FILL,
     HEADER_FONT,
     Column,
-    _blank,
-    _body_cell,
-    _header_row,
-    _list_validation,
-    _open,
-    _Reader,
-    _to_bytes,
+    SheetReader,
+    body_cell,
+    header_row,
+    is_blank,
+    list_validation,
+    open_workbook,
+    workbook_to_bytes,
 )
 
 SHEET_REVIEW = "复核"
@@ -121,12 +121,12 @@ def _protect(ws: Worksheet) -> None:
 
 def _info_sheet(ws: Worksheet, values: dict[str, Any]) -> None:
     columns = (Column(INFO_ITEM, 18), Column(INFO_VALUE, 70, input=True), Column(INFO_NOTE, 50, wrap=True))
-    _header_row(ws, columns)
+    header_row(ws, columns)
     row = 2
     for label, (key, editable, note) in INFO_ROWS.items():
-        _body_cell(ws, row, 1, columns[0], label).font = HEADER_FONT
-        value = _body_cell(ws, row, 2, columns[1], values.get(key or "file"))
-        _body_cell(ws, row, 3, columns[2], note)
+        body_cell(ws, row, 1, columns[0], label).font = HEADER_FONT
+        value = body_cell(ws, row, 2, columns[1], values.get(key or "file"))
+        body_cell(ws, row, 3, columns[2], note)
         if editable:
             _unlock(value)
         else:
@@ -141,15 +141,15 @@ def _info_sheet(ws: Worksheet, values: dict[str, Any]) -> None:
 
 
 def _review_sheet(ws: Worksheet, rows: Sequence[dict[str, Any]]) -> None:
-    _header_row(ws, REVIEW_COLUMNS)
+    header_row(ws, REVIEW_COLUMNS)
     ws.freeze_panes = "C2"
-    flag_rule = _list_validation(("是", "否"), R_REVIEWED)
-    check_rule = _list_validation(CHECK_CHOICES, R_CHECK)
+    flag_rule = list_validation(("是", "否"), R_REVIEWED)
+    check_rule = list_validation(CHECK_CHOICES, R_CHECK)
     ws.add_data_validation(flag_rule)
     ws.add_data_validation(check_rule)
     for row, values in enumerate(rows, start=2):
         for index, column in enumerate(REVIEW_COLUMNS, start=1):
-            cell = _body_cell(ws, row, index, column, values.get(column.header))
+            cell = body_cell(ws, row, index, column, values.get(column.header))
             if column.header in EDITABLE:
                 _unlock(cell)
             else:
@@ -224,7 +224,7 @@ def review_workbook_bytes(
     _review_sheet(ws, rows)
     _info_sheet(wb.create_sheet(SHEET_REVIEW_INFO), info)
     wb.active = 0
-    return _to_bytes(wb)
+    return workbook_to_bytes(wb)
 
 
 def write_review_template(
@@ -244,14 +244,14 @@ def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
     """Every value of a review workbook with its location, plus structural problems."""
     file = str(path)
     data = read_limited(path)
-    wb, facts = _open(data, file)
+    wb, facts = open_workbook(data, file)
     raw = RawReview(path=file, sha256=hashlib.sha256(data).hexdigest(), where=Location(file, sheet=SHEET_REVIEW_INFO))
-    reader = _Reader(wb, file, rubric, facts)
+    reader = SheetReader(wb, file, rubric, facts)
     info = reader.sheet(SHEET_REVIEW_INFO)
     if info is not None:
         fields = {label: key for label, (key, _, _) in INFO_ROWS.items() if key is not None}
         for label_cell, value_cell in info.iter_rows(min_row=2, max_col=2):
-            label = None if _blank(label_cell.value) else label_key(label_cell.value)
+            label = None if is_blank(label_cell.value) else label_key(label_cell.value)
             if label in fields:
                 raw.fields[fields[label]] = reader.cell(info, value_cell, label)
     ws = reader.sheet(SHEET_REVIEW)
@@ -263,7 +263,7 @@ def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
                 cells = {h: reader.cell(ws, row[columns[h]], h) for h in EDITABLE}
                 if all(c.blank for c in cells.values()):
                     continue
-                if _blank(id_cell.value):
+                if is_blank(id_cell.value):
                     reader.problems.append(
                         Problem(
                             Location(file, ws.title, id_cell.row, get_column_letter(id_cell.column), R_ID),
@@ -298,7 +298,7 @@ def is_review_file(path: Path) -> bool:
             return isinstance(data, dict) and ("changes" in data or "input_sha256" in data)
         if suffix in (".xlsx", ".xlsm"):
             with zipfile.ZipFile(io.BytesIO(read_limited(path))) as archive:
-                return SHEET_REVIEW in _sheet_titles(archive).values()
+                return SHEET_REVIEW in sheet_titles(archive).values()
     except (InputError, ValueError, RecursionError, zipfile.BadZipFile, OSError):
         return False  # unreadable: the input reader will say why
     return False

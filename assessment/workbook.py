@@ -186,7 +186,7 @@ SECTION_FONT = Font(bold=True, size=12)
 
 def template_bytes(rubric: Rubric) -> bytes:
     """The blank workbook for `rubric`, byte-for-byte the same on every run."""
-    return _to_bytes(_build(rubric, None))
+    return workbook_to_bytes(_build(rubric, None))
 
 
 def write_template(rubric: Rubric, path: Path) -> None:
@@ -196,7 +196,7 @@ def write_template(rubric: Rubric, path: Path) -> None:
 
 def workbook_bytes(inp: DistrictInput, rubric: Rubric) -> bytes:
     """The workbook an analyst would have filled to give `inp`."""
-    return _to_bytes(_build(rubric, inp))
+    return workbook_to_bytes(_build(rubric, inp))
 
 
 def write_workbook(inp: DistrictInput, rubric: Rubric, path: Path) -> None:
@@ -209,7 +209,7 @@ def write_workbook(inp: DistrictInput, rubric: Rubric, path: Path) -> None:
     atomic_write_bytes(path, workbook_bytes(inp, rubric))
 
 
-def _to_bytes(wb: Workbook) -> bytes:
+def workbook_to_bytes(wb: Workbook) -> bytes:
     """Serialise with fixed document dates and fixed ZIP entry times.
 
     `openpyxl.save_workbook` stamps the current time into docProps/core.xml and every ZIP
@@ -259,7 +259,7 @@ def _yes_no(value: bool) -> str:
     return YES if value else NO
 
 
-def _list_validation(choices: Iterable[str], what: str) -> DataValidation:
+def list_validation(choices: Iterable[str], what: str) -> DataValidation:
     """A dropdown that warns about, but does not forbid, other spellings (√, 有, 85%…)."""
     items = ",".join(choices)
     return DataValidation(
@@ -273,7 +273,7 @@ def _list_validation(choices: Iterable[str], what: str) -> DataValidation:
     )
 
 
-def _header_row(ws: Worksheet, columns: Sequence[Column]) -> None:
+def header_row(ws: Worksheet, columns: Sequence[Column]) -> None:
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index, value=column.header)
         cell.font = HEADER_FONT
@@ -284,7 +284,7 @@ def _header_row(ws: Worksheet, columns: Sequence[Column]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _body_cell(ws: Worksheet, row: int, index: int, column: Column, value: Any = None) -> XlCell:
+def body_cell(ws: Worksheet, row: int, index: int, column: Column, value: Any = None) -> XlCell:
     cell = ws.cell(row=row, column=index)
     if isinstance(value, str):
         # Text stays text: openpyxl would store "=1+1" as a live formula (read back blank).
@@ -366,9 +366,9 @@ def _info_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
         Column(INFO_HEADER[1], 30, input=True),
         Column(INFO_HEADER[2], 60, wrap=True),
     )
-    _header_row(ws, columns)
-    level_rule = _list_validation(LEVEL_NAMES.values(), "层级")
-    sample_rule = _list_validation((YES, NO), SAMPLE_LABEL)
+    header_row(ws, columns)
+    level_rule = list_validation(LEVEL_NAMES.values(), "层级")
+    sample_rule = list_validation((YES, NO), SAMPLE_LABEL)
     ws.add_data_validation(level_rule)
     ws.add_data_validation(sample_rule)
 
@@ -393,9 +393,9 @@ def _info_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
     rows.append((SAMPLE_LABEL, sample, SAMPLE_GUIDANCE))
 
     for row, (label, value, guidance) in enumerate(rows, start=2):
-        _body_cell(ws, row, 1, columns[0], label).font = HEADER_FONT
-        target = _body_cell(ws, row, 2, columns[1], value)
-        _body_cell(ws, row, 3, columns[2], guidance or None)
+        body_cell(ws, row, 1, columns[0], label).font = HEADER_FONT
+        target = body_cell(ws, row, 2, columns[1], value)
+        body_cell(ws, row, 3, columns[2], guidance or None)
         if label == "层级":
             level_rule.add(target.coordinate)
         elif label == SAMPLE_LABEL:
@@ -442,9 +442,9 @@ def _answer_value(value: bool | int | Fraction | None) -> Any:
 
 
 def _answers_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -> None:
-    _header_row(ws, ANSWER_COLUMNS)
+    header_row(ws, ANSWER_COLUMNS)
     ws.freeze_panes = "C2"
-    flag_rule = _list_validation((YES, NO), ANSWER_VALUE)
+    flag_rule = list_validation((YES, NO), ANSWER_VALUE)
     ws.add_data_validation(flag_rule)
     context = _answer_context(rubric)
     veto = {v.id: v for v in rubric.veto.items}
@@ -466,7 +466,7 @@ def _answers_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -> 
             ANSWER_DEPARTMENT: department,
         }
         for index, column in enumerate(ANSWER_COLUMNS, start=1):
-            cell = _body_cell(ws, row, index, column, values[column.header])
+            cell = body_cell(ws, row, index, column, values[column.header])
             if column.header == ANSWER_VALUE and kind == "flag":
                 flag_rule.add(cell.coordinate)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ANSWER_COLUMNS))}{len(answerable) + 1}"
@@ -513,17 +513,17 @@ def _extra_values(rubric: Rubric, extra: ExtraEquipment | None, first: bool) -> 
 
 
 def _equipment_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -> None:
-    _header_row(ws, EQUIPMENT_COLUMNS)
+    header_row(ws, EQUIPMENT_COLUMNS)
     ws.freeze_panes = "D2"
     extra_names = [name for name, expected in rubric.equipment_categories.values() if expected is not None]
-    category_rule = _list_validation(extra_names, "补充装备类别")
+    category_rule = list_validation(extra_names, "补充装备类别")
     ws.add_data_validation(category_rule)
 
     row = 2
     for spec in rubric.equipment:
         values = _item_values(rubric, spec, inp)
         for index, column in enumerate(EQUIPMENT_COLUMNS, start=1):
-            cell = _body_cell(ws, row, index, column, values[column.header])
+            cell = body_cell(ws, row, index, column, values[column.header])
             if column.header == EQ_REQUIRED:
                 cell.fill = COMPUTED_FILL
         row += 1
@@ -533,7 +533,7 @@ def _equipment_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -
     for extra in (*extras, *([None] * EXTRA_ROWS)):
         values = _extra_values(rubric, extra, row == first_extra)
         for index, column in enumerate(EQUIPMENT_COLUMNS, start=1):
-            cell = _body_cell(ws, row, index, column, values[column.header])
+            cell = body_cell(ws, row, index, column, values[column.header])
             if column.header in (EQ_CATEGORY, EQ_NAME, EQ_REQUIRED):
                 cell.fill = INPUT_FILL
         row += 1
@@ -547,15 +547,15 @@ def _index(columns: Sequence[Column], header: str) -> int:
 
 
 def _roster_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
-    _header_row(ws, ROSTER_COLUMNS)
+    header_row(ws, ROSTER_COLUMNS)
     people = () if inp is None or inp.roster is None else inp.roster
     last = len(people) + ROSTER_ROWS + 1
     choices = {
-        ROSTER_EDUCATION: _list_validation(EDUCATION_LEVELS, ROSTER_EDUCATION),
-        ROSTER_MAJOR: _list_validation(MAJOR_CATEGORIES, ROSTER_MAJOR),
-        ROSTER_CERTIFIED: _list_validation((YES, NO), ROSTER_CERTIFIED),
-        ROSTER_CERT_REQUIRED: _list_validation((YES, NO), ROSTER_CERT_REQUIRED),
-        ROSTER_LEGAL: _list_validation((YES, NO), ROSTER_LEGAL),
+        ROSTER_EDUCATION: list_validation(EDUCATION_LEVELS, ROSTER_EDUCATION),
+        ROSTER_MAJOR: list_validation(MAJOR_CATEGORIES, ROSTER_MAJOR),
+        ROSTER_CERTIFIED: list_validation((YES, NO), ROSTER_CERTIFIED),
+        ROSTER_CERT_REQUIRED: list_validation((YES, NO), ROSTER_CERT_REQUIRED),
+        ROSTER_LEGAL: list_validation((YES, NO), ROSTER_LEGAL),
     }
     for header, rule in choices.items():
         letter = get_column_letter(_index(ROSTER_COLUMNS, header))
@@ -571,13 +571,13 @@ def _roster_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
             ROSTER_LEGAL: _yes_no(person.legal_qualification),
         }
         for index, column in enumerate(ROSTER_COLUMNS, start=1):
-            _body_cell(ws, row, index, column, values[column.header])
+            body_cell(ws, row, index, column, values[column.header])
 
 
 # ----------------------------------------------------------------------------- reading
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -654,7 +654,7 @@ def _letter(xl: XlCell | MergedCell) -> str:
     return get_column_letter(xl.column)
 
 
-class _Reader:
+class SheetReader:
     """Collects cells and structural problems of one workbook."""
 
     def __init__(self, wb: Workbook, file: str, rubric: Rubric, facts: PackageFacts) -> None:
@@ -738,7 +738,7 @@ class _Reader:
         found: dict[str, int] = {}
         keys = {label_key(h): h for h in wanted}
         for xl in next(ws.iter_rows(min_row=1, max_row=1), ()):
-            if _blank(xl.value):
+            if is_blank(xl.value):
                 continue
             header = keys.get(label_key(xl.value))
             if header is None:
@@ -765,8 +765,8 @@ class _Reader:
         fields = {label_key(label): (label, field) for label, field, _ in REQUIRED_INFO}
         seen: dict[str, int] = {}
         for label_cell, value_cell in ws.iter_rows(min_row=1, max_col=2):
-            if _blank(label_cell.value):
-                if not _blank(value_cell.value):
+            if is_blank(label_cell.value):
+                if not is_blank(value_cell.value):
                     self.problems.append(
                         Problem(
                             Location(self.file, ws.title, value_cell.row, "A"),
@@ -806,8 +806,8 @@ class _Reader:
         seen: dict[str, int] = {}
         for row in ws.iter_rows(min_row=2):
             id_cell, value_cell = row[columns[ANSWER_ID]], row[columns[ANSWER_VALUE]]
-            if _blank(id_cell.value):
-                if not _blank(value_cell.value):
+            if is_blank(id_cell.value):
+                if not is_blank(value_cell.value):
                     self.problems.append(self._missing_id(ws, row, id_cell, columns, names))
                 continue
             cid = label_key(id_cell.value)
@@ -815,7 +815,7 @@ class _Reader:
                 continue
             raw.answers[cid] = self.cell(ws, value_cell, ANSWER_VALUE)
             for header, target in ((ANSWER_EVIDENCE, raw.evidence), (ANSWER_REMARK, raw.remarks)):
-                if header in columns and not _blank(row[columns[header]].value):
+                if header in columns and not is_blank(row[columns[header]].value):
                     target[cid] = self.cell(ws, row[columns[header]], header)
 
     def _missing_id(
@@ -841,7 +841,7 @@ class _Reader:
         for row in ws.iter_rows(min_row=2):
             id_cell = row[columns[EQ_ID]]
             price_cell = row[columns[EQ_PRICE]] if EQ_PRICE in columns else None
-            if _blank(id_cell.value):
+            if is_blank(id_cell.value):
                 cells = {h: self.cell(ws, row[columns[h]], h) for h in extra_headers}
                 if all(c.blank for c in cells.values()):
                     continue
@@ -854,7 +854,7 @@ class _Reader:
             if self._repeated(ws, id_cell, item, seen, EQ_ID, "装备编号"):
                 continue
             raw.equipment[item] = self.cell(ws, row[columns[EQ_QUANTITY]], EQ_QUANTITY)
-            if price_cell is not None and not _blank(price_cell.value):
+            if price_cell is not None and not is_blank(price_cell.value):
                 raw.prices[item] = self.cell(ws, price_cell, EQ_PRICE)
 
     def roster(self, raw: RawInput) -> None:
@@ -862,7 +862,7 @@ class _Reader:
         if ws is None:
             return
         data_rows = [
-            row for row in ws.iter_rows(min_row=2) if any(not _blank(xl.value) or self._uncached(ws, xl) for xl in row)
+            row for row in ws.iter_rows(min_row=2) if any(not is_blank(xl.value) or self._uncached(ws, xl) for xl in row)
         ]
         if not data_rows:
             return
@@ -878,7 +878,7 @@ class _Reader:
         raw.roster = people or None
 
 
-def _open(data: bytes, file: str) -> tuple[Workbook, PackageFacts]:
+def open_workbook(data: bytes, file: str) -> tuple[Workbook, PackageFacts]:
     """Check the package, then parse it once, turning every failure into one Chinese problem.
 
     openpyxl raises a zoo of exceptions on bad input (BadZipFile, KeyError for a missing
@@ -906,9 +906,9 @@ def read_workbook(path: Path, rubric: Rubric) -> RawInput:
     """
     file = str(path)
     data = read_limited(Path(path))
-    wb, facts = _open(data, file)
+    wb, facts = open_workbook(data, file)
     raw = RawInput(path=file, sha256=hashlib.sha256(data).hexdigest())
-    reader = _Reader(wb, file, rubric, facts)
+    reader = SheetReader(wb, file, rubric, facts)
     reader.info(raw)
     reader.answers(raw)
     reader.equipment(raw)
