@@ -55,22 +55,21 @@ class _Inexact(Exception):
     """Points that are not a whole number of 1/D: this rubric needs the reference scorer."""
 
 
-@dataclass(frozen=True)
-class _Member:
-    """A criterion in its indicator (or the bonus): where its points are combined."""
-
-    criterion: Criterion
-    group: int | None  # index into the owner's groups, None outside any group
-    id: str
-    plain: bool  # scored from its answer alone (not computed, not city-only)
+_Memo = dict[tuple[type, Any], tuple[int, CriterionResult]]
 
 
 @dataclass(frozen=True)
 class _Owner:
-    """An indicator or the bonus: members, groups (cap and combine, in units) and ceiling."""
+    """An indicator or the bonus at one level, flattened for the hot loop.
 
-    members: tuple[_Member, ...]
-    groups: tuple[tuple[int | None, bool], ...]  # (cap in units or None, combine is max)
+    `members`: per criterion (id, its memo when it is scored from its answer alone or None,
+    its result when the level alone decides it (city-only at county) or None, its
+    accumulator slot, whether that slot keeps the maximum, the criterion). Slot 0 sums
+    the criteria outside groups; slot i + 1 is group i, capped at `caps[i]` (units or None).
+    """
+
+    members: tuple[tuple[str, _Memo | None, tuple[int, CriterionResult] | None, int, bool, Criterion], ...]
+    caps: tuple[int | None, ...]
     ceiling: int
 
 
@@ -108,25 +107,36 @@ class CompiledRubric:
         self.rubric = rubric
         self.d = _scale(rubric)
         self._fractions: dict[int, Fraction] = {}
-        self._answers: dict[tuple[str, str], dict[tuple[type, Any], tuple[int, CriterionResult]]] = {}
-        self._automatic: dict[tuple[str, str], tuple[int, CriterionResult]] = {}
+        self._automatic: dict[str, tuple[int, CriterionResult]] = {}
         self._indicators: dict[tuple[str, int], IndicatorResult] = {}
         self._categories: dict[tuple[str, int], CategoryResult] = {}
         self._parts: dict[tuple[str, int], PartResult] = {}
         self._lines: dict[tuple[int, int, int | None], EquipmentLine] = {}
         self._conditions: dict[tuple[Any, ...], tuple[ConditionResult, ...]] = {}
-        self._owners: dict[str, _Owner] = {}
-        for ind in rubric.indicators():
-            self._owners[ind.id] = self._owner(ind.criteria, ind.groups, ind.max)
-        self._bonus = self._owner(rubric.bonus.criteria, rubric.bonus.groups, rubric.bonus.max)
-        self._part_of_category = {cat.id: part.id for part in rubric.parts for cat in part.categories}
+        self._answers = {(c.id, level): {} for c in rubric.criteria.values() for level in LEVELS}
+        self._owners: dict[tuple[str, str], _Owner] = {}
+        for level in LEVELS:
+            for ind in rubric.indicators():
+                self._owners[ind.id, level] = self._owner(ind.criteria, ind.groups, ind.max, level)
+            self._owners["", level] = self._owner(rubric.bonus.criteria, rubric.bonus.groups, rubric.bonus.max, level)
 
-    def _owner(self, criteria: tuple[Criterion, ...], groups: tuple[Group, ...], ceiling: Fraction) -> _Owner:
-        index = {g.id: i for i, g in enumerate(groups)}
+    def _owner(
+        self, criteria: tuple[Criterion, ...], groups: tuple[Group, ...], ceiling: Fraction, level: Level
+    ) -> _Owner:
+        slot = {g.id: i + 1 for i, g in enumerate(groups)}
+        keeps_max = {g.id: g.combine == "max" for g in groups}
         members = tuple(
-            _Member(c, None if c.group is None else index[c.group], c.id, _plain(c)) for c in criteria
+            (
+                c.id,
+                self._answers[c.id, level] if _plain(c) else None,
+                self._fixed(c, level),
+                0 if c.group is None else slot[c.group],
+                c.group is not None and keeps_max[c.group],
+                c,
+            )
+            for c in criteria
         )
-        caps = tuple((None if g.cap is None else self.units(g.cap), g.combine == "max") for g in groups)
+        caps = tuple(None if g.cap is None else self.units(g.cap) for g in groups)
         return _Owner(members, caps, self.units(ceiling))
 
     # --- exact integers --------------------------------------------------------------
@@ -148,22 +158,17 @@ class CompiledRubric:
     def _criterion(
         self, c: Criterion, level: Level, inp: DistrictInput, lines: tuple[EquipmentLine, ...], parts: dict[str, Any]
     ) -> tuple[int, CriterionResult]:
-        key = (c.id, level)
-        if c.city_only and level == "county":
-            got = self._automatic.get(key)
-            if got is None:
-                r = automatic(self.rubric, c, level)
-                got = self._automatic[key] = (self.units(r.points), r)
-            return got
+        fixed = self._fixed(c, level)
+        if fixed is not None:
+            return fixed
         rule = c.rule
         feed = rule.feed
         if feed == "part_total":
             total = parts[rule.of].points  # type: ignore[attr-defined]
             return self._memo(c, level, total, lambda: rule.score(total, level), "computed")
-        if feed == "equipment":
-            outcome = rule.score(rule.select(lines), level)  # type: ignore[attr-defined]
-            r = finish(self.rubric, c, level, None, outcome, "computed")
-            return self.units(r.points), r
+        if feed == "equipment":  # the same lines (equal requirement and quantity) score the same
+            selected = tuple(rule.select(lines))  # type: ignore[attr-defined]
+            return self._memo(c, level, selected, lambda: rule.score(selected, level), "computed", None)
         computed = _computed_value(c, inp)
         if computed is not None:  # the explanation names headcounts or roster figures
             value, how = computed
@@ -176,15 +181,23 @@ class CompiledRubric:
             return self._memo(c, level, answer, lambda: Outcome(Fraction(0), lambda: MISSING), "missing", None)
         return self._memo(c, level, answer, lambda: rule.score(answer, level), "answer")
 
+    def _fixed(self, c: Criterion, level: Level) -> tuple[int, CriterionResult] | None:
+        """The result of a city-only criterion at county level (the level decides it), else None."""
+        if not (c.city_only and level == "county"):
+            return None
+        got = self._automatic.get(c.id)
+        if got is None:
+            r = automatic(self.rubric, c, level)
+            got = self._automatic[c.id] = (self.units(r.points), r)
+        return got
+
     def _memo(
         self, c: Criterion, level: Level, key: Any, outcome: Callable[[], Outcome], source: str,
         value: Any = _SAME,
     ) -> tuple[int, CriterionResult]:
         """The result for this answer (`key`) of this criterion, made once (results are
         immutable); `value` is what the result shows, the answer itself unless given."""
-        memo = self._answers.get((c.id, level))
-        if memo is None:
-            memo = self._answers[c.id, level] = {}
+        memo = self._answers[c.id, level]
         got = memo.get((type(key), key))
         if got is None:
             r = finish(self.rubric, c, level, key if value is _SAME else value, outcome(), source)
@@ -202,30 +215,25 @@ class CompiledRubric:
         A plain answer is looked up in its criterion's memo inline (the hot path: most
         criteria are flags and counts); anything else goes through `_criterion`.
         """
-        outside = 0
-        grouped = [0] * len(owner.groups)
+        acc = [0] * (len(owner.caps) + 1)
         answers = inp.answers
-        memos = self._answers
-        for m in owner.members:
-            got = None
-            if m.plain:
-                answer = answers.get(m.id, _ABSENT)
-                memo = memos.get((m.id, level))
-                if memo is not None:
-                    got = memo.get((type(answer), answer))
+        for cid, memo, fixed, slot, keeps_max, c in owner.members:
+            got = fixed
+            if memo is not None:
+                answer = answers.get(cid, _ABSENT)
+                got = memo.get((type(answer), answer))
             if got is None:
-                got = self._criterion(m.criterion, level, inp, lines, parts)
-            units, r = got
-            criteria[m.id] = r
-            if m.group is None:
-                outside += units
-            elif owner.groups[m.group][1]:
-                grouped[m.group] = max(grouped[m.group], units)
+                got = self._criterion(c, level, inp, lines, parts)
+            units, criteria[cid] = got
+            if keeps_max:
+                if units > acc[slot]:
+                    acc[slot] = units
             else:
-                grouped[m.group] += units
-        for (cap, _), got_units in zip(owner.groups, grouped):
-            outside += got_units if cap is None else min(cap, got_units)
-        return min(owner.ceiling, outside)
+                acc[slot] += units
+        total = acc[0]
+        for cap, got_units in zip(owner.caps, acc[1:]):
+            total += got_units if cap is None or got_units < cap else cap
+        return total if total < owner.ceiling else owner.ceiling
 
     # --- equipment lines --------------------------------------------------------------
     def _equipment_lines(self, inp: DistrictInput) -> tuple[EquipmentLine, ...]:
@@ -269,7 +277,7 @@ class CompiledRubric:
             for cat in part.categories:
                 cat_units = 0
                 for ind in cat.indicators:
-                    units = self._combine(self._owners[ind.id], level, inp, lines, parts, criteria)
+                    units = self._combine(self._owners[ind.id, level], level, inp, lines, parts, criteria)
                     indicators[ind.id] = self._indicator(ind, cat.id, units)
                     cat_units += units
                 categories[cat.id] = self._category(cat, part.id, cat_units)
@@ -277,7 +285,7 @@ class CompiledRubric:
                 part_units += cat_units
             parts[part.id] = self._part(part, part_units)
             units_of.append(part_units)
-        bonus_units = self._combine(self._bonus, level, inp, lines, parts, criteria)
+        bonus_units = self._combine(self._owners["", level], level, inp, lines, parts, criteria)
         bonus = self.fraction(bonus_units)
         veto = tuple(v.id for v in rubric.veto.items if inp.answers.get(v.id) is True)
         main = parts[rubric.total_part]
