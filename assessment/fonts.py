@@ -19,12 +19,13 @@ from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
-from fontTools import subset
-from fontTools.ttLib import TTFont
 from matplotlib import font_manager
+
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 FONT_FILENAME = "AssessmentSansSC-Regular.otf"
 
@@ -122,6 +123,8 @@ ALWAYS_SUBSET = "".join(map(chr, range(0x20, 0x7F))) + (
 @lru_cache(maxsize=1)
 def _bundled_font() -> TTFont:
     """The bundled font, parsed once per process; callers subset a deep copy."""
+    from fontTools.ttLib import TTFont  # web fonts only: charts need matplotlib alone
+
     font = TTFont(bundled_font_path(), recalcBBoxes=False, recalcTimestamp=False)
     font.ensureDecompiled()
     return font
@@ -138,6 +141,8 @@ def web_font_woff2(text: str) -> bytes:
     (see WOFF2_BROTLI_QUALITY).
     Deterministic: the same text gives the same bytes.
     """
+    from fontTools import subset
+
     font = copy.deepcopy(_bundled_font())
     options = subset.Options(flavor="woff2", desubroutinize=True)
     subsetter = subset.Subsetter(options)
