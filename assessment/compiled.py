@@ -113,7 +113,7 @@ class CompiledRubric:
         self._parts: dict[tuple[str, int], PartResult] = {}
         self._lines: dict[tuple[int, int, int | None], EquipmentLine] = {}
         self._conditions: dict[tuple[Any, ...], tuple[ConditionResult, ...]] = {}
-        self._answers = {(c.id, level): {} for c in rubric.criteria.values() for level in LEVELS}
+        self._answers: dict[tuple[str, str], _Memo] = {(c.id, level): {} for c in rubric.criteria.values() for level in LEVELS}
         self._owners: dict[tuple[str, str], _Owner] = {}
         for level in LEVELS:
             for ind in rubric.indicators():

@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import resources as package_resources
-from typing import Any
-
-from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .fonts import web_font_face_css
 

@@ -462,10 +462,10 @@ def _lattice(rubric: Rubric, results: Iterable[Result]) -> int:
     values: list[Fraction] = []
     seen: set[int] = set()
     for r in results:  # results share unchanged criteria: each distinct one once
-        for c in r.criteria.values():
-            if id(c) not in seen:
-                seen.add(id(c))
-                values.append(c.points)
+        for got in r.criteria.values():
+            if id(got) not in seen:
+                seen.add(id(got))
+                values.append(got.points)
     for c in rubric.criteria.values():
         values += [rubric.criterion_max(c.id, lv) for lv in ("county", "city")]
         rule = c.rule
