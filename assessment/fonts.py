@@ -21,9 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib import font_manager
-
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
@@ -67,12 +64,16 @@ def installed_cjk_families() -> list[str]:
     Only families that exist are returned because naming a missing family in
     ``font.family`` makes matplotlib warn on every text draw.
     """
+    from matplotlib import font_manager  # charts only: an HTML export needs no matplotlib
+
     known = {entry.name for entry in font_manager.fontManager.ttflist}
     return [family for family in SYSTEM_CJK_FAMILIES if family in known]
 
 
 def _ensure_font_added(path: Path) -> None:
     """Add ``path`` to matplotlib's font manager unless it is already there."""
+    from matplotlib import font_manager
+
     if not any(Path(entry.fname) == path for entry in font_manager.fontManager.ttflist):
         font_manager.fontManager.addfont(str(path))
 
@@ -90,6 +91,9 @@ def register_cjk_font() -> str:
 
     Safe to call repeatedly; returns the bundled family name.
     """
+    import matplotlib
+    from matplotlib import font_manager
+
     path = bundled_font_path()
     _ensure_font_added(path)
     family = font_manager.get_font(path).family_name
