@@ -29,7 +29,7 @@ from .equipment import EquipmentLine
 from .model import DistrictInput
 from .result import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult, Result
 from .rubric import LEVELS, Criterion, Group, Level, Rubric
-from .rules import Conversion, Flag, Outcome, Per, Tiers
+from .rules import Conversion, EquipmentRatio, EquipmentStandard, Flag, Outcome, Per, Tiers
 from .scoring import MISSING, _computed_value, automatic, finish, reference_score, warnings_for
 from .verdict import evaluate_conditions
 
@@ -166,9 +166,8 @@ class CompiledRubric:
         if feed == "part_total":
             total = parts[rule.of].points  # type: ignore[attr-defined]
             return self._memo(c, level, total, lambda: rule.score(total, level), "computed")
-        if feed == "equipment":  # the same lines (equal requirement and quantity) score the same
-            selected = tuple(rule.select(lines))  # type: ignore[attr-defined]
-            return self._memo(c, level, selected, lambda: rule.score(selected, level), "computed", None)
+        if feed == "equipment":
+            return self._equipment(c, level, tuple(rule.select(lines)))  # type: ignore[attr-defined]
         computed = _computed_value(c, inp)
         if computed is not None:  # the explanation names headcounts or roster figures
             value, how = computed
@@ -180,6 +179,31 @@ class CompiledRubric:
         if answer is _ABSENT:
             return self._memo(c, level, answer, lambda: Outcome(Fraction(0), lambda: MISSING), "missing", None)
         return self._memo(c, level, answer, lambda: rule.score(answer, level), "answer")
+
+    def _equipment(self, c: Criterion, level: Level, selected: tuple[EquipmentLine, ...]) -> tuple[int, CriterionResult]:
+        """An equipment criterion: points in integers from its lines, the words on demand.
+
+        Lines vary from district to district far more than answers do, so the rule's Outcome
+        (Fractions and a closure) is only made when the explanation is read.
+        """
+        rule = c.rule
+        top = self.units(self.rubric.criterion_max(c.id, level))
+        all_met = all(line.present >= line.required for line in selected)
+        if isinstance(rule, EquipmentRatio):
+            units = self.units(rule.points) if all_met else 0
+        else:
+            assert isinstance(rule, EquipmentStandard)
+            above = sum(1 for line in selected if line.present > line.required)
+            bonus = min(self.units(rule.bonus_cap), self.units(rule.bonus_each) * above)
+            units = (self.units(rule.base) if all_met else 0) + bonus
+        units = min(units, top)
+
+        def explain() -> str:
+            return finish(self.rubric, c, level, None, rule.score(selected, level), "computed").explanation
+
+        r = CriterionResult(c.id, c.name, c.indicator, c.department, None, self.fraction(units),
+                            self.fraction(top), "computed", explain)
+        return units, r
 
     def _fixed(self, c: Criterion, level: Level) -> tuple[int, CriterionResult] | None:
         """The result of a city-only criterion at county level (the level decides it), else None."""
