@@ -38,7 +38,7 @@ def rounded(value: Fraction, places: int = 4) -> int | float:
     return int(r) if r.denominator == 1 else float(r)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=8192, typed=True)  # typed: 0.5 and Fraction(1, 2) stay apart
 def fmt(value: Fraction, places: int = 2) -> str:
     """Human text for a number: no trailing zeros, at most `places` decimals (3, 0.5, 76.67).
 
