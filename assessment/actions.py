@@ -191,12 +191,40 @@ def _same(a: Result, b: Result) -> bool:
     return a.bonus == b.bonus and all(a.categories[k].points == v.points for k, v in b.categories.items())
 
 
+class Rescorer:
+    """Scores one district under sets of edits, each set once.
+
+    Deriving actions asks for the same edit set more than once (whether it improves, then
+    how much it gains), and the plan asks again for every action alone; results are
+    immutable, so the first one serves them all.
+    """
+
+    def __init__(self, rubric: Rubric, inp: DistrictInput) -> None:
+        self.rubric, self.inp = rubric, inp
+        self._done: dict[tuple[Edit, ...], Result] = {}
+
+    def __call__(self, edits: tuple[Edit, ...]) -> Result:
+        got = self._done.get(edits)
+        if got is None:
+            got = self._done[edits] = score(self.rubric, apply_edits(self.inp, edits))
+        return got
+
+
 class _Deriver:
     """Builds actions against one scored input, re-scoring each candidate once."""
 
-    def __init__(self, rubric: Rubric, inp: DistrictInput, base: Result) -> None:
+    def __init__(self, rubric: Rubric, inp: DistrictInput, base: Result, rescore: Rescorer) -> None:
         self.rubric, self.inp, self.base = rubric, inp, base
         self.level = inp.level
+        self.rescore = rescore
+        self._lines: dict[int, tuple[EquipmentLine, ...]] = {}
+
+    def lines_at(self, on_duty: int) -> tuple[EquipmentLine, ...]:
+        """`lines_at` for this input, once per headcount."""
+        got = self._lines.get(on_duty)
+        if got is None:
+            got = self._lines[on_duty] = lines_at(self.rubric, self.inp, on_duty)
+        return got
 
     def make(
         self, ident: str, c: Criterion, text: str, edits: tuple[Edit, ...], effort: str, department: str,
@@ -209,7 +237,7 @@ class _Deriver:
         return Action(ident, c.id, text, gain, department, effort, edits, cost, c.recognition)  # type: ignore[arg-type]
 
     def gains(self, edits: tuple[Edit, ...]) -> Result:
-        return score(self.rubric, apply_edits(self.inp, edits))
+        return self.rescore(edits)
 
     def improves(self, after: Result) -> bool:
         """Whether any category or the bonus moved: the plan's conditions read only these."""
@@ -325,7 +353,7 @@ class _Deriver:
         inp, rubric = self.inp, self.rubric
         paths = line_paths(rubric, inp)
         headcounts = [inp.on_duty, *(n for n, _ in staffing_targets(rubric, inp))]
-        current_lines = lines_at(rubric, inp, inp.on_duty)
+        current_lines = self.lines_at(inp.on_duty)
         for index, line in enumerate(current_lines):
             covering = covering_criteria(rubric, line)
             if not covering:
@@ -333,7 +361,7 @@ class _Deriver:
             pays_above = any(isinstance(c.rule, EquipmentStandard) for c in covering)
             wanted: dict[int, int] = {}
             for n in headcounts:
-                need = lines_at(rubric, inp, n)[index].required
+                need = self.lines_at(n)[index].required
                 for target in (need, need + 1) if pays_above else (need,):
                     if target > line.present:
                         wanted.setdefault(target, n)
@@ -348,7 +376,7 @@ class _Deriver:
         else:
             price = inp.extra_equipment[index - len(self.rubric.equipment)].unit_price
         cost = None if price is None else Fraction(price) * (target - line.present)
-        need = lines_at(self.rubric, inp, n)[index].required
+        need = self.lines_at(n)[index].required
         basis = "" if n == inp.on_duty else f"按到岗{n}人的标准"
         level = "高于标准1" if target > need else "达到标准"
         unit = line.unit or "件"
@@ -356,14 +384,17 @@ class _Deriver:
         return self.make(f"{path}={target}", c, text, edit, "high", c.department, cost)
 
 
-def candidate_actions(rubric: Rubric, inp: DistrictInput, base: Result | None = None) -> tuple[Action, ...]:
+def candidate_actions(
+    rubric: Rubric, inp: DistrictInput, base: Result | None = None, rescore: Rescorer | None = None
+) -> tuple[Action, ...]:
     """Every action that can gain points for `inp` (see the module docstring for the design).
 
     Vetoes have no action: a veto cannot be undone by work this year. City-only criteria
-    at county level are already at their maximum and yield none.
+    at county level are already at their maximum and yield none. `rescore` (for `inp`)
+    lets a caller reuse the results measured here.
     """
     base = base or score(rubric, inp)
-    d = _Deriver(rubric, inp, base)
+    d = _Deriver(rubric, inp, base, rescore or Rescorer(rubric, inp))
     kinds: Mapping[type, Callable[[Criterion], Iterable[Action]]] = {
         Flag: d.flag,
         Threshold: d.threshold,

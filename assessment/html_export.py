@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import resources as package_resources
-from typing import Any
-
-import nbformat
-from nbconvert import HTMLExporter
-from traitlets.config import Config
+from typing import TYPE_CHECKING, Any
 
 from .fonts import web_font_face_css
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
 
 LANGUAGE = "zh-CN"
 TEMPLATE_NAME = "report"
@@ -73,20 +74,6 @@ _SCRIPT_URL_LITERAL = re.compile(r"""(["'`])((?:https?:)?//[^"'`\s]+)\1""", re.I
 
 class ExternalReferenceError(ValueError):
     """Raised when exported HTML would make the browser load a remote URL."""
-
-
-class _ReportHTMLExporter(HTMLExporter):
-    """HTMLExporter that writes a full BCP 47 language tag into <html lang>.
-
-    nbconvert validates ``language_code`` against ISO 639-1 and would reject
-    "zh-CN"; screen readers and fonts pick Simplified Chinese forms from the
-    region subtag, so it is set on the template resources instead.
-    """
-
-    def _init_resources(self, resources: dict[str, Any]) -> dict[str, Any]:
-        resources = super()._init_resources(resources)
-        resources["language_code"] = LANGUAGE
-        return resources
 
 
 def _is_external(url: str) -> bool:
@@ -201,8 +188,30 @@ def template_dir() -> str:
     return str(package_resources.files("assessment") / "templates")
 
 
+@lru_cache(maxsize=1)
 def _report_exporter() -> HTMLExporter:
-    """Return an HTML exporter using the report template, dropping ``report-hidden`` cells."""
+    """The HTML exporter using the report template, dropping ``report-hidden`` cells.
+
+    Made once per process: every page is converted with the same settings, and a reused
+    exporter keeps its compiled template (about 20 ms a page). nbconvert is imported here,
+    not with the module, so that a kernel importing the report helpers does not pay for it.
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    class _ReportHTMLExporter(HTMLExporter):
+        """HTMLExporter that writes a full BCP 47 language tag into <html lang>.
+
+        nbconvert validates ``language_code`` against ISO 639-1 and would reject
+        "zh-CN"; screen readers and fonts pick Simplified Chinese forms from the
+        region subtag, so it is set on the template resources instead.
+        """
+
+        def _init_resources(self, resources: dict[str, Any]) -> dict[str, Any]:
+            resources = super()._init_resources(resources)
+            resources["language_code"] = LANGUAGE
+            return resources
+
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {HIDDEN_TAG}

@@ -57,6 +57,7 @@ from .actions import (
     STAFF_PATH,
     Action,
     Edit,
+    Rescorer,
     apply_edits,
     candidate_actions,
     line_paths,
@@ -230,8 +231,12 @@ class _Model:
         for cid, c in rubric.criteria.items():
             if c.rule.feed != "answer":
                 continue
-            changes = {self.x[i]: r.criteria[cid].points - base.criteria[cid].points for i, r in enumerate(alone)}
-            moved = {k: v for k, v in changes.items() if v}
+            before = base.criteria[cid]
+            moved = {  # results are shared when unchanged: identity skips most subtractions
+                self.x[i]: r.criteria[cid].points - before.points
+                for i, r in enumerate(alone)
+                if r.criteria[cid] is not before and r.criteria[cid].points != before.points
+            }
             if len(moved) > 1:  # the affine form assumes one change per criterion
                 self.row({k: Fraction(1) for k in moved}, None, Fraction(1))
             self.points[cid] = (moved, base.criteria[cid].points)
@@ -405,8 +410,8 @@ class _Model:
         return [i for i, v in enumerate(self.x) if x[v] > 0.5]
 
 
-def _denominator_lcm(values: Iterable[Fraction]) -> int:
-    return math.lcm(1, *(Fraction(v).denominator for v in values))
+def _denominator_lcm(values: Iterable[Fraction | int]) -> int:
+    return math.lcm(1, *{v.denominator for v in values})
 
 
 class PlanSolverError(RuntimeError):
@@ -455,8 +460,12 @@ def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fra
 def _lattice(rubric: Rubric, results: Iterable[Result]) -> int:
     """D such that every reachable score is a multiple of 1/D (see the module docstring)."""
     values: list[Fraction] = []
-    for r in results:
-        values += [c.points for c in r.criteria.values()]
+    seen: set[int] = set()
+    for r in results:  # results share unchanged criteria: each distinct one once
+        for got in r.criteria.values():
+            if id(got) not in seen:
+                seen.add(id(got))
+                values.append(got.points)
     for c in rubric.criteria.values():
         values += [rubric.criterion_max(c.id, lv) for lv in ("county", "city")]
         rule = c.rule
@@ -599,7 +608,8 @@ def make_plan(rubric: Rubric, inp: DistrictInput, controllable_only: bool = Fals
         reason = f"存在否决情形（{rubric.veto.name}）：{'；'.join(names[v] for v in base.veto)}，不能通过整改措施达标"
         return Plan(passable=False, already_passed=False, reason=reason, actions=(), score_after=base.total,
                     steps=(), equipment_steps=(), **common)  # type: ignore[arg-type]
-    every = candidate_actions(rubric, inp, base)
+    rescore = Rescorer(rubric, inp)  # every action alone is measured once, here and in the search
+    every = candidate_actions(rubric, inp, base, rescore)
     hoped = [a for a in every if a.recognition]
     actions = [a for a in every if not a.recognition] if controllable_only else list(every)
     if base.passed:
@@ -608,7 +618,7 @@ def make_plan(rubric: Rubric, inp: DistrictInput, controllable_only: bool = Fals
         return Plan(passable=True, already_passed=True, reason="当前已满足全部达标条件", actions=(),
                     score_after=base.total, steps=(), equipment_steps=(), suggestions=tuple(ranked[:SUGGESTIONS]),
                     opportunities=_opportunities(rubric, inp, base, hoped, ()), **common)  # type: ignore[arg-type]
-    alone = [score(rubric, apply_edits(inp, a.edits)) for a in actions]
+    alone = [rescore(a.edits) for a in actions]
     found = _search(rubric, inp, base, actions, alone, by_cost=False)
     if found is None:
         reason, gaps = _ceiling(rubric, inp, actions, controllable_only)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, Literal
 
 from .equipment import EquipmentLine
@@ -60,8 +61,9 @@ class CategoryResult:
     points: Fraction
     max: Fraction
 
-    @property
+    @cached_property
     def share(self) -> Fraction:
+        """points / max, computed once: the compiled scorer shares category results."""
         return self.points / self.max
 
 

@@ -556,11 +556,16 @@ def _rule_references(c: Criterion, earlier_parts: list[str], equipment_ids: set[
         yield f"criterion {c.id}: unknown equipment category {rule.category!r}"
 
 
+#: libyaml's safe loader reads the bundled rubric in ~8 ms instead of ~70 ms (same data);
+#: PyYAML without libyaml falls back to its pure-Python safe loader.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_rubric(text: bytes, path: str = "<rubric>", *, force_check: bool = False) -> Rubric:
     """A Rubric from YAML bytes; RubricError lists every problem found. The JSON-schema
     checks are skipped for a bundled rubric recorded as checked (unless `force_check`)."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (libyaml's when built)
     except yaml.YAMLError as exc:
         raise RubricError(path, [f"not valid YAML: {exc}"]) from None
     checked = not force_check and schema_key(text) in _schema_checked()

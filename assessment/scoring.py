@@ -16,7 +16,7 @@ from .exact import ZERO, fmt, percent
 from .model import DistrictInput
 from .result import CategoryResult, CriterionResult, IndicatorResult, PartResult, Result
 from .roster import MEASURE_NAMES, roster_rate
-from .rubric import Criterion, Group, Rubric
+from .rubric import Criterion, Group, Level, Rubric
 from .rules import Outcome
 from .verdict import evaluate_conditions
 
@@ -66,27 +66,37 @@ class _Scorer:
         return answer, rule.score(answer, self.level), "answer"
 
     def criterion(self, c: Criterion) -> CriterionResult:
-        top = self.rubric.criterion_max(c.id, self.level)
         if c.city_only and self.level == "county":
-            value, outcome, source = None, Outcome(top, lambda: AUTOMATIC), "automatic"
-        else:
-            value, outcome, source = self.feed(c)
-            if outcome.points > top:
-                # Capping each member at the group's or indicator's cap changes no sum
-                # (every member is ≥ 0), and keeps every criterion within its shown maximum.
-                uncapped = outcome
-                outcome = Outcome(top, lambda: f"{uncapped.explanation}；受本项最高{fmt(top)}分限制，计{fmt(top)}分")
-        return CriterionResult(
-            id=c.id,
-            name=c.name,
-            indicator=c.indicator,
-            department=c.department,
-            value=value,
-            points=outcome.points,
-            max=top,
-            source=source,  # type: ignore[arg-type]
-            explain=outcome.explain,
-        )
+            return automatic(self.rubric, c, self.level)
+        value, outcome, source = self.feed(c)
+        return finish(self.rubric, c, self.level, value, outcome, source)
+
+
+def automatic(rubric: Rubric, c: Criterion, level: Level) -> CriterionResult:
+    """A city-only criterion at county level: full points without an answer."""
+    top = rubric.criterion_max(c.id, level)
+    return CriterionResult(c.id, c.name, c.indicator, c.department, None, top, top, "automatic", lambda: AUTOMATIC)
+
+
+def finish(rubric: Rubric, c: Criterion, level: Level, value: Any, outcome: Outcome, source: str) -> CriterionResult:
+    """The criterion's result from its rule's outcome, capped at its shown maximum."""
+    top = rubric.criterion_max(c.id, level)
+    if outcome.points > top:
+        # Capping each member at the group's or indicator's cap changes no sum
+        # (every member is ≥ 0), and keeps every criterion within its shown maximum.
+        uncapped = outcome
+        outcome = Outcome(top, lambda: f"{uncapped.explanation}；受本项最高{fmt(top)}分限制，计{fmt(top)}分")
+    return CriterionResult(
+        id=c.id,
+        name=c.name,
+        indicator=c.indicator,
+        department=c.department,
+        value=value,
+        points=outcome.points,
+        max=top,
+        source=source,  # type: ignore[arg-type]
+        explain=outcome.explain,
+    )
 
 
 def combine(results: Iterable[CriterionResult], criteria: Iterable[Criterion], groups: Iterable[Group]) -> Fraction:
@@ -104,7 +114,19 @@ def combine(results: Iterable[CriterionResult], criteria: Iterable[Criterion], g
 
 
 def score(rubric: Rubric, inp: DistrictInput) -> Result:
-    """The district's assessment under `rubric`. Pure: reads nothing, writes nothing."""
+    """The district's assessment under `rubric`. Pure: reads nothing, writes nothing.
+
+    Scores with the rubric compiled once into integer arithmetic (`assessment.compiled`);
+    the result equals `reference_score`'s, explanations included.
+    """
+    from .compiled import compiled  # builds on this module's pieces; a cached lookup per call
+
+    return compiled(rubric).score(inp)
+
+
+def reference_score(rubric: Rubric, inp: DistrictInput) -> Result:
+    """The plain reading of the rubric, walked in Fractions: the specification the compiled
+    scorer is tested against, and its fallback for a rubric its integers cannot hold."""
     s = _Scorer(rubric, inp)
     criteria: dict[str, CriterionResult] = {}
     indicators: dict[str, IndicatorResult] = {}
@@ -156,7 +178,7 @@ def score(rubric: Rubric, inp: DistrictInput) -> Result:
         title_full=title.full if title else None,
         equipment_lines=s.lines,
         missing=missing,
-        warnings=tuple(_warnings(rubric, inp, s.lines, missing, passed and title is None)),
+        warnings=tuple(warnings_for(rubric, inp, s.lines, missing, passed and title is None)),
     )
 
 
@@ -164,7 +186,7 @@ def score(rubric: Rubric, inp: DistrictInput) -> Result:
 MISSING_SHOWN = 5
 
 
-def _warnings(
+def warnings_for(
     rubric: Rubric, inp: DistrictInput, lines: tuple[EquipmentLine, ...], missing: tuple[str, ...], untitled: bool
 ) -> Iterable[str]:
     """What an analyst should know before trusting the figures."""

@@ -260,3 +260,15 @@ def test_web_font_face_rule_embeds_woff2_as_a_data_url() -> None:
     assert f'font-family: "{fonts.WEB_FONT_FAMILY}";' in css
     encoded = css.split("base64,", 1)[1].split(")", 1)[0]
     assert ord("达") in woff2_cmap(base64.b64decode(encoded))
+
+
+def test_web_font_is_compressed_at_the_chosen_brotli_quality_and_leaves_fonttools_as_it_was(monkeypatch) -> None:
+    from fontTools.ttLib import woff2
+
+    real = woff2.brotli
+    fast = fonts.web_font_woff2("温州市鹿城区综合行政执法")
+    monkeypatch.setattr(fonts, "WOFF2_BROTLI_QUALITY", 11)
+    best = fonts.web_font_woff2("温州市鹿城区综合行政执法")
+    assert woff2.brotli is real
+    assert len(best) < len(fast)  # the quality reached the writer
+    assert woff2_cmap(best) == woff2_cmap(fast)  # same glyphs, only the compression differs

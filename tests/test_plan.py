@@ -545,3 +545,29 @@ def test_a_later_stage_called_infeasible_by_presolve_is_solved_again_without_it(
     monkeypatch.setattr(scipy.optimize, "milp", slipping)
     assert make_plan(rubric, inp) == expected
     assert calls[1:3] == [True, False]
+
+
+def _reference_plan(monkeypatch: pytest.MonkeyPatch, rubric, inp, controllable_only: bool):
+    """The plan with every score taken by the reference scorer (fresh results, nothing shared)."""
+    from assessment import actions as actions_module
+    from assessment.scoring import reference_score
+
+    with monkeypatch.context() as m:
+        m.setattr(actions_module, "score", reference_score)
+        m.setattr(plan_module, "score", reference_score)
+        return make_plan(rubric, inp, controllable_only=controllable_only)
+
+
+@pytest.mark.parametrize("profile", ["fail_category", "fail_equipment_only", "fail_total_only"])
+def test_plan_with_compiled_scoring_equals_the_plan_with_reference_scoring(monkeypatch, rubric, profile):
+    """Shared results, re-used measurements and the identity shortcuts change no plan."""
+    planned = 0
+    for n, level in enumerate(["county", "city", "county", "city"]):
+        inp = sample_for_profile(rubric, f"地区{n}", level, 2022, profile, seed=100 + n)
+        for controllable_only in (False, True):
+            want = _reference_plan(monkeypatch, rubric, inp, controllable_only)
+            got = make_plan(rubric, inp, controllable_only=controllable_only)
+            assert got == want
+            assert plan_to_dict(got) == plan_to_dict(want)
+            planned += bool(got.actions)
+    assert planned >= 4  # the comparison covers real plans, not only "no plan"

@@ -140,3 +140,12 @@ def test_an_edited_rubric_is_checked_against_the_schema_even_if_it_was_bundled()
     assert broken != text
     with pytest.raises(RubricError, match="unexpected_key"):
         parse_rubric(broken)
+
+
+def test_rubric_reads_the_same_data_with_libyaml_as_with_pure_python_yaml():
+    import yaml
+
+    from assessment import rubric as rubric_module
+
+    text = RUBRIC_FILE.read_bytes()
+    assert yaml.load(text, Loader=rubric_module._SAFE_LOADER) == yaml.safe_load(text)

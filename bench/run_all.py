@@ -1,0 +1,289 @@
+"""Every speed target of issue 11, each beside its floor measured in the same run.
+
+    python bench/run_all.py [--repeat 3] [--scaling 12,45,90] [--jobs 2]
+
+Prints (medians of `--repeat` runs where a run is short; machines shared with other work
+are noisy, so the ratios to floors measured minutes apart matter more than seconds):
+
+1. Main job: `assessment batch` over the 12 sample workbooks (wenzhou-2022) with the
+   municipal summary, `--jobs`, as a new Python process; floor: one new Python process
+   that executes a trivial parameterised notebook on a new python3 kernel with papermill
+   and exports it to HTML, 13 times in a row (12 districts + summary). Target ≤ 2×.
+2. One district: `assessment report` on one sample workbook, as a new Python process;
+   floor: the same floor process doing it once. Target ≤ 2.5×.
+3. Scaling: `assessment batch` (a new process) over 12, 45 and 90 seeded synthetic county
+   workbooks with `--jobs` workers: districts per second, the share of worker time spent
+   outside the notebooks (1 − Σ papermill durations / (wall × workers)), how busy the
+   cores were (CPU seconds of the whole tree / (wall × cores)) and the peak memory of the
+   whole process tree (psutil, 0.1 s samples). Target at 90: ≤ 60 s and < 1 GB. Its floor is derived
+   from floors 1–2: one floor notebook costs (floor₁₃ − floor₁)/12 seconds once Python is
+   up, so 90 of them on `--jobs` workers take 90 × that / jobs.
+4. Scoring: `score` on seeded synthetic inputs in memory, districts per second: after a
+   warm-up batch, `--repeat` batches of districts the scorer has not seen, each timed once
+   (median); every result is then checked equal to `reference_score`'s, explanations
+   included; floor: `reference_score` on the same batches. Target ≥ 5,000/s. Plan: `make_plan` per
+   sample district that does not pass yet, median ms; floor: the same plans with the
+   reference scorer. Target ≤ 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench_batch import synthetic_city, trivial_notebook
+
+from assessment import actions as actions_module
+from assessment import plan as plan_module
+from assessment.inputs import load_input
+from assessment.model import DistrictInput
+from assessment.plan import make_plan
+from assessment.rubric import default_rubric
+from assessment.samples import synthetic_input
+from assessment.scoring import reference_score, score
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "data_templates" / "examples" / "wenzhou-2022"
+SAMPLE = EXAMPLES / "龙湾区.xlsx"
+SEED = 20221019
+MAIN_RATIO, ONE_RATIO, BATCH_SECONDS, BATCH_BYTES = 2.0, 2.5, 60.0, 1 << 30
+SCORING_RATE, PLAN_MS = 5_000, 50.0
+
+FLOOR_PROCESS = """
+import sys
+from pathlib import Path
+import papermill
+from assessment.html_export import notebook_to_html
+notebook, count = Path(sys.argv[1]), int(sys.argv[2])
+for n in range(count):
+    executed = papermill.execute_notebook(
+        str(notebook), None, parameters={"input_path": f"地区{n}"}, kernel_name="python3",
+        progress_bar=False, cwd=str(notebook.parent), shutdown_kernel="immediate",
+    )
+    notebook_to_html(executed, f"地区{n}")
+"""
+
+
+def met(ok: bool) -> str:
+    return "达到" if ok else "未达到"
+
+
+def wall(command: list[str], cwd: Path) -> float:
+    """Seconds a new process takes, start to exit; a failure stops the benchmark."""
+    started = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def median_wall(command: list[str], cwd: Path, repeat: int, fresh: Path | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if fresh is not None:
+            shutil.rmtree(fresh, ignore_errors=True)
+        times.append(wall(command, cwd))
+    return statistics.median(times)
+
+
+def end_to_end(work: Path, repeat: int, jobs: int) -> tuple[float, float]:
+    """Targets 1 and 2; returns (floor of one notebook once Python is up, floor of 13)."""
+    notebook = trivial_notebook(work)
+    python = sys.executable
+    floor = [python, "-c", FLOOR_PROCESS, str(notebook)]
+    wall([*floor, "1"], work)  # warm the disk cache and matplotlib's font cache
+    floor_one = median_wall([*floor, "1"], work, repeat)
+    floor_main = median_wall([*floor, "13"], work, repeat)
+    out = work / "e2e"
+    one = median_wall([python, "-m", "assessment", "report", str(SAMPLE), "--out", str(out)], work, repeat, out)
+    main = median_wall(
+        [python, "-m", "assessment", "batch", str(EXAMPLES), "--out", str(out), "--jobs", str(jobs)], work, repeat, out
+    )
+    print(f"1. 主任务（12个示例地区+市级汇总，--jobs {jobs}，新进程）：{main:.1f} 秒；"
+          f"下限（一个进程内13次：新内核执行空白参数化notebook+导出HTML）{floor_main:.1f} 秒；"
+          f"比值 {main / floor_main:.2f}（目标 ≤ {MAIN_RATIO}：{met(main <= MAIN_RATIO * floor_main)}）", flush=True)
+    print(f"2. 单个地区（assessment report，新进程）：{one:.2f} 秒；下限（一个进程内1次）{floor_one:.2f} 秒；"
+          f"比值 {one / floor_one:.2f}（目标 ≤ {ONE_RATIO}：{met(one <= ONE_RATIO * floor_one)}）", flush=True)
+    return (floor_main - floor_one) / 12, floor_main
+
+
+def notebook_seconds(out: Path) -> float:
+    """Σ of papermill's recorded duration over the executed notebooks under `out`."""
+    total = 0.0
+    for path in out.rglob("*.ipynb"):
+        meta = json.loads(path.read_text("utf-8")).get("metadata", {}).get("papermill", {})
+        total += meta.get("duration") or 0.0
+    return total
+
+
+class TreePeak:
+    """Peak resident memory of a process and all its descendants, sampled every 0.1 s."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self._psutil, self.root, self.peak = psutil, psutil.Process(pid), 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            try:
+                tree = [self.root, *self.root.children(recursive=True)]
+            except self._psutil.Error:
+                tree = []
+            for p in tree:
+                try:
+                    total += p.memory_info().rss
+                except self._psutil.Error:
+                    pass
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.1)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+def batch_process(data: Path, out: Path, jobs: int) -> tuple[float, float, int | None]:
+    """`assessment batch` as a new process: (wall seconds, CPU seconds of its whole tree,
+    peak memory of the tree in bytes or None without psutil)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assessment", "batch", str(data), "--out", str(out), "--jobs", str(jobs)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        peak: TreePeak | None = TreePeak(process.pid)
+    except ImportError:
+        peak = None
+    if process.wait() != 0:
+        raise SystemExit(f"assessment batch failed on {data}")
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, None if peak is None else peak.stop()
+
+
+def scaling(work: Path, sizes: list[int], jobs: int, per_notebook: float) -> None:
+    """Target 3: districts per second as the batch grows, and where the time goes."""
+    data = work / "city"
+    data.mkdir()
+    available = synthetic_city(data)
+    files = sorted(data.iterdir())
+    cores = os.cpu_count() or 1
+    for size in sizes:
+        size = min(size, available)
+        subset = work / f"city-{size}"
+        subset.mkdir()
+        for path in files[:size]:
+            os.link(path, subset / path.name)
+        out = work / f"out-{size}"
+        seconds, cpu, peak = batch_process(subset, out, jobs)
+        ok = sum(1 for _ in out.glob("*/*/report.html"))
+        inside = notebook_seconds(out)
+        outside = 1 - inside / (seconds * jobs)
+        floor = (size + 1) * per_notebook / jobs
+        memory = "未测（未安装psutil）" if peak is None else f"{peak / 2**20:.0f} MB"
+        line = (f"3. 批量 {size} 个地区（{ok} 份报告）+汇总，{jobs} 个工作进程，新进程：{seconds:.1f} 秒，"
+                f"{size / seconds:.2f} 个/秒；工作进程时间中 notebook 之外占 {outside:.0%}；"
+                f"CPU 利用率 {cpu / (seconds * cores):.0%}（{cores} 核）；进程树峰值内存 {memory}；"
+                f"推算下限 {floor:.1f} 秒（比值 {seconds / floor:.2f}）")
+        if size >= 90:
+            line += (f"（目标 ≤ {BATCH_SECONDS:.0f} 秒：{met(seconds <= BATCH_SECONDS)}；"
+                     f"< 1024 MB：{met(peak is not None and peak < BATCH_BYTES)}）")
+        print(line, flush=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def scoring(districts: int, repeat: int) -> None:
+    """Target 4: exact scoring rate (same explained result as the reference) and plans."""
+    rubric = default_rubric()
+    rng = random.Random(SEED)
+
+    def districts_batch() -> list[DistrictInput]:
+        return [
+            synthetic_input(rubric, f"地区{n}", rng.choice(("county", "city")), 2022, rng, rng.uniform(0.5, 1.0))
+            for n in range(districts)
+        ]
+
+    warm_up, batches = districts_batch(), [districts_batch() for _ in range(repeat)]
+    for inp in warm_up:  # a process that has scored some districts already
+        score(rubric, inp)
+
+    def rate(fn) -> float:  # each batch timed once: districts the scorer has not seen
+        runs = []
+        for batch in batches:
+            started = time.perf_counter()
+            for inp in batch:
+                fn(rubric, inp)
+            runs.append(districts / (time.perf_counter() - started))
+        return statistics.median(runs)
+
+    fast, floor = rate(score), rate(reference_score)
+    for inp in [*warm_up, *(i for batch in batches for i in batch)]:  # the same explained result
+        got, want = score(rubric, inp), reference_score(rubric, inp)
+        if got != want or any(got.criteria[k].explanation != r.explanation for k, r in want.criteria.items()):
+            raise SystemExit(f"compiled scoring differs from the reference for {inp.district}")
+    print(f"4. 精确评分（内存中，每轮 {districts} 个未评过的地区，中位数；结果与参考评分逐项一致，含说明文字）："
+          f"{fast:,.0f} 个/秒；参考评分器 {floor:,.0f} 个/秒（{fast / floor:.1f} 倍）"
+          f"（目标 ≥ {SCORING_RATE:,}：{met(fast >= SCORING_RATE)}）", flush=True)
+
+    samples = [load_input(p, rubric) for p in sorted(EXAMPLES.glob("*.xlsx"))]
+    needing = [inp for inp in samples if not score(rubric, inp).passed]
+    make_plan(rubric, needing[0])  # load the solver stack before timing
+
+    def plan_ms() -> float:
+        runs = []
+        for inp in needing:
+            times = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                make_plan(rubric, inp)
+                times.append(time.perf_counter() - started)
+            runs.append(statistics.median(times) * 1000)
+        return statistics.median(runs)
+
+    fast_ms = plan_ms()
+    saved = actions_module.score, plan_module.score
+    actions_module.score = plan_module.score = reference_score
+    try:
+        floor_ms = plan_ms()
+    finally:
+        actions_module.score, plan_module.score = saved
+    print(f"4. 达标路径（{len(needing)} 个尚未达标的示例地区，每个中位数后取中位数）：{fast_ms:.0f} 毫秒；"
+          f"用参考评分器 {floor_ms:.0f} 毫秒（目标 ≤ {PLAN_MS:.0f} 毫秒：{met(fast_ms <= PLAN_MS)}）")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--scaling", default="12,45,90", help="批量规模，逗号分隔（空：不测批量）")
+    parser.add_argument("--districts", type=int, default=2000, help="评分速度所用的合成地区数")
+    args = parser.parse_args()
+    print(f"机器：{os.cpu_count()} 核，Python {sys.version.split()[0]}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        per_notebook, _ = end_to_end(work, args.repeat, args.jobs)
+        sizes = [int(s) for s in args.scaling.split(",") if s.strip()]
+        if sizes:
+            scaling(work, sizes, args.jobs, per_notebook)
+    scoring(args.districts, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
