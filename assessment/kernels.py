@@ -44,8 +44,9 @@ _LIVE: set[WarmKernel] = set()
 
 #: Run once per kernel: what the report notebooks import and build, so later runs are warm.
 WARM_UP = """
-import assessment.api, assessment.charts, assessment.plan, assessment.tables
-import assessment.fonts, assessment.rubric
+import assessment.api, assessment.blocks, assessment.charts, assessment.plan, assessment.tables
+import assessment.fonts, assessment.followup, assessment.pending, assessment.report, assessment.rubric
+import scipy.optimize
 assessment.rubric.default_rubric()
 assessment.fonts.register_cjk_font()
 """
