@@ -130,6 +130,9 @@ class WarmKernel:
         temporary folder of their own and never remove it; they get a home inside the
         kernel's folder instead, removed with it."""
         env = {**os.environ}
+        # ipykernel before 6.30 lets debugpy warn about frozen modules on the kernel's stderr,
+        # which reaches the analyst's terminal; the report never uses the debugger.
+        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         if not _home_writable():
             home = Path(self._sockets.name) / "home"
             home.mkdir()

@@ -28,7 +28,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     """(the fresh environment's bin folder, an environment for running it away from the checkout)."""
     work = tmp_path_factory.mktemp("wheel")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME")}
-    built = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", work / "dist", ROOT], work, env)
+    built = _run([UV, "build", "--wheel", "--quiet", "--out-dir", work / "dist", ROOT], work, env)
     assert built.returncode == 0, built.stderr
     wheels = list((work / "dist").glob("assessment-*.whl"))
     assert len(wheels) == 1
