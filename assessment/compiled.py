@@ -30,7 +30,7 @@ from .model import DistrictInput
 from .result import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult, Result
 from .rubric import LEVELS, Criterion, Group, Level, Rubric
 from .rules import Conversion, EquipmentRatio, EquipmentStandard, Flag, Outcome, Per, Tiers
-from .scoring import MISSING, _computed_value, automatic, finish, reference_score, warnings_for
+from .scoring import MISSING, _computed_value, assemble, automatic, finish, reference_score
 from .verdict import evaluate_conditions
 
 #: Most distinct answers remembered per criterion and level (rates are open-ended).
@@ -321,29 +321,8 @@ class CompiledRubric:
             conditions = evaluate_conditions(rubric, categories, parts, total, veto)
             if len(self._conditions) < MEMO_LIMIT * 8:
                 self._conditions[key] = conditions
-        passed = all(c.met for c in conditions)
-        title = rubric.title_for(inp.year) if passed else None
-        missing = tuple(cid for cid, r in criteria.items() if r.source == "missing")
-        return Result(
-            input=inp,
-            rubric=rubric,
-            criteria=criteria,
-            indicators=indicators,
-            categories=categories,
-            parts=parts,
-            bonus=bonus,
-            bonus_max=rubric.bonus.max,
-            total=total,
-            total_max=total_max,
-            veto=veto,
-            conditions=conditions,
-            passed=passed,
-            title=title.title if title else None,
-            title_full=title.full if title else None,
-            equipment_lines=lines,
-            missing=missing,
-            warnings=tuple(warnings_for(rubric, inp, lines, missing, passed and title is None)),
-        )
+        return assemble(rubric, inp, criteria, indicators, categories, parts, bonus, total, total_max, veto, conditions,
+                        lines)
 
     def _indicator(self, ind: Any, category: str, units: int) -> IndicatorResult:
         got = self._indicators.get((ind.id, units))

@@ -14,7 +14,7 @@ from typing import Any
 from .equipment import EquipmentLine, equipment_lines
 from .exact import ZERO, fmt, percent
 from .model import DistrictInput
-from .result import CategoryResult, CriterionResult, IndicatorResult, PartResult, Result
+from .result import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult, Result
 from .roster import MEASURE_NAMES, roster_rate
 from .rubric import Criterion, Group, Level, Rubric
 from .rules import Outcome
@@ -157,6 +157,26 @@ def reference_score(rubric: Rubric, inp: DistrictInput) -> Result:
     total_max = main.max + (rubric.bonus.max if rubric.total_includes_bonus else ZERO)
 
     conditions = evaluate_conditions(rubric, categories, s.parts, total, veto)
+    return assemble(rubric, inp, criteria, indicators, categories, s.parts, bonus, total, total_max, veto, conditions,
+                    s.lines)
+
+
+def assemble(
+    rubric: Rubric,
+    inp: DistrictInput,
+    criteria: dict[str, CriterionResult],
+    indicators: dict[str, IndicatorResult],
+    categories: dict[str, CategoryResult],
+    parts: dict[str, PartResult],
+    bonus: Fraction,
+    total: Fraction,
+    total_max: Fraction,
+    veto: tuple[str, ...],
+    conditions: tuple[ConditionResult, ...],
+    lines: tuple[EquipmentLine, ...],
+) -> Result:
+    """The Result from scored parts: verdict, title, what is missing and the warnings. One
+    place for both scorers (the compiled one and the reference), so they cannot drift."""
     passed = all(c.met for c in conditions)
     title = rubric.title_for(inp.year) if passed else None
     missing = tuple(cid for cid, r in criteria.items() if r.source == "missing")
@@ -166,7 +186,7 @@ def reference_score(rubric: Rubric, inp: DistrictInput) -> Result:
         criteria=criteria,
         indicators=indicators,
         categories=categories,
-        parts=s.parts,
+        parts=parts,
         bonus=bonus,
         bonus_max=rubric.bonus.max,
         total=total,
@@ -176,9 +196,9 @@ def reference_score(rubric: Rubric, inp: DistrictInput) -> Result:
         passed=passed,
         title=title.title if title else None,
         title_full=title.full if title else None,
-        equipment_lines=s.lines,
+        equipment_lines=lines,
         missing=missing,
-        warnings=tuple(warnings_for(rubric, inp, s.lines, missing, passed and title is None)),
+        warnings=tuple(warnings_for(rubric, inp, lines, missing, passed and title is None)),
     )
 
 
