@@ -98,6 +98,10 @@ class WarmKernel:
 
     def __init__(self, cwd: Path, kernel_name: str = KERNEL_NAME, warm: bool = True) -> None:
         self.cwd = Path(cwd).resolve()
+        # ipykernel before 6.30 lets debugpy warn about frozen modules on stderr, both in the
+        # kernel and here, where jupyter_client imports ipykernel to find the kernel spec; it
+        # reaches the analyst's terminal, and reports never use the debugger.
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         # Local IPC sockets (in a private temporary folder) rather than TCP: nothing listens
         # on the network, and the kernel does not warn about unencrypted TCP on every start.
         _remove_orphaned_sockets()
@@ -130,9 +134,6 @@ class WarmKernel:
         temporary folder of their own and never remove it; they get a home inside the
         kernel's folder instead, removed with it."""
         env = {**os.environ}
-        # ipykernel before 6.30 lets debugpy warn about frozen modules on the kernel's stderr,
-        # which reaches the analyst's terminal; the report never uses the debugger.
-        env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         if not _home_writable():
             home = Path(self._sockets.name) / "home"
             home.mkdir()
