@@ -45,6 +45,7 @@ from .roster import roster_rate
 from .rubric import Rubric
 from .rules import Threshold
 from .scoring import score
+from .validate import Collector
 from .values import PARSERS, ValueProblem, parse_count, parse_free_text, parse_name, show, text_of
 
 TOP_KEYS = ("district", "year", "input_sha256", "reviewer", "date", "changes", "notes")
@@ -254,27 +255,6 @@ def parse_json_review(text: bytes, path: str) -> RawReview:
 # --------------------------------------------------------------------------- validation
 
 
-class _Collector:
-    def __init__(self, raw: RawReview) -> None:
-        self.raw = raw
-        self.problems: list[Problem] = list(raw.problems)
-
-    def add(self, location: Location, message: str) -> None:
-        self.problems.append(Problem(location, message))
-
-    def parse(self, cell: Cell | None, parser: Callable[[Cell], Any], what: str, required: bool = True) -> Any:
-        if cell is None or cell.blank:
-            if required:
-                where = cell.location if cell is not None else self.raw.where or Location(self.raw.path)
-                self.add(where, f"缺少{what}")
-            return None
-        try:
-            return parser(cell)
-        except ValueProblem as exc:
-            self.add(cell.location, f"{what}{exc}")
-            return None
-
-
 def _sha256(cell: Cell) -> str:
     text = text_of(cell.value).lower() if isinstance(cell.value, str) else ""
     if SHA256.fullmatch(text) is None:
@@ -317,7 +297,7 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
     and carry its sha256, and extra equipment rows are known; without it (converting a
     review between forms) only what the rubric knows is checked.
     """
-    c = _Collector(raw)
+    c = Collector(raw.problems, raw.where or Location(raw.path))
     f = raw.fields
     district = c.parse(f.get("district"), parse_name, "地区（district）")
     year = c.parse(f.get("year"), parse_count, "年度（year）")
@@ -371,8 +351,8 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
             continue
         if to is not None and reason is not None:
             changes.append(Change(path, to, reason, check))
-    if c.problems:
-        raise InputError(c.problems)
+    if c.problems or district is None or year is None or sha is None or reviewer is None or date is None:
+        raise InputError(c.problems)  # each required field missing is among the problems
     return Review(
         district=district,
         year=year,

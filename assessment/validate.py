@@ -7,7 +7,7 @@ about how a particular criterion is scored.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any, TypeVar
 
@@ -40,10 +40,14 @@ ROSTER_TOLERANCE = Fraction(1, 100)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
-class _Collector:
-    def __init__(self, raw: RawInput) -> None:
-        self.raw = raw
-        self.problems: list[Problem] = list(raw.problems)
+class Collector:
+    """Problems and warnings gathered while raw cells are read into values, so that every
+    problem of a file is reported at once. `missing_at` is where a value absent altogether
+    (no cell to point at) is reported. Reviews (`assessment.review`) read their cells with it too."""
+
+    def __init__(self, problems: Iterable[Problem], missing_at: Location) -> None:
+        self.missing_at = missing_at
+        self.problems: list[Problem] = list(problems)
         self.warnings: list[str] = []
 
     def add(self, location: Location, message: str) -> None:
@@ -56,7 +60,7 @@ class _Collector:
         """`parser(cell)`, or None with a problem recorded (a missing required value too)."""
         if cell is None or cell.blank:
             if required:
-                where = cell.location if cell is not None else Location(self.raw.path)
+                where = cell.location if cell is not None else self.missing_at
                 self.add(where, f"缺少{what}")
             return None
         try:
@@ -73,7 +77,7 @@ def _year(cell: Cell) -> int:
     return year
 
 
-def _person(c: _Collector, cells: dict[str, Cell]) -> Person | None:
+def _person(c: Collector, cells: dict[str, Cell]) -> Person | None:
     name = c.parse(cells.get("姓名"), parse_name, "姓名")
     education = c.parse(cells.get("学历"), parse_name, "学历")
     if education is not None and text_of(education) not in EDUCATION_WORDS:
@@ -91,7 +95,9 @@ def _person(c: _Collector, cells: dict[str, Cell]) -> Person | None:
     return Person(name, text_of(education), text_of(major), certified, required, bool(legal))
 
 
-def _roster_conflicts(c: _Collector, rubric: Rubric, answers: dict[str, Any], roster: tuple[Person, ...]) -> None:
+def _roster_conflicts(
+    c: Collector, raw: RawInput, rubric: Rubric, answers: dict[str, Any], roster: tuple[Person, ...]
+) -> None:
     """An answer that disagrees with the roster it could be computed from is an error."""
     for cid, criterion in rubric.criteria.items():
         rule = criterion.rule
@@ -103,14 +109,14 @@ def _roster_conflicts(c: _Collector, rubric: Rubric, answers: dict[str, Any], ro
         rate, hits, base = computed
         if abs(answers[cid] - rate) > ROSTER_TOLERANCE:
             c.add(
-                c.raw.answers[cid].location,
+                raw.answers[cid].location,
                 f"{cid}（{criterion.name}）填报值{fmt(answers[cid])}%与执法人员名册计算值不一致："
                 f"名册为{hits}/{base}={fmt(rate)}%（{MEASURE_NAMES[rule.roster]}）。请修正其中之一",
             )
 
 
 def _per_item(
-    c: _Collector, cells: dict[str, Cell], known: dict[str, str], parser: Callable[[Cell], T], what: str, hint: str
+    c: Collector, cells: dict[str, Cell], known: dict[str, str], parser: Callable[[Cell], T], what: str, hint: str
 ) -> dict[str, T]:
     """Values keyed by equipment id (quantities, prices), unknown ids reported."""
     out: dict[str, T] = {}
@@ -132,7 +138,7 @@ def _ambiguous_rate_note(name: str, value: Fraction) -> str:
     )
 
 
-def _info(c: _Collector, cells: dict[str, Cell]) -> dict[str, str]:
+def _info(c: Collector, cells: dict[str, Cell]) -> dict[str, str]:
     """Other facts (填报单位, 联系电话…) keyed by their label as the workbook shows it."""
     out: dict[str, str] = {}
     for key, cell in cells.items():
@@ -155,7 +161,7 @@ def _info(c: _Collector, cells: dict[str, Cell]) -> dict[str, str]:
     return out
 
 
-def _notes(c: _Collector, cells: dict[str, Cell], known: set[str], what: str) -> dict[str, str]:
+def _notes(c: Collector, cells: dict[str, Cell], known: set[str], what: str) -> dict[str, str]:
     """佐证材料 or 备注 per criterion id; an id no answer row has is reported."""
     out: dict[str, str] = {}
     for cid, cell in cells.items():
@@ -171,7 +177,7 @@ def _notes(c: _Collector, cells: dict[str, Cell], known: set[str], what: str) ->
 
 def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     """The trusted input, or InputError listing every problem with its location."""
-    c = _Collector(raw)
+    c = Collector(raw.problems, Location(raw.path))
     district = c.parse(raw.district, parse_name, "地区（district）")
     level = c.parse(raw.level, parse_level, "层级（level）")
     year = c.parse(raw.year, _year, "年度（year）")
@@ -223,7 +229,7 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
         people = [_person(c, p.cells) for p in raw.roster]
         roster = tuple(p for p in people if p is not None)
         if len(roster) == len(raw.roster):
-            _roster_conflicts(c, rubric, answers, roster)
+            _roster_conflicts(c, raw, rubric, answers, roster)
 
     info = _info(c, raw.info)
     evidence = _notes(c, raw.evidence, set(answerable) | set(raw.answers), "佐证材料")
