@@ -88,20 +88,25 @@ def synthetic_city(folder: Path) -> int:
     return len(units)
 
 
-class TreeMemory:
-    """Peak resident memory of this process and all its descendants, sampled (psutil)."""
+class TreePeak:
+    """Peak resident memory of a process and all its descendants, sampled every 0.1 s."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int) -> None:
         import psutil
 
-        self.process, self.peak, self._stop = psutil.Process(), 0, threading.Event()
-        self._psutil = psutil
+        self._psutil, self.root, self.peak = psutil, psutil.Process(pid), 0
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
 
     def _sample(self) -> None:
         while not self._stop.is_set():
             total = 0
-            for p in [self.process, *self.process.children(recursive=True)]:
+            try:
+                tree = [self.root, *self.root.children(recursive=True)]
+            except self._psutil.Error:
+                tree = []
+            for p in tree:
                 try:
                     total += p.memory_info().rss
                 except self._psutil.Error:
@@ -109,13 +114,10 @@ class TreeMemory:
             self.peak = max(self.peak, total)
             self._stop.wait(0.1)
 
-    def __enter__(self) -> TreeMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
+    def stop(self) -> int:
         self._stop.set()
         self._thread.join()
+        return self.peak
 
 
 def verdict(met: bool) -> str:
@@ -157,25 +159,22 @@ def main() -> None:
                 extra.unlink()
             count = min(count, args.districts)
         try:
-            memory: TreeMemory | None = TreeMemory()
+            memory: TreePeak | None = TreePeak(os.getpid())
         except ImportError:
             memory = None
         started = time.perf_counter()
-        if memory:
-            with memory:
-                outcome = run_batch(data, work / "out", jobs=jobs, progress=False)
-        else:
-            outcome = run_batch(data, work / "out", jobs=jobs, progress=False)
+        outcome = run_batch(data, work / "out", jobs=jobs, progress=False)
         wall = time.perf_counter() - started
+        peak = memory.stop() if memory else None
     ok = len(outcome.with_status("ok"))
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     print(f"批量：{count}个地区（{ok}个成功），{jobs}个进程，{os.cpu_count()}核：墙钟 {wall:.1f} 秒，"
           f"平均 {wall / count:.2f} 秒/个（目标 ≤ {TARGET_SECONDS:.0f} 秒：{verdict(wall <= TARGET_SECONDS)}）")
     print(f"getrusage 最大常驻内存：本进程 {self_peak / 2**20:.0f} MB，最大子进程 {child_peak / 2**20:.0f} MB")
-    if memory:
-        print(f"进程树峰值内存（psutil采样）：{memory.peak / 2**20:.0f} MB"
-              f"（目标 < 1024 MB：{verdict(memory.peak < TARGET_BYTES)}）")
+    if peak is not None:
+        print(f"进程树峰值内存（psutil采样）：{peak / 2**20:.0f} MB"
+              f"（目标 < 1024 MB：{verdict(peak < TARGET_BYTES)}）")
     else:
         bound = self_peak + 2 * jobs * child_peak
         print(f"峰值内存上界（本进程 + 2×进程数×最大子进程）：{bound / 2**20:.0f} MB"

@@ -38,11 +38,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from bench_batch import synthetic_city, trivial_notebook
+from bench_batch import TreePeak, synthetic_city, trivial_notebook
 
 from assessment import actions as actions_module
 from assessment import plan as plan_module
@@ -123,38 +122,6 @@ def notebook_seconds(out: Path) -> float:
         meta = json.loads(path.read_text("utf-8")).get("metadata", {}).get("papermill", {})
         total += meta.get("duration") or 0.0
     return total
-
-
-class TreePeak:
-    """Peak resident memory of a process and all its descendants, sampled every 0.1 s."""
-
-    def __init__(self, pid: int) -> None:
-        import psutil
-
-        self._psutil, self.root, self.peak = psutil, psutil.Process(pid), 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-
-    def _sample(self) -> None:
-        while not self._stop.is_set():
-            total = 0
-            try:
-                tree = [self.root, *self.root.children(recursive=True)]
-            except self._psutil.Error:
-                tree = []
-            for p in tree:
-                try:
-                    total += p.memory_info().rss
-                except self._psutil.Error:
-                    pass
-            self.peak = max(self.peak, total)
-            self._stop.wait(0.1)
-
-    def stop(self) -> int:
-        self._stop.set()
-        self._thread.join()
-        return self.peak
 
 
 def batch_process(data: Path, out: Path, jobs: int) -> tuple[float, float, int | None]:
