@@ -88,3 +88,104 @@ def test_a_killed_kernel_leaves_no_files(tmp_path):
     warm.kill_now()
     assert not sockets.exists()
     warm.km.provisioner.process.wait(10)
+
+
+
+class _Channel:
+    """A channel that hands out scripted messages, then nothing (queue.Empty)."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+
+    def get_msg(self, timeout=None):
+        from queue import Empty
+
+        if not self.messages:
+            raise Empty
+        return self.messages.pop(0)
+
+
+def _reply(parent):
+    return {"parent_header": {"msg_id": parent}, "msg_type": "kernel_info_reply",
+            "content": {"protocol_version": "5.3"}}
+
+
+def _status(parent, state):
+    return {"parent_header": {"msg_id": parent}, "msg_type": "status", "content": {"execution_state": state}}
+
+
+def _scripted_client(shell, iopub, published=None):
+    """A PromptClient whose kernel answers from scripts; its requests are numbered r1, r2…,
+    and `published[request]` is what IOPub brings once that request has been sent."""
+    from assessment.kernels import PromptClient
+
+    class Scripted(PromptClient):
+        ATTEMPT_SECONDS = 0.05
+        sent: list[str] = []
+        shell_channel = _Channel(shell)
+        iopub_channel = _Channel(iopub)
+
+        def kernel_info(self):
+            self.sent.append(f"r{len(self.sent) + 1}")
+            self.iopub_channel.messages += (published or {}).get(self.sent[-1], [])
+            return self.sent[-1]
+
+        def is_alive(self):
+            return True
+
+    return Scripted()
+
+
+def test_a_client_is_ready_at_its_own_requests_idle_and_no_later():
+    """Ready once the reply to its kernel_info and that request's IOPub idle have arrived;
+    replies and statuses of other requests do not count, and what IOPub brings after the
+    idle is left to the notebook's client, which keeps only its own requests' messages."""
+    later = _status("x", "busy")
+    client = _scripted_client(
+        shell=[_reply("old"), _reply("r1")],
+        iopub=[_status("old", "idle"), _status("r1", "busy"), _status("r1", "idle"), later],
+    )
+    client.wait_for_ready(timeout=5)
+    assert client.sent == ["r1"]
+    assert client.iopub_channel.messages == [later]
+
+
+def test_a_client_whose_iopub_missed_the_idle_asks_again():
+    """A subscription still connecting misses the first request's IOPub messages (ZeroMQ's
+    slow joiner): the client asks again rather than wait for silence."""
+    client = _scripted_client(shell=[_reply("r1"), _reply("r2")], iopub=[],
+                              published={"r2": [_status("r2", "busy"), _status("r2", "idle")]})
+    client.wait_for_ready(timeout=5)
+    assert client.sent == ["r1", "r2"]
+
+
+def test_a_client_that_is_never_answered_gives_up_at_its_timeout():
+    client = _scripted_client(shell=[], iopub=[])
+    with pytest.raises(RuntimeError, match="didn't respond"):
+        client.wait_for_ready(timeout=0.2)
+    assert len(client.sent) >= 2
+
+
+def test_warm_kernels_hand_out_prompt_clients(kernel):
+    from assessment.kernels import PromptClient
+
+    assert isinstance(kernel.km.client(), PromptClient)
+
+
+def test_notebooks_on_a_warm_kernel_leave_no_sockets_or_threads_behind(kernel, tmp_path):
+    """nbclient leaves running the client it made on a kernel manager it does not own: one
+    ZeroMQ context with its sockets and threads per notebook, until a worker runs out of
+    file descriptors. After each notebook, the kernel's clients are stopped."""
+    import threading
+
+    import psutil
+
+    from assessment.kernels import run_notebook
+
+    notebook = _notebook(tmp_path, "g.ipynb", "print(value)")
+    me = psutil.Process()
+    run_notebook(notebook, None, {"value": 0}, kernel)
+    before = (me.num_fds(), threading.active_count())
+    for value in range(1, 6):
+        run_notebook(notebook, None, {"value": value}, kernel)
+    assert (me.num_fds(), threading.active_count()) == before
