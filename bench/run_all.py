@@ -79,10 +79,16 @@ def met(ok: bool) -> str:
 
 
 def wall(command: list[str], cwd: Path) -> float:
-    """Seconds a new process takes, start to exit; a failure stops the benchmark."""
+    """Seconds a new process takes, start to exit; a failure stops the benchmark with what
+    the process wrote to stderr (kept off the figures otherwise: progress lines, and the
+    floor kernels' warning about plain TCP, which papermill's default kernels use)."""
     started = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr.decode(errors="replace"))
+        raise SystemExit(f"{command[0]} … 退出码 {done.returncode}")
+    return seconds
 
 
 def median_wall(command: list[str], cwd: Path, repeat: int, fresh: Path | None = None) -> float:
@@ -129,16 +135,19 @@ def batch_process(data: Path, out: Path, jobs: int) -> tuple[float, float, int |
     peak memory of the tree in bytes or None without psutil)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "assessment", "batch", str(data), "--out", str(out), "--jobs", str(jobs)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        peak: TreePeak | None = TreePeak(process.pid)
-    except ImportError:
-        peak = None
-    if process.wait() != 0:
-        raise SystemExit(f"assessment batch failed on {data}")
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assessment", "batch", str(data), "--out", str(out), "--jobs", str(jobs)],
+            stdout=subprocess.DEVNULL, stderr=errors,
+        )
+        try:
+            peak: TreePeak | None = TreePeak(process.pid)
+        except ImportError:
+            peak = None
+        if process.wait() != 0:
+            errors.seek(0)
+            sys.stderr.write(errors.read().decode(errors="replace"))
+            raise SystemExit(f"assessment batch failed on {data}")
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
