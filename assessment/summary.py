@@ -36,8 +36,11 @@ Scores = Mapping[str, Any]
 PASSED, FAILED = "达标", "未达标"
 STATUS_NAMES = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
 DISTRICT, TOTAL, EQUIPMENT, VERDICT, RANK = "地区", "总得分", "装备得分", "结论", "排名"
-#: Ranking columns shown when some district was reviewed (its 总得分 is then the 核定分).
-SELF_TOTAL, REVIEW_CHANGE, CORRECTIONS = "自评分", "核定较自评", "更正项数"
+#: Columns of the review table (复核情况), shown when some district was reviewed.
+SELF_TOTAL, REVIEWED_TOTAL, REVIEW_CHANGE, CORRECTIONS = "自评分", "核定分", "核定较自评", "更正项数"
+SELF_VERDICT, REVIEWED_VERDICT = "自评结论", "核定结论"
+#: The review table's name, as a page heading and a workbook sheet.
+REVIEW_TABLE = "复核情况"
 #: Okabe-Ito orange: the self-assessed total beside the reviewed one (PASS_COLOR, blue).
 SELF_COLOR = "#E69F00"
 #: Characters that make Excel (or LibreOffice) read a text cell as a formula or command.
@@ -101,43 +104,47 @@ def any_reviewed(scores: Iterable[Scores]) -> bool:
     return any(is_reviewed(s) for s in scores)
 
 
-def review_columns(s: Scores) -> dict[str, Any]:
-    """自评分, 核定较自评 (核定分 − 自评分) and 更正项数 of one district; the last two blank
-    when it was not reviewed (its total is then its self-assessed one)."""
-    if not is_reviewed(s):
-        return {SELF_TOTAL: s["total"], REVIEW_CHANGE: None, CORRECTIONS: None}
-    return {
-        SELF_TOTAL: s["self"]["total"],
-        REVIEW_CHANGE: round(s["total"] - s["self"]["total"], 4),
-        CORRECTIONS: len(s["review"]["changes"]),
-    }
-
-
 def ranking_table(scores: Sequence[Scores]) -> pd.DataFrame:
     """One row per district: rank, total, each category's points, equipment points, verdict.
 
     Equal totals share a rank (competition ranking: 1, 2, 2, 4), as officials expect. A
     reviewed district's total is its 核定分 (scores.json holds the reviewed values), so the
-    ranking is by 核定分; when some district was reviewed, 自评分, 核定较自评 and 更正项数
-    follow the total.
+    ranking is by 核定分; how the review changed it is in `review_table`, not here, so
+    that the ranking fits an A4 page with its category headers legible.
     """
     cats = categories_of(scores)
-    reviewed = any_reviewed(scores)
     rows = []
     for s in ranked(scores):
         row: dict[str, Any] = {DISTRICT: s["district"], TOTAL: s["total"]}
-        if reviewed:
-            row.update(review_columns(s))
         row.update({name: s["categories"].get(cid, {}).get("points") for cid, name in cats})
         row[EQUIPMENT] = s["equipment"]["points"]
         row[VERDICT] = verdict_text(s)
         rows.append(row)
-    extra = [SELF_TOTAL, REVIEW_CHANGE, CORRECTIONS] if reviewed else []
-    table = pd.DataFrame(rows, columns=[DISTRICT, TOTAL, *extra, *(n for _, n in cats), EQUIPMENT, VERDICT])
-    if reviewed:
-        table[REVIEW_CHANGE] = pd.to_numeric(table[REVIEW_CHANGE]).astype("float64")
-        table[CORRECTIONS] = pd.to_numeric(table[CORRECTIONS]).astype("Int64")
+    table = pd.DataFrame(rows, columns=[DISTRICT, TOTAL, *(n for _, n in cats), EQUIPMENT, VERDICT])
     table.insert(0, RANK, table[TOTAL].rank(method="min", ascending=False).astype("int64"))
+    return table
+
+
+def review_table(scores: Sequence[Scores]) -> pd.DataFrame:
+    """One row per reviewed district, in ranking order: 自评分 beside 核定分, the
+    difference (核定分 − 自评分), the number of corrections and both verdicts."""
+    rows = [
+        {
+            DISTRICT: s["district"],
+            SELF_TOTAL: s["self"]["total"],
+            REVIEWED_TOTAL: s["total"],
+            REVIEW_CHANGE: round(s["total"] - s["self"]["total"], 4),
+            CORRECTIONS: len(s["review"]["changes"]),
+            SELF_VERDICT: verdict_text(s["self"]),
+            REVIEWED_VERDICT: verdict_text(s),
+        }
+        for s in ranked(scores)
+        if is_reviewed(s)
+    ]
+    columns = [DISTRICT, SELF_TOTAL, REVIEWED_TOTAL, REVIEW_CHANGE, CORRECTIONS, SELF_VERDICT, REVIEWED_VERDICT]
+    table = pd.DataFrame(rows, columns=columns)
+    table[REVIEW_CHANGE] = pd.to_numeric(table[REVIEW_CHANGE]).astype("float64")
+    table[CORRECTIONS] = pd.to_numeric(table[CORRECTIONS]).astype("int64")
     return table
 
 
@@ -339,6 +346,7 @@ def build_summary(
     years = sorted({s["year"] for s in scores})
     tables = {
         "排名": ranking_table(scores),
+        **({REVIEW_TABLE: review_table(scores)} if any_reviewed(scores) else {}),
         "指标得分率": indicator_percent(scores).reset_index(),
         "失分最多的指标": weakest_indicators(scores),
         "装备缺口": equipment_shortfall(scores),

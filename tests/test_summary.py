@@ -326,20 +326,29 @@ def _reviewed_city() -> list[dict[str, Any]]:
     return out
 
 
-def test_ranking_has_no_review_columns_when_no_district_was_reviewed(city):
-    columns = set(S.ranking_table(city).columns)
-    assert columns.isdisjoint({S.SELF_TOTAL, S.REVIEW_CHANGE, S.CORRECTIONS})
+def test_no_review_table_when_no_district_was_reviewed(city):
+    assert S.REVIEW_TABLE not in S.build_summary(city).tables
 
 
-def test_ranking_by_reviewed_total_shows_self_total_difference_and_corrections():
+def test_ranking_is_by_reviewed_total_and_keeps_to_scores_that_fit_a_page():
     table = S.ranking_table(_reviewed_city()).set_index(S.DISTRICT)
-    assert list(table.columns[:5]) == [S.RANK, S.TOTAL, S.SELF_TOTAL, S.REVIEW_CHANGE, S.CORRECTIONS]
-    assert (table.loc["龙湾区", S.TOTAL], table.loc["龙湾区", S.SELF_TOTAL]) == (98.3, 102.3)
-    assert table.loc["龙湾区", S.REVIEW_CHANGE] == pytest.approx(-4)
-    assert table.loc["龙湾区", S.CORRECTIONS] == 3
-    assert table.loc["苍南县", S.SELF_TOTAL] == table.loc["苍南县", S.TOTAL]
-    assert table.loc["苍南县", S.CORRECTIONS] is pd.NA
+    assert table.loc["龙湾区", S.TOTAL] == 98.3  # its 核定分, not its 自评分 102.3
     assert list(table.index) == sorted(table.index, key=lambda d: -table.loc[d, S.TOTAL])
+    assert {S.SELF_TOTAL, S.REVIEW_CHANGE, S.CORRECTIONS}.isdisjoint(table.columns)
+    assert len(table.columns) <= 10  # 排名, 总得分, six categories, 装备得分, 结论
+
+
+def test_review_table_lists_reviewed_districts_with_both_totals_corrections_and_verdicts():
+    scores = _reviewed_city()
+    table = S.build_summary(scores).tables[S.REVIEW_TABLE].set_index(S.DISTRICT)
+    assert set(table.index) == {"龙湾区", "瓯海区"}  # 苍南县 was not reviewed
+    row = table.loc["龙湾区"]
+    assert (row[S.SELF_TOTAL], row[S.REVIEWED_TOTAL]) == (102.3, 98.3)
+    assert row[S.REVIEW_CHANGE] == pytest.approx(-4)
+    assert row[S.CORRECTIONS] == 3
+    assert (row[S.SELF_VERDICT], row[S.REVIEWED_VERDICT]) == ("达标（示范单位）", "未达标")
+    ranking = list(S.ranking_table(scores)[S.DISTRICT])
+    assert list(table.index) == [d for d in ranking if d in table.index]
 
 
 def test_review_figure_draws_self_and_reviewed_totals_of_reviewed_districts_only():
