@@ -259,12 +259,14 @@ def equipment_score(result: Result) -> tuple[Fraction, Fraction] | None:
     return None if part is None else (part.points, part.max)
 
 
-def provenance_table(result: Result, run_time: str | None) -> pd.DataFrame:
+def provenance_table(result: Result, run_time: str | None, review: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """What the report was computed from, so that anyone can reproduce it.
 
-    The run time (ISO 8601, as papermill passes it) is shown in China time.
+    The run time (ISO 8601, as papermill passes it) is shown in China time. `review` is
+    scores.json's "review" record when the report is scored on a review (核定分): the
+    review file is then as much a source as the input, so it is named here too.
 
-    The input is named by its file name only: a full path says nothing to a reader
+    Files are named by their file name only: a full path says nothing to a reader
     elsewhere and leaks the layout of the machine that ran it; the SHA-256 identifies it.
     """
     rubric, inp = result.rubric, result.input
@@ -275,6 +277,15 @@ def provenance_table(result: Result, run_time: str | None) -> pd.DataFrame:
         ("评分标准SHA-256", rubric.sha256),
         ("输入文件", PurePath(inp.path).name),
         ("输入文件SHA-256", inp.sha256),
+    ]
+    if review is not None:
+        rows += [
+            ("复核文件", PurePath(review["file"]).name),
+            ("复核文件SHA-256", review["sha256"]),
+            ("复核人", review["reviewer"]),
+            ("复核日期", review["date"]),
+        ]
+    rows += [
         ("工具版本", f"assessment {__version__}"),
         ("运行时间", china_time(run_time) or NOT_RECORDED),
     ]

@@ -82,6 +82,14 @@ def test_reviewed_scores_json_holds_reviewed_totals_the_self_assessment_and_prov
     assert scores["evidence"]["count"] > 0
 
 
+def test_reviewed_reports_sources_name_the_review_file_beside_the_input(reviewed):
+    text = page_text(reviewed.html)
+    sources = text[text.index("数据来源与版本"):]
+    digest = hashlib.sha256((REVIEWS / "龙湾区.review.json").read_bytes()).hexdigest()
+    assert f"复核文件 龙湾区.review.json 复核文件SHA-256 {digest}" in sources
+    assert str(REVIEWS) not in sources  # a file name, not this machine's folders
+
+
 def test_report_without_review_or_evidence_has_neither_section(plain):
     text = page_text(plain.html)
     for absent in ("核定", "复核意见", "佐证材料核查"):

@@ -107,6 +107,14 @@ def test_provenance_names_rubric_input_hash_and_unrecorded_run_time(perfect_resu
     )
 
 
+def test_provenance_of_a_reviewed_report_names_the_review_file_hash_reviewer_and_date(perfect_result):
+    review = {"file": "/srv/复核/龙湾区.review.json", "sha256": "ab" * 32, "reviewer": "市局执法处", "date": "2023-03-01"}
+    facts = dict(zip(*tables.provenance_table(perfect_result, None, review).T.values))
+    assert (facts["复核文件"], facts["复核文件SHA-256"]) == ("龙湾区.review.json", "ab" * 32)
+    assert (facts["复核人"], facts["复核日期"]) == ("市局执法处", "2023-03-01")
+    assert "复核文件" not in set(tables.provenance_table(perfect_result, None)["项目"])
+
+
 def test_year_over_year_subtracts_the_previous_scores(perfect_result):
     previous = {"total": 90.5, "categories": {"c1": {"points": 10}}, "equipment": {"points": 80}}
     df = tables.year_over_year_table(perfect_result, previous).set_index("项目")
