@@ -44,6 +44,8 @@ CSS_PX_PER_INCH = 96
 NO_LINE_START = "，、。；：？！）》」』”’"
 #: Display cells per line of a wrapped axis label (a CJK character takes two).
 LABEL_CELLS = 26
+#: Display cells per line of a radar category name beside the circle (four characters).
+RADAR_SIDE_CELLS = 8
 
 
 def _standard_categories(result: Result) -> list[CategoryResult]:
@@ -129,8 +131,18 @@ def category_radar(result: Result) -> Figure:
     ax.fill(closed, [*shares, shares[0]], color=SCORE_COLOR, alpha=0.2)
     if bar is not None:
         ax.plot(closed, [float(bar * 100)] * len(closed), color=BAR_COLOR, linestyle="dashed", label=_bar_label(bar))
-    ax.set_xticks(angles, [c.name for c in categories])
-    ax.tick_params(axis="x", pad=14)
+    # Clockwise from the top: a name on the right starts at its tick and one on the left
+    # ends there, so that it runs away from the circle instead of across it; side names
+    # wrap at four characters so that they stay inside the figure.
+    sides = [math.sin(angle) for angle in angles]
+    names = [
+        c.name if abs(side) < 1e-9 else wrap_label(c.name, RADAR_SIDE_CELLS)
+        for c, side in zip(categories, sides, strict=True)
+    ]
+    ax.set_xticks(angles, names)
+    ax.tick_params(axis="x", pad=10)
+    for side, label in zip(sides, ax.get_xticklabels(), strict=True):
+        label.set_horizontalalignment("center" if abs(side) < 1e-9 else "left" if side > 0 else "right")
     ax.set_ylim(0, 100)
     ax.set_yticks([20, 40, 60, 80, 100], ["20%", "40%", "60%", "80%", "100%"], fontsize=8)
     ax.set_title(f"{result.input.district} {result.input.year}年 各类别得分率")

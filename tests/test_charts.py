@@ -148,3 +148,24 @@ def test_every_report_chart_fits_the_page_width_so_it_shows_at_its_drawn_size(re
         assert fig.get_figwidth() <= charts.PAGE_WIDTH, alt
     width = re.search(r'width="(\d+)"', charts.img_tag(charts.category_bars(result), "x"))
     assert width and int(width.group(1)) == round(charts.category_bars(result).get_figwidth() * charts.CSS_PX_PER_INCH)
+
+
+def test_radar_category_names_stay_off_the_circle_and_inside_the_figure(result):
+    """Names beside the circle run away from it (left-aligned on the right, right-aligned on
+    the left) and wrap, so none crosses the circle or is cut at the figure's edge."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = charts.category_radar(result)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # as savefig lays it out: constrained layout, then the drawing
+    renderer = canvas.get_renderer()
+    ax = fig.axes[0]
+    circle = ax.get_window_extent(renderer)
+    cx, cy, radius = (circle.x0 + circle.x1) / 2, (circle.y0 + circle.y1) / 2, circle.width / 2
+    page = fig.bbox
+    for label in ax.get_xticklabels():
+        box = label.get_window_extent(renderer)
+        nearest_x = min(max(cx, box.x0), box.x1)
+        nearest_y = min(max(cy, box.y0), box.y1)
+        assert (nearest_x - cx) ** 2 + (nearest_y - cy) ** 2 > radius**2, label.get_text()
+        assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1, label.get_text()
