@@ -7,7 +7,6 @@ import re
 from typing import Any
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from assessment import charts
