@@ -193,4 +193,6 @@ def test_notebooks_on_a_warm_kernel_leave_no_client_running(kernel, tmp_path, mo
     for value in range(5):
         assert run_notebook(notebook, None, {"value": value}, kernel).cells[-1].outputs[0]["text"] == f"{value}\n"
     assert len(made) == 10  # the reset's and papermill's, per notebook
-    assert [(c.channels_running, c.context.closed) for c in made] == [(False, True)] * 10
+    assert [c.channels_running for c in made] == [False] * 10
+    channels = [(c.shell_channel, c.iopub_channel, c.stdin_channel, c.hb_channel, c.control_channel) for c in made]
+    assert [[channel.socket for channel in five] for five in channels] == [[None] * 5] * 10  # sockets closed
