@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
-from . import __version__
-from .fsutil import atomic_write_text
-from .inputs import load_input
-from .jsonio import input_to_json
-from .model import DistrictInput, InputError, Location, Problem
-from .result import Result, result_to_dict
-from .rubric import Rubric, default_rubric
-from .scoring import score
-
-
-def load(path: str | Path, rubric: Rubric | None = None) -> DistrictInput:
-    """A validated district input from a .xlsx or .json file (InputError otherwise)."""
-    return load_input(Path(path), rubric or default_rubric())
-
-
-def load_all(paths: list[str | Path], rubric: Rubric) -> tuple[list[DistrictInput], list[Problem]]:
-    """Every input validated: (valid inputs, problems of all the others), so a command can
-    report every problem of every file at once before doing anything."""
-    inputs, problems = [], []
-    for path in paths:
-        try:
-            inputs.append(load_input(Path(path), rubric))
-        except InputError as exc:
-            problems.extend(exc.problems)
-    return inputs, problems
+from assessment.inputs.files import load, load_all, load_input
+from assessment.inputs.json_form import input_to_json
+from assessment.inputs.model import InputError, Location, Problem
+from assessment.rubric.loader import Rubric, default_rubric
+from assessment.scoring.engine import score
+from assessment.scoring.result import Result
+from assessment.scoring.scores_json import scores_dict
+from assessment.util.fsutil import atomic_write_text
 
 
 def score_path(path: str | Path, rubric: Rubric | None = None) -> Result:
@@ -39,21 +20,12 @@ def score_path(path: str | Path, rubric: Rubric | None = None) -> Result:
     return score(rubric, load_input(Path(path), rubric))
 
 
-def scores_dict(result: Result) -> dict[str, Any]:
-    """The `scores.json` form of a result, stamped with this tool's version."""
-    return result_to_dict(result, __version__)
-
-
-def scores_json(result: Result) -> str:
-    return json.dumps(scores_dict(result), ensure_ascii=False, indent=2) + "\n"
-
-
 def convert(src: str | Path, dst: str | Path, rubric: Rubric | None = None) -> None:
     """Convert an input, or a review (复核), between workbook and JSON forms (by the
     destination's suffix; a review is told apart by its shape, see `is_review_file`)."""
     rubric = rubric or default_rubric()
     src, dst = Path(src), Path(dst)
-    from .review_workbook import convert_review, is_review_file
+    from assessment.review.workbook import convert_review, is_review_file
 
     if is_review_file(src):
         convert_review(src, dst, rubric)
@@ -63,7 +35,7 @@ def convert(src: str | Path, dst: str | Path, rubric: Rubric | None = None) -> N
     if suffix == ".json":
         atomic_write_text(dst, input_to_json(inp))
     elif suffix == ".xlsx":
-        from .workbook import write_workbook
+        from assessment.inputs.workbook import write_workbook
 
         write_workbook(inp, rubric, dst)
     else:
@@ -72,6 +44,9 @@ def convert(src: str | Path, dst: str | Path, rubric: Rubric | None = None) -> N
 
 def make_template(dst: str | Path, rubric: Rubric | None = None) -> None:
     """Write the blank workbook analysts fill in."""
-    from .workbook import write_template
+    from assessment.inputs.workbook import write_template
 
     write_template(rubric or default_rubric(), Path(dst))
+
+
+__all__ = ["convert", "load", "load_all", "make_template", "score_path", "scores_dict"]

@@ -13,10 +13,10 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
-from .equipment import ExtraEquipment
-from .model import DistrictInput, Level
-from .rubric import Rubric
-from .rules import Per
+from assessment.inputs.model import DistrictInput, Level
+from assessment.rubric.equipment import ExtraEquipment
+from assessment.rubric.kinds import Per
+from assessment.rubric.loader import Rubric
 
 PLACEHOLDER = {"field": "（示例）其他现场执法辅助设备", "office": "（示例）其他通讯与办公设备"}
 
@@ -163,7 +163,7 @@ def profile_of(result) -> str | None:
 
 def sample_for_profile(rubric: Rubric, district: str, level: Level, year: int, profile: str, seed: int) -> DistrictInput:
     """The first seeded synthetic district (seed, seed+1, …) whose verdict shows `profile`."""
-    from .scoring import score  # scoring imports nothing from here; keep samples light to import
+    from assessment.scoring.engine import score  # scoring imports nothing from here; keep samples light to import
 
     diligence, equipment = _PROFILE_DILIGENCE[profile]
     for attempt in range(10_000):
@@ -198,7 +198,7 @@ def next_year_sample(inp: DistrictInput, actions: Sequence[Any], year: int) -> D
     and the follow-up check): of the plan's actions in order, every third is left undone,
     every third is done halfway (a count or quantity raised half the way; a flag or a roster
     change, which cannot be halved, is done), and the rest is done in full."""
-    from .actions import Edit, apply_edits
+    from assessment.inputs.edits import Edit, apply_edits
 
     edits = []
     for i, action in enumerate(actions):
@@ -225,8 +225,8 @@ def sample_evidence(rubric: Rubric, inp: DistrictInput) -> dict[str, str]:
     its indicator's file (a bonus answer its own), and every third indicator a second, 附件,
     file too, so that the `；` separator is exercised. The names are those
     `tools/make_review_samples.py` writes into the sample evidence folders."""
-    from .fsutil import safe_dirname
-    from .scoring import score
+    from assessment.scoring.engine import score
+    from assessment.util.fsutil import safe_dirname
 
     result = score(rubric, inp)
     order: list[str] = []

@@ -32,13 +32,13 @@ import nbformat
 import papermill
 from nbformat.v4 import new_code_cell, new_notebook
 
-from assessment.batch import run_batch
-from assessment.html_export import notebook_to_html
-from assessment.kernels import WarmKernel
-from assessment.report import default_notebook, render_report
-from assessment.rubric import default_rubric
+from assessment.batch.run import run_batch
+from assessment.inputs.workbook import write_workbook
+from assessment.publish.html import notebook_to_html
+from assessment.publish.kernels import WarmKernel
+from assessment.report.district import default_notebook, render_report
+from assessment.rubric.loader import default_rubric
 from assessment.samples import synthetic_input
-from assessment.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 UNITS = ROOT / "data_templates" / "reference" / "zhejiang-county-units.csv"

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from assessment.inputs import load_input
-from assessment.rubric import default_rubric
+from assessment.inputs.files import load_input
+from assessment.inputs.workbook import write_workbook
+from assessment.rubric.loader import default_rubric
 from assessment.samples import synthetic_input
-from assessment.scoring import score
-from assessment.workbook import write_workbook
+from assessment.scoring.engine import score
 
 SEED = 20221019
 TARGET_PER_SECOND = 5_000

@@ -43,14 +43,14 @@ from pathlib import Path
 
 from bench_batch import TreePeak, synthetic_city, trivial_notebook
 
-from assessment import actions as actions_module
-from assessment import plan as plan_module
-from assessment.inputs import load_input
-from assessment.model import DistrictInput
-from assessment.plan import make_plan
-from assessment.rubric import default_rubric
+from assessment.inputs.files import load_input
+from assessment.inputs.model import DistrictInput
+from assessment.plan import actions as actions_module
+from assessment.plan import solve as plan_module
+from assessment.plan.solve import make_plan
+from assessment.rubric.loader import default_rubric
 from assessment.samples import synthetic_input
-from assessment.scoring import reference_score, score
+from assessment.scoring.engine import reference_score, score
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples" / "wenzhou-2022"
@@ -63,7 +63,7 @@ FLOOR_PROCESS = """
 import sys
 from pathlib import Path
 import papermill
-from assessment.html_export import notebook_to_html
+from assessment.publish.html import notebook_to_html
 notebook, count = Path(sys.argv[1]), int(sys.argv[2])
 for n in range(count):
     executed = papermill.execute_notebook(

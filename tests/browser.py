@@ -43,7 +43,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from assessment.pdf import OFFLINE_FLAGS, ChromiumNotFoundError, find_chromium
+from assessment.publish.pdf import OFFLINE_FLAGS, ChromiumNotFoundError, find_chromium
 
 # Fonts without any Chinese glyph, offered to Chromium by latin_only_fontconfig.
 LATIN_FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from assessment.model import DistrictInput
-from assessment.rubric import Rubric, default_rubric
+from assessment.inputs.model import DistrictInput
+from assessment.rubric.loader import Rubric, default_rubric
 from assessment.samples import perfect_input
-from assessment.scoring import score
+from assessment.scoring.engine import score
 
 
 @pytest.fixture(scope="session")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction as F
 
-from assessment.actions import Edit, apply_edits, candidate_actions
-from assessment.model import Person
+from assessment.inputs.edits import Edit, apply_edits
+from assessment.inputs.model import Person
+from assessment.plan.actions import candidate_actions
 from assessment.samples import perfect_input
-from assessment.scoring import score
+from assessment.scoring.engine import score
 
 
 def _by_id(rubric, inp):

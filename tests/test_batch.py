@@ -15,9 +15,10 @@ import openpyxl
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from assessment import __version__, batch
-from assessment.html_export import external_references
-from assessment.rubric import default_rubric
+from assessment import __version__
+from assessment.batch import run as batch
+from assessment.publish.html import external_references
+from assessment.rubric.loader import default_rubric
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 DISTRICTS = ("龙湾区", "鹿城区", "瓯海区")

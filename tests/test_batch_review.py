@@ -12,8 +12,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from assessment import batch
-from assessment.cli import main
+from assessment.batch import run as batch
+from assessment.cli.app import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples"
 SAMPLES = EXAMPLES / "wenzhou-2022"

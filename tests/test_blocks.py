@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from assessment import blocks
-from assessment.scoring import score
+from assessment.report import blocks
+from assessment.scoring.engine import score
 
 XSS = "<script>alert(1)</script>"
 

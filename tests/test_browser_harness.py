@@ -18,12 +18,12 @@ from fontTools.ttLib import TTFont, TTLibError
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from assessment.fsutil import atomic_write_text
-from assessment.html_export import notebook_to_html
+from assessment.publish.html import notebook_to_html
+from assessment.util.fsutil import atomic_write_text
 
 CHART_CELL = """\
 import matplotlib.pyplot as plt
-from assessment.fonts import register_cjk_font
+from assessment.publish.fonts import register_cjk_font
 
 register_cjk_font()
 fig, ax = plt.subplots(figsize=(4, 3))

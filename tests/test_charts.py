@@ -10,8 +10,8 @@ import warnings
 import pytest
 from matplotlib.figure import Figure
 
-from assessment import charts
-from assessment.scoring import score
+from assessment.report import charts
+from assessment.scoring.engine import score
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

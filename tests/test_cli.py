@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.cli import main
-from assessment.jsonio import input_to_json
+from assessment.cli.app import main
+from assessment.inputs.json_form import input_to_json
 from assessment.samples import perfect_input
 
 SAMPLES = Path(__file__).parents[1] / "data_templates" / "examples" / "wenzhou-2022"
@@ -129,7 +129,7 @@ def test_convert_writes_nothing_when_the_input_is_invalid(tmp_path):
 
 
 def test_template_command_writes_the_committed_template(tmp_path):
-    from assessment.workbook import workbook_content
+    from assessment.inputs.workbook import workbook_content
 
     out = tmp_path / "t.xlsx"
     assert main(["template", str(out)]) == 0

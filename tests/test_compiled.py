@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from assessment.compiled import CompiledRubric, compiled
-from assessment.inputs import load_input
-from assessment.result import Result
-from assessment.rubric import default_rubric
+from assessment.inputs.files import load_input
+from assessment.rubric.loader import default_rubric
 from assessment.samples import empty_input, perfect_input, synthetic_input
-from assessment.scoring import reference_score, score
+from assessment.scoring.compiled import CompiledRubric, compiled
+from assessment.scoring.engine import reference_score, score
+from assessment.scoring.result import Result
 from tests.test_properties import districts
 
 RUBRIC = default_rubric()

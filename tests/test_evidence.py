@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from assessment import api
-from assessment.evidence import check_evidence, evidence_dict, evidence_folder, evidence_rows, listed_files
-from assessment.model import InputError
-from assessment.review import district_scores, manifest_record
-from assessment.review_cli import add_score_review_arguments, cmd_score_review
+from assessment.cli.review import add_score_review_arguments, cmd_score_review
+from assessment.inputs.model import InputError
+from assessment.review.corrections import district_scores, manifest_record
+from assessment.review.evidence import check_evidence, evidence_dict, evidence_folder, evidence_rows, listed_files
 from assessment.samples import sample_evidence
-from assessment.scoring import score
+from assessment.scoring.engine import score
 
 EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"
 LONGWAN = EXAMPLES / "wenzhou-2022" / "龙湾区.xlsx"

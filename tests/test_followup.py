@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from assessment import api
-from assessment.actions import apply_edits
 from assessment.api import scores_dict
-from assessment.followup import (
+from assessment.inputs.edits import apply_edits
+from assessment.plan.solve import make_plan, plan_to_dict
+from assessment.report.followup import (
     DONE,
     PARTIAL,
     UNDONE,
@@ -21,10 +22,9 @@ from assessment.followup import (
     followup_text,
     load_previous_plan,
 )
-from assessment.plan import make_plan, plan_to_dict
+from assessment.report.summary import followup_rates, purchase_split, ranking_table, undone_actions, with_completion
 from assessment.samples import next_year_sample
-from assessment.scoring import score
-from assessment.summary import followup_rates, purchase_split, ranking_table, undone_actions, with_completion
+from assessment.scoring.engine import score
 
 EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"
 
@@ -33,7 +33,7 @@ EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"
 def last_year():
     """A blank 2022 district (basic information only) and its plan as plan.json: the plan
     holds flags, rates, counts and purchases."""
-    from assessment.rubric import default_rubric
+    from assessment.rubric.loader import default_rubric
     from assessment.samples import empty_input
 
     rubric = default_rubric()
@@ -182,7 +182,7 @@ def test_the_city_purchase_list_adds_up_from_the_districts_and_splits_standard_f
 
 
 def test_the_summary_reads_the_previous_years_plans_from_an_earlier_batch_output(tmp_path, last_year):
-    from assessment.summary import previous_plans
+    from assessment.report.summary import previous_plans
 
     _, _, road = last_year
     for year, district in ((2021, "乙区"), (2022, "甲区")):

@@ -17,7 +17,7 @@ from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from assessment import fonts
+from assessment.publish import fonts
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIR = Path("/work/shared/source")
@@ -249,7 +249,7 @@ def test_web_font_subsets_are_independent_and_deterministic() -> None:
 
 
 def test_web_font_for_every_rubric_word_stays_small() -> None:
-    rubric = (REPO_ROOT / "assessment" / "rubrics" / "zhejiang-2022.yaml").read_text(encoding="utf-8")
+    rubric = (REPO_ROOT / "assessment" / "rubric" / "data" / "zhejiang-2022.yaml").read_text(encoding="utf-8")
     css = fonts.web_font_face_css(rubric)
     assert len(css) < 300_000
 

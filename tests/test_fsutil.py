@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessment.fsutil import (
+from assessment.util.fsutil import (
     FALLBACK_DIRNAME,
     MAX_DIRNAME_BYTES,
     atomic_write_bytes,

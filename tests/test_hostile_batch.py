@@ -15,10 +15,11 @@ import nbformat
 import openpyxl
 import pytest
 
-from assessment import api, batch
-from assessment.jsonio import input_to_dict
-from assessment.kernels import run_notebook
-from assessment.outputs import LOCK
+from assessment import api
+from assessment.batch import run as batch
+from assessment.inputs.json_form import input_to_dict
+from assessment.publish.kernels import run_notebook
+from assessment.publish.outputs import LOCK
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 SAMPLE_DISTRICTS = sorted(p.stem for p in SAMPLES.glob("*.xlsx"))
@@ -141,7 +142,7 @@ def test_cli_prints_user_text_escaped(tmp_path, capsys):
         json.dumps({**input_to_dict(api.load(SAMPLES / "龙湾区.xlsx")), "district": "\x1b[2J区"}, ensure_ascii=False),
         encoding="utf-8",
     )
-    from assessment.cli import main
+    from assessment.cli.app import main
 
     assert main(["validate", str(data / "终端.json")]) == 2  # the name is refused, with its location
     printed = capsys.readouterr()
@@ -151,7 +152,7 @@ def test_cli_prints_user_text_escaped(tmp_path, capsys):
 
 def test_cli_prints_a_file_name_with_terminal_escapes_escaped(tmp_path, capsys):
     """File names are user text too: a name carrying an escape sequence cannot drive the terminal."""
-    from assessment.cli import main
+    from assessment.cli.app import main
 
     path = tmp_path / "\x1b[31m龙湾区.json"
     path.write_text(json.dumps(input_to_dict(api.load(SAMPLES / "龙湾区.xlsx")), ensure_ascii=False), encoding="utf-8")

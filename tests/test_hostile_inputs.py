@@ -18,15 +18,15 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from assessment.cli import main
-from assessment.inputs import load_input
-from assessment.jsonio import input_to_dict, input_to_json
-from assessment.limits import MAX_CELLS_PER_SHEET, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES
-from assessment.model import InputError, Problem
-from assessment.rubric import Rubric
+from assessment.cli.app import main
+from assessment.inputs.files import load_input
+from assessment.inputs.json_form import input_to_dict, input_to_json
+from assessment.inputs.limits import MAX_CELLS_PER_SHEET, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES
+from assessment.inputs.model import InputError, Problem
+from assessment.inputs.workbook import SHEET_ANSWERS, SHEET_INFO, read_workbook, write_workbook
+from assessment.rubric.loader import Rubric
 from assessment.samples import perfect_input
-from assessment.scoring import score
-from assessment.workbook import SHEET_ANSWERS, SHEET_INFO, read_workbook, write_workbook
+from assessment.scoring.engine import score
 
 RATE = "s03_claim_rate"
 COUNT = "e10_dispatched"
@@ -482,7 +482,7 @@ def test_damaged_compressed_sheet_is_unreadable_not_an_internal_error(tmp_path: 
 
 
 def test_input_file_over_the_size_limit_is_not_read(tmp_path: Path, rubric: Rubric) -> None:
-    from assessment.limits import MAX_FILE_BYTES
+    from assessment.inputs.limits import MAX_FILE_BYTES
 
     path = tmp_path / "big.json"
     path.write_bytes(b" " * (MAX_FILE_BYTES + 1))

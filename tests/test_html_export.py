@@ -13,8 +13,8 @@ from fontTools.ttLib import TTFont
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from assessment import fonts
-from assessment.html_export import (
+from assessment.publish import fonts
+from assessment.publish.html import (
     ExternalReferenceError,
     external_references,
     notebook_to_html,
@@ -24,7 +24,7 @@ from assessment.html_export import (
 CODE_MARKER = "code_input_marker_7f3c"
 HIDDEN_MARKER = "hidden_output_marker_91ab"
 PRINTED_LINE = "打印的一行：总得分 87.5"
-TEMPLATE = resources.files("assessment") / "templates" / "report"
+TEMPLATE = resources.files("assessment.publish") / "templates" / "report"
 SYSTEM_FONTS_FIRST = (
     '"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC",'
     ' "Assessment Sans SC", sans-serif'
@@ -36,7 +36,7 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3", "language": "python
 CHART_CELL = f"""\
 # {CODE_MARKER}
 import matplotlib.pyplot as plt
-from assessment.fonts import register_cjk_font
+from assessment.publish.fonts import register_cjk_font
 
 register_cjk_font()
 fig, ax = plt.subplots(figsize=(4, 3))

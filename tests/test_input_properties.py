@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assessment.jsonio import input_to_dict, input_to_json, parse_json_input
-from assessment.model import UNPRINTABLE, DistrictInput, InputError
-from assessment.rubric import default_rubric
+from assessment.inputs.json_form import input_to_dict, input_to_json, parse_json_input
+from assessment.inputs.model import UNPRINTABLE, DistrictInput, InputError
+from assessment.inputs.validate import validate
+from assessment.inputs.workbook import read_workbook, write_workbook
+from assessment.rubric.loader import default_rubric
 from assessment.samples import perfect_input
-from assessment.validate import validate
-from assessment.workbook import read_workbook, write_workbook
 
 RUBRIC = default_rubric()
 BASE = input_to_dict(

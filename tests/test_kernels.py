@@ -7,7 +7,7 @@ import papermill
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from assessment.kernels import WarmKernel
+from assessment.publish.kernels import WarmKernel
 
 
 def _notebook(tmp_path, name: str, *sources: str):
@@ -48,7 +48,7 @@ def test_each_notebook_counts_its_cells_from_1_and_stays_a_papermill_record(kern
 
 
 def test_imports_stay_warm_across_notebooks(kernel, tmp_path):
-    nb = _run(kernel, _notebook(tmp_path, "d.ipynb", "import sys\nprint('assessment.charts' in sys.modules)"), value=1)
+    nb = _run(kernel, _notebook(tmp_path, "d.ipynb", "import sys\nprint('assessment.report.charts' in sys.modules)"), value=1)
     assert nb.cells[-1].outputs[0]["text"] == "True\n"
 
 
@@ -69,7 +69,7 @@ def test_kernels_keep_no_history_database_that_concurrent_kernels_would_fight_ov
 def test_a_notebook_past_its_deadline_is_interrupted(kernel, tmp_path):
     import time
 
-    from assessment.kernels import NotebookTimeout, run_notebook
+    from assessment.publish.kernels import NotebookTimeout, run_notebook
 
     notebook = _notebook(tmp_path, "slow.ipynb", "import time\ntime.sleep(60)")
     started = time.monotonic()
@@ -117,7 +117,7 @@ def _status(parent, state):
 def _scripted_client(shell, iopub, published=None):
     """A PromptClient whose kernel answers from scripts; its requests are numbered r1, r2…,
     and `published[request]` is what IOPub brings once that request has been sent."""
-    from assessment.kernels import PromptClient
+    from assessment.publish.kernels import PromptClient
 
     class Scripted(PromptClient):
         ATTEMPT_SECONDS = 0.05
@@ -167,7 +167,7 @@ def test_a_client_that_is_never_answered_gives_up_at_its_timeout():
 
 
 def test_warm_kernels_hand_out_prompt_clients(kernel):
-    from assessment.kernels import PromptClient
+    from assessment.publish.kernels import PromptClient
 
     assert isinstance(kernel.km.client(), PromptClient)
 
@@ -179,7 +179,7 @@ def test_notebooks_on_a_warm_kernel_leave_no_client_running(kernel, tmp_path, mo
     notebook (the namespace reset's and papermill's) is stopped once the notebook is done.
     The clients are watched rather than the process's descriptors, which other tests'
     processes and threads open and close at the same time."""
-    from assessment.kernels import run_notebook
+    from assessment.publish.kernels import run_notebook
 
     made = []
     hand_out = kernel.km.client

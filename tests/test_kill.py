@@ -15,13 +15,13 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from assessment import batch
+from assessment.batch import run as batch
 
 psutil = pytest.importorskip("psutil")
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 SAMPLE = SAMPLES / "龙湾区.xlsx"
-CLI = [sys.executable, "-m", "assessment.cli"]
+CLI = [sys.executable, "-m", "assessment.cli.app"]
 
 
 def _default_sigint() -> None:

@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from assessment import api, batch
-from assessment.jsonio import input_to_json
-from assessment.rubric import Rubric, default_rubric
+from assessment import api
+from assessment.batch import run as batch
+from assessment.inputs.json_form import input_to_json
+from assessment.report.text import render_text
+from assessment.rubric.loader import Rubric, default_rubric
 from assessment.samples import perfect_input
-from assessment.textreport import render_text
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 ID_COLUMN = "编号"

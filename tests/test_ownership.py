@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from assessment import batch
-from assessment.cli import main
-from assessment.console import safe
-from assessment.outputs import (
+from assessment.batch import run as batch
+from assessment.cli.app import main
+from assessment.publish.outputs import (
     LOCK,
     OutputError,
     OutputLock,
@@ -23,11 +22,12 @@ from assessment.outputs import (
     district_dirname,
     publish_files,
 )
-from assessment.report import read_previous_scores
+from assessment.report.district import read_previous_scores
+from assessment.util.console import safe
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 SAMPLE = SAMPLES / "龙湾区.xlsx"
-CLI = [sys.executable, "-m", "assessment.cli"]
+CLI = [sys.executable, "-m", "assessment.cli.app"]
 
 
 def files_below(folder: Path) -> dict[str, bytes]:
@@ -177,7 +177,7 @@ def test_report_refuses_an_input_that_would_be_overwritten(tmp_path, capsys):
     folder = tmp_path / "2022" / "龙湾区"
     folder.mkdir(parents=True)
     from assessment import api
-    from assessment.jsonio import input_to_json
+    from assessment.inputs.json_form import input_to_json
 
     (folder / "scores.json").write_text(input_to_json(api.load(SAMPLE)), encoding="utf-8")
     before = files_below(tmp_path)

@@ -13,8 +13,8 @@ import pytest
 from browser import latin_only_fontconfig, require_chromium
 from PIL import Image
 
-from assessment import pdf
-from assessment.report import ReportPaths, render_report
+from assessment.publish import pdf
+from assessment.report.district import ReportPaths, render_report
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
 # A4 in PostScript points (210 mm x 297 mm); Chromium rounds to 1/100 pt or so.

@@ -6,11 +6,12 @@ import dataclasses
 
 import pytest
 
-from assessment import api, blocks, tables
-from assessment.pending import incomplete_categories, pending, pending_note
-from assessment.scoring import score
-from assessment.summary import verdict_text as summary_verdict
-from assessment.textreport import render_text
+from assessment import api
+from assessment.report import blocks, tables
+from assessment.report.summary import verdict_text as summary_verdict
+from assessment.report.text import render_text
+from assessment.scoring.engine import score
+from assessment.scoring.pending import incomplete_categories, pending, pending_note
 
 
 @pytest.fixture

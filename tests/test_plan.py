@@ -19,19 +19,20 @@ from hypothesis import strategies as st
 
 matplotlib.use("Agg")
 
-from assessment import plan as plan_module
-from assessment.actions import EFFORT_WEIGHT, apply_edits, candidate_actions
-from assessment.jsonio import input_to_json
-from assessment.plan import (
+from assessment.inputs.edits import apply_edits
+from assessment.inputs.json_form import input_to_json
+from assessment.plan import solve as plan_module
+from assessment.plan.actions import EFFORT_WEIGHT, candidate_actions
+from assessment.plan.solve import (
     add_plan_parser,
     make_plan,
-    plan_chart,
     plan_table,
     plan_text,
     plan_to_dict,
 )
+from assessment.report.charts import plan_chart
 from assessment.samples import sample_for_profile
-from assessment.scoring import score
+from assessment.scoring.engine import score
 
 S05_S06_GAPS = {
     "s05_college_rate": F(50),
@@ -385,7 +386,7 @@ def test_without_recognition_team_building_cannot_pass_and_the_plan_hopes_for_as
 @pytest.fixture(scope="module")
 def blank():
     """A blank workbook (basic information only) and its default plan, solved once."""
-    from assessment.rubric import default_rubric
+    from assessment.rubric.loader import default_rubric
     from assessment.samples import empty_input
 
     rubric = default_rubric()
@@ -458,7 +459,7 @@ def test_bonus_hopes_lose_to_controllable_work_as_brute_force_confirms(rubric, p
 def test_the_plan_command_writes_a_task_list_with_chinese_headers_and_one_row_per_action(tmp_path, staffing_case):
     from openpyxl import load_workbook
 
-    from assessment.tasks import TASK_COLUMNS
+    from assessment.plan.tasks import TASK_COLUMNS
 
     src, out = tmp_path / "甲区.json", tmp_path / "整改任务清单.xlsx"
     src.write_text(input_to_json(dataclasses.replace(staffing_case, district="=甲区")), "utf-8")
@@ -500,7 +501,7 @@ def test_the_plan_command_controllable_only_says_why_it_cannot_pass(tmp_path, ca
 def test_a_task_list_of_a_passing_district_has_only_its_header_and_says_why(tmp_path, rubric, perfect):
     from openpyxl import load_workbook
 
-    from assessment.tasks import TASK_COLUMNS, write_tasks
+    from assessment.plan.tasks import TASK_COLUMNS, write_tasks
 
     out = tmp_path / "t.xlsx"
     write_tasks(make_plan(rubric, perfect()), out)
@@ -518,7 +519,7 @@ def test_a_solver_status_other_than_optimal_or_infeasible_is_an_error_naming_it(
     """A time limit or numerical failure must never read as "this district cannot pass"."""
     import scipy.optimize
 
-    from assessment.plan import PlanSolverError
+    from assessment.plan.solve import PlanSolverError
 
     monkeypatch.setattr(scipy.optimize, "milp", lambda *a, **k: _FakeResult(1))
     inp = sample_for_profile(rubric, "测试区", "county", 2023, "fail_total_only", 1)
@@ -549,8 +550,8 @@ def test_a_later_stage_called_infeasible_by_presolve_is_solved_again_without_it(
 
 def _reference_plan(monkeypatch: pytest.MonkeyPatch, rubric, inp, controllable_only: bool):
     """The plan with every score taken by the reference scorer (fresh results, nothing shared)."""
-    from assessment import actions as actions_module
-    from assessment.scoring import reference_score
+    from assessment.plan import actions as actions_module
+    from assessment.scoring.engine import reference_score
 
     with monkeypatch.context() as m:
         m.setattr(actions_module, "score", reference_score)

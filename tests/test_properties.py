@@ -9,12 +9,12 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment.equipment import ExtraEquipment
-from assessment.jsonio import input_to_json, parse_json_input
-from assessment.model import DistrictInput
-from assessment.rubric import default_rubric
-from assessment.scoring import score
-from assessment.validate import validate
+from assessment.inputs.json_form import input_to_json, parse_json_input
+from assessment.inputs.model import DistrictInput
+from assessment.inputs.validate import validate
+from assessment.rubric.equipment import ExtraEquipment
+from assessment.rubric.loader import default_rubric
+from assessment.scoring.engine import score
 
 RUBRIC = default_rubric()
 ANSWERABLE = RUBRIC.answerable()

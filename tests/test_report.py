@@ -15,18 +15,18 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from assessment import api
-from assessment.exact import fmt
-from assessment.fsutil import safe_dirname
-from assessment.html_export import external_references
-from assessment.jsonio import input_to_json
-from assessment.model import InputError
-from assessment.report import (
+from assessment.inputs.json_form import input_to_json
+from assessment.inputs.model import InputError
+from assessment.publish.html import external_references
+from assessment.report.district import (
     ReportPaths,
     add_report_parser,
     find_previous_scores,
     render_report,
     report_folder,
 )
+from assessment.util.exact import fmt
+from assessment.util.fsutil import safe_dirname
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
@@ -79,8 +79,8 @@ def test_scores_json_is_the_library_scoring_of_the_input(sample_report):
 
 
 def test_plan_json_is_the_plan_the_notebook_solved_and_showed(sample_report):
-    from assessment.plan import PLAN_MIMETYPE, make_plan, plan_to_dict
-    from assessment.rubric import default_rubric
+    from assessment.plan.solve import PLAN_MIMETYPE, make_plan, plan_to_dict
+    from assessment.rubric.loader import default_rubric
 
     expected = plan_to_dict(make_plan(default_rubric(), api.load(SAMPLE)))
     written = json.loads((sample_report.folder / "plan.json").read_text("utf-8"))

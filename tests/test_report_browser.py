@@ -10,9 +10,9 @@ import pytest
 from browser import DrawnText, OfflineBrowser, PageCheck, latin_only_fontconfig, require_chromium
 
 from assessment import api
-from assessment.exact import fmt
-from assessment.fonts import WEB_FONT_FAMILY
-from assessment.report import ReportPaths, render_report
+from assessment.publish.fonts import WEB_FONT_FAMILY
+from assessment.report.district import ReportPaths, render_report
+from assessment.util.exact import fmt
 
 pytestmark = pytest.mark.browser
 

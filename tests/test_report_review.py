@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from browser import require_chromium
 
-from assessment.cli import main
-from assessment.report import ReportPaths, render_report
+from assessment.cli.app import main
+from assessment.report.district import ReportPaths, render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples"

@@ -1,7 +1,7 @@
 """The report stylesheet as Chromium applies it: alignment, emphasis, and the A4 print rules.
 
 The page is built from the HTML fragments of the report's class contract (see
-assessment/templates/report/static/report.css) and a pandas Styler table with
+assessment/publish/templates/report/static/report.css) and a pandas Styler table with
 its generated id rules, exported like a report, and opened offline.
 """
 
@@ -18,8 +18,8 @@ from matplotlib.figure import Figure
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from assessment.fsutil import atomic_write_text
-from assessment.html_export import notebook_to_html
+from assessment.publish.html import notebook_to_html
+from assessment.util.fsutil import atomic_write_text
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,9 @@ import openpyxl
 import pytest
 
 from assessment import api
-from assessment.model import InputError
-from assessment.review import (
+from assessment.cli.review import add_review_parser, add_score_review_arguments, cmd_score_review
+from assessment.inputs.model import InputError
+from assessment.review.corrections import (
     SELF_KEYS,
     district_scores,
     load_review,
@@ -27,8 +28,7 @@ from assessment.review import (
     reviewed_input,
     self_vs_reviewed,
 )
-from assessment.review_cli import add_review_parser, add_score_review_arguments, cmd_score_review
-from assessment.review_workbook import (
+from assessment.review.workbook import (
     SHEET_REVIEW,
     SHEET_REVIEW_INFO,
     convert_review,
@@ -36,7 +36,7 @@ from assessment.review_workbook import (
     review_workbook_bytes,
     write_review_template,
 )
-from assessment.scoring import score
+from assessment.scoring.engine import score
 
 EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"
 LONGWAN = EXAMPLES / "wenzhou-2022" / "龙湾区.xlsx"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.rubric import RubricError, parse_rubric
+from assessment.rubric.loader import RubricError, parse_rubric
 
-RUBRIC_FILE = Path(__file__).parents[1] / "assessment" / "rubrics" / "zhejiang-2022.yaml"
+RUBRIC_FILE = Path(__file__).parents[1] / "assessment" / "rubric" / "data" / "zhejiang-2022.yaml"
 PUBLIC_IDS = Path(__file__).parent / "data" / "public_ids.txt"
 
 
@@ -121,21 +121,21 @@ def test_every_bundled_rubric_passes_the_schema_and_is_recorded_as_checked():
     import jsonschema
     import yaml
 
-    from assessment.rubric import SCHEMA_CHECKED_FILE, _schema, schema_key
+    from assessment.rubric.loader import SCHEMA_CHECKED_FILE, _schema, schema_key
 
-    folder = Path(__file__).parents[1] / "assessment" / "rubrics"
+    folder = Path(__file__).parents[1] / "assessment" / "rubric" / "data"
     recorded = json.loads((folder / SCHEMA_CHECKED_FILE).read_text("utf-8"))
     for rubric_file in sorted(folder.glob("*.yaml")):
         text = rubric_file.read_bytes()
         jsonschema.Draft202012Validator(_schema()).validate(yaml.safe_load(text))
         parse_rubric(text, force_check=True)  # every rule's parameters against its kind's schema
-        assert schema_key(text) in recorded, f"run `python -m assessment.rubric` after editing {rubric_file.name}"
+        assert schema_key(text) in recorded, f"run `python -m assessment.rubric.loader` after editing {rubric_file.name}"
 
 
 def test_an_edited_rubric_is_checked_against_the_schema_even_if_it_was_bundled():
-    from assessment.rubric import DEFAULT_RUBRIC
+    from assessment.rubric.loader import DEFAULT_RUBRIC
 
-    text = (Path(__file__).parents[1] / "assessment" / "rubrics" / DEFAULT_RUBRIC).read_bytes()
+    text = (Path(__file__).parents[1] / "assessment" / "rubric" / "data" / DEFAULT_RUBRIC).read_bytes()
     broken = text.replace(b"\nlevels:", b"\nunexpected_key: 1\nlevels:", 1)
     assert broken != text
     with pytest.raises(RubricError, match="unexpected_key"):
@@ -145,7 +145,7 @@ def test_an_edited_rubric_is_checked_against_the_schema_even_if_it_was_bundled()
 def test_rubric_reads_the_same_data_with_libyaml_as_with_pure_python_yaml():
     import yaml
 
-    from assessment import rubric as rubric_module
+    from assessment.rubric import loader as rubric_module
 
     text = RUBRIC_FILE.read_bytes()
     assert yaml.load(text, Loader=rubric_module._SAFE_LOADER) == yaml.safe_load(text)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.rubric import RubricError, parse_rubric
-from assessment.rules import Per
+from assessment.rubric.kinds import Per
+from assessment.rubric.loader import RubricError, parse_rubric
 
-RUBRIC_FILE = Path(__file__).parents[1] / "assessment" / "rubrics" / "zhejiang-2022.yaml"
+RUBRIC_FILE = Path(__file__).parents[1] / "assessment" / "rubric" / "data" / "zhejiang-2022.yaml"
 
 
 def _criterion(data, cid):

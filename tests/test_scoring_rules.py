@@ -11,9 +11,9 @@ from fractions import Fraction as F
 
 import pytest
 
-from assessment.equipment import ExtraEquipment
+from assessment.rubric.equipment import ExtraEquipment
 from assessment.samples import empty_input
-from assessment.scoring import score
+from assessment.scoring.engine import score
 
 # --- flag -----------------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from browser import OfflineBrowser, require_chromium
 
-from assessment.batch import run_batch
-from assessment.summary import REVIEW_TABLE
+from assessment.batch.run import run_batch
+from assessment.report.summary import REVIEW_TABLE
 
 pytestmark = pytest.mark.browser
 

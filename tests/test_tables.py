@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from assessment import tables
-from assessment.equipment import ExtraEquipment
-from assessment.scoring import score
+from assessment.report import tables
+from assessment.rubric.equipment import ExtraEquipment
+from assessment.scoring.engine import score
 
 XSS = "<script>alert(1)</script>"
 
@@ -151,9 +151,9 @@ def test_html_of_the_same_table_is_identical_between_calls(perfect_result):
 def test_criteria_of_a_full_indicator_are_not_listed_as_lost(rubric):
     import dataclasses
 
+    from assessment.report.tables import department_totals, lost_points_by_department
     from assessment.samples import perfect_input
-    from assessment.scoring import score
-    from assessment.tables import department_totals, lost_points_by_department
+    from assessment.scoring.engine import score
 
     base = perfect_input(rubric, level="county")
     awards = {k: 0 for k in base.answers if k.startswith("s08_")}
@@ -168,9 +168,9 @@ def test_criteria_of_a_full_indicator_are_not_listed_as_lost(rubric):
 def test_a_department_loses_at_most_what_its_indicator_lacks(rubric):
     import dataclasses
 
+    from assessment.report.tables import department_totals, lost_points_by_department
     from assessment.samples import perfect_input
-    from assessment.scoring import score
-    from assessment.tables import department_totals, lost_points_by_department
+    from assessment.scoring.engine import score
 
     base = perfect_input(rubric, level="county")
     awards = {k: 0 for k in base.answers if k.startswith("s08_")}

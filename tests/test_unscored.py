@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment import tables
-from assessment.model import Person
-from assessment.rubric import RubricError, parse_rubric
-from assessment.scoring import score
-from assessment.unscored import CHECKS, UNVERIFIED, status
+from assessment.inputs.model import Person
+from assessment.report import tables
+from assessment.rubric.loader import RubricError, parse_rubric
+from assessment.scoring.engine import score
+from assessment.scoring.unscored import CHECKS, UNVERIFIED, status
 
 
 def _source() -> Path:
@@ -26,7 +26,7 @@ def _source() -> Path:
 
 
 SOURCE = _source()
-RUBRIC_YAML = resources.files("assessment.rubrics").joinpath("zhejiang-2022.yaml").read_bytes()
+RUBRIC_YAML = resources.files("assessment.rubric.data").joinpath("zhejiang-2022.yaml").read_bytes()
 
 
 def _with(change) -> bytes:
@@ -67,7 +67,7 @@ def test_an_unscored_requirement_of_the_wrong_shape_is_refused(key, value):
 
 
 def test_every_check_the_schema_allows_is_implemented():
-    schema = json.loads(resources.files("assessment.rubrics").joinpath("rubric.schema.json").read_text("utf-8"))
+    schema = json.loads(resources.files("assessment.rubric.data").joinpath("rubric.schema.json").read_text("utf-8"))
     allowed = schema["properties"]["unscored_requirements"]["items"]["properties"]["check"]["enum"]
     assert sorted(allowed) == sorted(CHECKS)
 

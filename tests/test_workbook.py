@@ -18,12 +18,9 @@ from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.equipment import ExtraEquipment
-from assessment.model import Cell, DistrictInput, InputError, Location, Person, Problem
-from assessment.rubric import Rubric, default_rubric
-from assessment.rules import Threshold
-from assessment.validate import validate
-from assessment.workbook import (
+from assessment.inputs.model import Cell, DistrictInput, InputError, Location, Person, Problem
+from assessment.inputs.validate import validate
+from assessment.inputs.workbook import (
     ANSWER_COLUMNS,
     CITY_ONLY_HINT,
     EQUIPMENT_COLUMNS,
@@ -42,6 +39,9 @@ from assessment.workbook import (
     write_template,
     write_workbook,
 )
+from assessment.rubric.equipment import ExtraEquipment
+from assessment.rubric.kinds import Threshold
+from assessment.rubric.loader import Rubric, default_rubric
 
 COMMITTED_TEMPLATE = Path(__file__).resolve().parent.parent / "data_templates" / "评估填报模板.xlsx"
 VALUE_COLUMN = "D"  # 填报值 in the layout the writer uses
@@ -220,7 +220,7 @@ def test_committed_template_equals_a_freshly_generated_one_by_content(tmp_path: 
     assert COMMITTED_TEMPLATE.is_file(), f"missing {COMMITTED_TEMPLATE}"
     assert workbook_content(COMMITTED_TEMPLATE) == workbook_content(fresh), (
         "data_templates/评估填报模板.xlsx is stale; regenerate it with "
-        "assessment.workbook.write_template(default_rubric(), path)"
+        "assessment.inputs.workbook.write_template(default_rubric(), path)"
     )
 
 

@@ -14,10 +14,10 @@ import argparse
 from pathlib import Path
 
 from assessment import api
-from assessment.plan import make_plan
-from assessment.rubric import default_rubric
+from assessment.inputs.workbook import write_workbook
+from assessment.plan.solve import make_plan
+from assessment.rubric.loader import default_rubric
 from assessment.samples import next_year_sample
-from assessment.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples"

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from make_samples import EVIDENCE_DISTRICTS  # tools/ is on sys.path when run as a script
 
-from assessment.evidence import listed_files
-from assessment.fsutil import atomic_write_text, safe_dirname
-from assessment.inputs import load_input
-from assessment.review import Change, Note, Review, review_to_json, reviewed_input
-from assessment.rubric import default_rubric
+from assessment.inputs.files import load_input
+from assessment.review.corrections import Change, Note, Review, review_to_json, reviewed_input
+from assessment.review.evidence import listed_files
+from assessment.rubric.loader import default_rubric
 from assessment.samples import sample_evidence
-from assessment.scoring import score
+from assessment.scoring.engine import score
+from assessment.util.fsutil import atomic_write_text, safe_dirname
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples"

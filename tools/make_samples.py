@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from assessment.rubric import default_rubric
+from assessment.inputs.workbook import write_workbook
+from assessment.rubric.loader import default_rubric
 from assessment.samples import sample_for_profile, with_sample_evidence
-from assessment.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 WENZHOU = {

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from assessment.fsutil import atomic_write_text
-from assessment.kernels import run_notebook
+from assessment.publish.kernels import run_notebook
+from assessment.util.fsutil import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"

@@ -16,8 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from assessment.batch import run_batch
-from assessment.pdf import OFFLINE_FLAGS, find_chromium
+from assessment.batch.run import run_batch
+from assessment.publish.pdf import OFFLINE_FLAGS, find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data_templates" / "examples" / "wenzhou-2022"

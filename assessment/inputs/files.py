@@ -1,0 +1,96 @@
+"""Reading any supported input file into a validated DistrictInput.
+
+One entry point for the CLI, the batch and the notebooks, so that every path reports the
+same errors for the same file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from assessment.inputs.json_form import read_json
+from assessment.inputs.model import DistrictInput, InputError, Location, Problem, RawInput
+from assessment.inputs.validate import validate
+from assessment.publish.outputs import OWNED_FILES
+from assessment.rubric.loader import Rubric, default_rubric
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
+INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".json"}
+#: Spreadsheet formats people may have, by suffix: named so the message can say what to do.
+OTHER_SPREADSHEETS = {
+    ".xls": "Excel 97-2003工作簿",
+    ".xlsb": "Excel二进制工作簿",
+    ".et": "WPS表格",
+    ".ett": "WPS表格模板",
+    ".ods": "OpenDocument表格",
+    ".csv": "CSV文本",
+    ".numbers": "Numbers表格",
+}
+
+
+def read_raw(path: Path, rubric: Rubric) -> RawInput:
+    """Raw cells from a .json or .xlsx file (InputError when it cannot be read at all)."""
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputError([Problem(Location(str(path)), "文件不存在")])
+    if suffix == ".json":
+        return read_json(path)
+    if suffix in WORKBOOK_SUFFIXES:
+        from assessment.inputs.workbook import read_workbook  # openpyxl is only needed for workbooks
+
+        return read_workbook(path, rubric)
+    if suffix in OTHER_SPREADSHEETS:
+        raise InputError(
+            [Problem(Location(str(path)),
+                     f"这是{OTHER_SPREADSHEETS[suffix]}（{path.suffix}），请在Excel或WPS中另存为 .xlsx 格式")]
+        )
+    raise InputError([Problem(Location(str(path)), f"不支持的文件类型“{path.suffix}”：应为 .xlsx 或 .json")])
+
+
+def load_input(path: Path, rubric: Rubric) -> DistrictInput:
+    """The validated input of one file, or InputError listing every problem."""
+    return validate(read_raw(path, rubric), rubric)
+
+
+def input_files(folder: Path) -> list[Path]:
+    """Every input file directly in `folder`, sorted by name; Excel's lock files are skipped."""
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not p.name.startswith("~$")
+    )
+
+
+def load(path: str | Path, rubric: Rubric | None = None) -> DistrictInput:
+    """A validated district input from a .xlsx or .json file (InputError otherwise)."""
+    return load_input(Path(path), rubric or default_rubric())
+
+
+def load_all(paths: Sequence[str | Path], rubric: Rubric) -> tuple[list[DistrictInput], list[Problem]]:
+    """Every input validated: (valid inputs, problems of all the others), so a command can
+    report every problem of every file at once before doing anything."""
+    inputs, problems = [], []
+    for path in paths:
+        try:
+            inputs.append(load_input(Path(path), rubric))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return inputs, problems
+
+
+def is_system_file(name: str) -> bool:
+    """Hidden files, macOS resource forks (`._x.json`) and Office lock files (`~$x.xlsx`):
+    copies and leftovers, never a district's input."""
+    return name.startswith((".", "~$"))
+
+
+def batch_inputs(data_dir: Path) -> tuple[list[Path], list[dict[str, str]]]:
+    """The inputs of a batch folder, and the input-like files left out with the reason."""
+    files, skipped = [], []
+    for path in input_files(data_dir):
+        if is_system_file(path.name):
+            skipped.append({"file": path.name, "reason": "隐藏文件或系统生成的文件，不作为填报文件"})
+        elif path.name in OWNED_FILES:
+            skipped.append({"file": path.name, "reason": "与本工具生成的文件同名，不作为填报文件"})
+        else:
+            files.append(path)
+    return files, skipped

@@ -1,0 +1,254 @@
+"""Turn an executed report notebook into a single self-contained HTML page.
+
+Reports are mailed around, opened on intranet PCs without network access (or
+that must not leak requests to foreign CDNs) and printed, so the page carries
+everything it needs and looks like a document, not a notebook:
+
+* the page is rendered with the package's own nbconvert template
+  (``assessment/publish/templates/report``): no code, no prompts, no JupyterLab
+  style, no scripts; its stylesheet ``static/report.css`` is inlined and
+  also holds the A4 print rules;
+* cells tagged ``report-hidden`` (kept in the notebook for nbval) are dropped;
+* charts are base64 PNGs embedded by the notebook;
+* the bundled Chinese font is embedded as a ``@font-face`` fallback, subset to
+  the characters of this page, so headings, tables and text are readable on a
+  machine without any Chinese font.
+
+The output is verified with :func:`external_references` before it is returned.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from importlib import resources as package_resources
+from typing import TYPE_CHECKING, Any
+
+from assessment.publish.fonts import web_font_face_css
+from assessment.util.errors import AssessmentError
+
+if TYPE_CHECKING:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+LANGUAGE = "zh-CN"
+TEMPLATE_NAME = "report"
+HIDDEN_TAG = "report-hidden"
+# Written by the template into <head>; replaced by the page's @font-face rule.
+FONT_PLACEHOLDER = "<!-- assessment:embedded-font -->"
+# Attributes whose text a browser may draw (alt text of a broken image, tooltips).
+_DRAWN_ATTRIBUTES = frozenset({"alt", "title", "placeholder", "value"})
+
+# Tags whose src attribute makes the browser fetch a resource.
+_SRC_TAGS = frozenset(
+    {"script", "img", "iframe", "frame", "source", "video", "audio", "embed", "track", "input"}
+)
+# <link rel=...> values that trigger a fetch or a connection.
+_FETCHING_LINK_RELS = frozenset(
+    {
+        "stylesheet",
+        "icon",
+        "shortcut",
+        "apple-touch-icon",
+        "mask-icon",
+        "manifest",
+        "preload",
+        "modulepreload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+    }
+)
+# SVG elements that load what their href points at.
+_SVG_HREF_TAGS = frozenset({"image", "use", "feimage"})
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+# Either "@import 'x'" or "url(x)" (which also covers "@import url(x)").
+_CSS_REFERENCE = re.compile(
+    r"""@import\s+(["'])(?P<imported>.*?)\1|url\(\s*(["']?)(?P<url>.*?)\3\s*\)""",
+    re.I | re.S,
+)
+_SCRIPT_URL_LITERAL = re.compile(r"""(["'`])((?:https?:)?//[^"'`\s]+)\1""", re.I)
+
+
+class ExternalReferenceError(AssessmentError, ValueError):
+    """Raised when exported HTML would make the browser load a remote URL."""
+
+
+def _is_external(url: str) -> bool:
+    """Return whether ``url`` points at the network (http, https or //host)."""
+    return url.strip().lower().startswith(("http://", "https://", "//"))
+
+
+def _css_urls(css: str) -> list[str]:
+    """Return the URLs a stylesheet fetches through url() or @import."""
+    css = _CSS_COMMENT.sub("", css)
+    return [m.group("imported") or m.group("url") for m in _CSS_REFERENCE.finditer(css)]
+
+
+def _srcset_urls(srcset: str) -> list[str]:
+    """Return the candidate URLs of a srcset attribute."""
+    return [candidate.split()[0] for candidate in srcset.split(",") if candidate.strip()]
+
+
+class _ReferenceCollector(HTMLParser):
+    """Collect every URL a browser would fetch while rendering a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+        self._raw_text_tag: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in _SRC_TAGS and "src" in values:
+            self.urls.append(values["src"])
+        if tag in {"img", "source"} and "srcset" in values:
+            self.urls.extend(_srcset_urls(values["srcset"]))
+        if tag == "video" and "poster" in values:
+            self.urls.append(values["poster"])
+        if tag == "object" and "data" in values:
+            self.urls.append(values["data"])
+        if tag == "link" and "href" in values:
+            rels = set(values.get("rel", "").lower().split())
+            if rels & _FETCHING_LINK_RELS:
+                self.urls.append(values["href"])
+        if tag in _SVG_HREF_TAGS:
+            self.urls.extend(values[name] for name in ("href", "xlink:href") if name in values)
+        if "background" in values:
+            self.urls.append(values["background"])
+        if "style" in values:
+            self.urls.extend(_css_urls(values["style"]))
+        if tag in {"style", "script"}:
+            self._raw_text_tag = tag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._raw_text_tag:
+            self._raw_text_tag = None
+
+    def handle_data(self, data: str) -> None:
+        if self._raw_text_tag == "style":
+            self.urls.extend(_css_urls(data))
+        elif self._raw_text_tag == "script":
+            # A script may fetch any URL it names; reports need no remote code.
+            self.urls.extend(match.group(2) for match in _SCRIPT_URL_LITERAL.finditer(data))
+
+
+def external_references(html: str) -> list[str]:
+    """Return every remote (http, https or protocol-relative) URL the page loads.
+
+    Covers src/srcset/poster/data attributes, fetching <link> elements, SVG
+    hrefs, CSS url() and @import in <style> and style attributes, and URL
+    literals inside inline scripts.  Plain hyperlinks (<a href>) are not
+    loads and are ignored.  URLs are returned in document order.
+    """
+    collector = _ReferenceCollector()
+    collector.feed(html)
+    collector.close()
+    return [url.strip() for url in collector.urls if _is_external(url)]
+
+
+class _PageText(HTMLParser):
+    """Collect every character a browser may draw for a page: text, CSS, drawn attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.parts.extend(value for name, value in attrs if name in _DRAWN_ATTRIBUTES and value)
+        if tag == "script":
+            self._in_script = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if not self._in_script:
+            self.parts.append(data)
+
+
+def page_characters(html: str) -> str:
+    """Return the distinct characters a browser may draw for ``html``, sorted.
+
+    Includes <style> text, so characters a stylesheet draws (``content:``,
+    page numbers) are covered; script source is never drawn and is skipped.
+    """
+    collector = _PageText()
+    collector.feed(html)
+    collector.close()
+    return "".join(sorted(set("".join(collector.parts))))
+
+
+def template_dir() -> str:
+    """The folder holding the package's nbconvert templates (report/ is ours)."""
+    return str(package_resources.files("assessment.publish") / "templates")
+
+
+@lru_cache(maxsize=1)
+def _report_exporter() -> HTMLExporter:
+    """The HTML exporter using the report template, dropping ``report-hidden`` cells.
+
+    Made once per process: every page is converted with the same settings, and a reused
+    exporter keeps its compiled template (about 20 ms a page). nbconvert is imported here,
+    not with the module, so that a kernel importing the report helpers does not pay for it.
+    """
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    class _ReportHTMLExporter(HTMLExporter):
+        """HTMLExporter that writes a full BCP 47 language tag into <html lang>.
+
+        nbconvert validates ``language_code`` against ISO 639-1 and would reject
+        "zh-CN"; screen readers and fonts pick Simplified Chinese forms from the
+        region subtag, so it is set on the template resources instead.
+        """
+
+        def _init_resources(self, resources: dict[str, Any]) -> dict[str, Any]:
+            resources = super()._init_resources(resources)
+            resources["language_code"] = LANGUAGE
+            return resources
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {HIDDEN_TAG}
+    return _ReportHTMLExporter(
+        config=config,
+        extra_template_basedirs=[template_dir()],
+        template_name=TEMPLATE_NAME,
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        exclude_anchor_links=True,
+        embed_images=True,
+    )
+
+
+def _embed_font(html: str) -> str:
+    """Replace the template's placeholder with a @font-face for this page's characters."""
+    if FONT_PLACEHOLDER not in html:
+        raise RuntimeError(f"report template lost its font placeholder {FONT_PLACEHOLDER!r}")
+    rule = f"<style>\n{web_font_face_css(page_characters(html))}\n</style>"
+    return html.replace(FONT_PLACEHOLDER, rule, 1)
+
+
+def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """Render an executed notebook as a standalone Chinese HTML report.
+
+    Code and prompts are never shown; Markdown cells and outputs are, except
+    cells tagged ``report-hidden``.  ``nb`` is not modified.  Raises
+    :class:`ExternalReferenceError` if the result would still load anything
+    from the network, e.g. because a notebook output embedded a remote image.
+    """
+    titled = copy.deepcopy(nb)
+    titled.metadata["title"] = title
+    html, _ = _report_exporter().from_notebook_node(titled)
+    html = _embed_font(html)
+    remote = external_references(html)
+    if remote:
+        raise ExternalReferenceError(f"report would load remote resources: {remote}")
+    return html

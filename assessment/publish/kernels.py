@@ -1,0 +1,354 @@
+"""Warm kernels: one started kernel runs notebook after notebook, each in a clean namespace.
+
+Starting a kernel and importing pandas, matplotlib, scipy and the library costs several
+seconds, most of a district report's time. A batch therefore keeps one kernel per worker:
+before each notebook the kernel's user namespace is reset (`%reset -f`, figures closed,
+execution count back to 1, working directory restored), so no variable of one district can
+leak into the next, while imported modules stay loaded. The notebook itself is still
+executed by papermill, so its output remains a papermill record (parameters cell, metadata).
+
+Kernels run without IPython's history database, keep their sockets and connection file in
+one temporary folder removed with them, exit within a second of the process that started
+them (jupyter_client's JPY_PARENT_PID), and can be killed at once (`kill_all`) by a worker
+that is told to stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+import nbformat
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+from jupyter_core.paths import jupyter_path
+
+from assessment.publish.outputs import process_alive
+from assessment.util.errors import AssessmentError
+
+KERNEL_NAME = "python3"
+STARTUP_TIMEOUT = 60
+#: IPython's history database is an SQLite file shared by every kernel of the user: kernels
+#: running side by side (a batch's workers) collide in it and print "ERROR! Session/line
+#: number was not unique in database" into reports. A report needs no history.
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
+#: Kernels this process started and has not shut down, so that a worker told to stop (or
+#: finding its parent gone) can kill them at once instead of leaving them behind.
+_LIVE: set[WarmKernel] = set()
+
+#: Run once per kernel: what the report notebooks import and build, so later runs are warm.
+WARM_UP = """
+import assessment.api, assessment.plan.solve, assessment.publish.fonts, assessment.rubric.loader, assessment.scoring.pending
+import assessment.report.blocks, assessment.report.charts, assessment.report.district, assessment.report.followup
+import assessment.report.tables
+import scipy.optimize
+assessment.rubric.loader.default_rubric()
+assessment.publish.fonts.register_cjk_font()
+import gc
+gc.collect()
+gc.freeze()
+del gc
+"""
+
+#: Run (silently, outside the history) before every notebook: a clean namespace. It does
+#: what `%reset -f` does for a notebook's state (user names, In/Out history, `_` results,
+#: the execution count, pyplot figures, the working directory), then collects the previous
+#: notebook's garbage. Figures, frames and workbooks are cyclic and would otherwise wait
+#: for Python's rare full collections: a kernel grew by ~1.2 MB a report (258 MB after 45,
+#: 215 MB with the collection). A full collection over a kernel holding pandas, matplotlib
+#: and scipy costs ~0.2 s, so the warm-up freezes what it loaded (`gc.freeze`) and each
+#: collection walks only what reports made since: ~10 ms.
+RESET = """
+def __clean(ip=get_ipython(), cwd={cwd!r}):
+    import gc, os, sys
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    os.chdir(cwd)
+    ip.history_manager.reset(new_session=False)
+    keep = set(ip.user_ns_hidden) | {{"__builtin__", "__builtins__", "__name__"}}
+    for name in [n for n in ip.user_ns if n not in keep]:
+        del ip.user_ns[name]
+    for name in ("_", "__", "___"):
+        ip.user_ns[name] = ""
+    ip.execution_count = 1
+    gc.collect()
+__clean()
+"""
+
+
+#: Socket folders are named after the process that owns them, so that one left behind by a
+#: killed process (nothing can clean up after SIGKILL) is removed by the next start.
+SOCKETS_PREFIX = "assessment-kernel-"
+
+
+def _home_writable() -> bool:
+    return os.access(Path.home(), os.W_OK)
+
+
+def _remove_orphaned_sockets() -> None:
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
+        owner = folder.name.removeprefix(SOCKETS_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and not process_alive(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class PromptClient(BlockingKernelClient):
+    """A kernel client that is ready as soon as the kernel has answered it on both channels.
+
+    jupyter_client's `wait_for_ready` ends only after IOPub has been quiet for 0.2 s, and a
+    warm report starts two clients (the namespace reset, then papermill's own): 0.4 s of
+    waiting per district, a third of a warm report. The messaging protocol gives a
+    definite end instead: every request is followed on IOPub by `status: idle` with the
+    request as its parent, after everything it published. So the client is ready, and its
+    IOPub drained of its own traffic, once that idle for its `kernel_info` request has
+    arrived besides the reply. An IOPub subscription still connecting can miss it (ZeroMQ's
+    slow joiner); the request is then sent again, as jupyter_client does.
+    """
+
+    #: How long to wait for one request's reply and idle before asking again.
+    ATTEMPT_SECONDS = 1.0
+
+    def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+        while True:
+            msg_id = self.kernel_info()
+            if self._answered(msg_id, min(deadline, time.monotonic() + self.ATTEMPT_SECONDS)):
+                return
+            if not self.is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+    def _answered(self, msg_id: str, until: float) -> bool:
+        """Whether both the reply to `msg_id` and its IOPub idle arrive before `until`."""
+        replied = idle = False
+        while not replied:
+            try:
+                msg = self.shell_channel.get_msg(timeout=max(0.0, until - time.monotonic()))
+            except Empty:
+                return False
+            if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "kernel_info_reply":
+                self._handle_kernel_info_reply(msg)
+                replied = True
+        while not idle:
+            try:
+                msg = self.iopub_channel.get_msg(timeout=max(0.0, until - time.monotonic()))
+            except Empty:
+                return False
+            idle = (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"
+            )
+        return True
+
+
+class _Manager(KernelManager):
+    """A kernel manager that stops the clients it handed out once their notebook is done.
+
+    nbclient stops its client only when it owns the kernel manager, so on a warm kernel
+    every notebook would leave one running: its ZeroMQ context, five sockets and three
+    threads, ten file descriptors a report, until a worker's 100th report or so fails
+    with "Too many open files".
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.handed_out: list[BlockingKernelClient] = []
+
+    def client(self, **kwargs: Any) -> BlockingKernelClient:
+        client = super().client(**kwargs)
+        self.handed_out.append(client)
+        return client
+
+    def release_clients(self) -> None:
+        """Stop every client handed out so far (their channels, sockets and context)."""
+        while self.handed_out:
+            self.handed_out.pop().stop_channels()
+
+
+class KernelError(AssessmentError, RuntimeError):
+    """The warm kernel refused code or died; the caller starts a fresh one."""
+
+
+class WarmKernel:
+    """A started `python3` kernel reused across notebooks (see module docstring)."""
+
+    def __init__(self, cwd: Path, kernel_name: str = KERNEL_NAME, warm: bool = True) -> None:
+        self.cwd = Path(cwd).resolve()
+        # ipykernel before 6.30 lets debugpy warn about frozen modules on stderr, both in the
+        # kernel and here, where jupyter_client imports ipykernel to find the kernel spec; it
+        # reaches the analyst's terminal, and reports never use the debugger.
+        os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        # Local IPC sockets (in a private temporary folder) rather than TCP: nothing listens
+        # on the network, and the kernel does not warn about unencrypted TCP on every start.
+        _remove_orphaned_sockets()
+        self._sockets = tempfile.TemporaryDirectory(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
+        settings: dict[str, Any] = {}
+        if not _home_writable():
+            # The spec search would otherwise ask IPython for ~/.ipython, which then makes a
+            # temporary folder it never removes; kernel specs live in Jupyter's paths anyway.
+            settings["kernel_spec_manager"] = KernelSpecManager(kernel_dirs=jupyter_path("kernels"))
+        self.km = _Manager(
+            kernel_name=kernel_name,
+            transport="ipc",
+            ip=str(Path(self._sockets.name) / "k"),
+            connection_file=str(Path(self._sockets.name) / "connection.json"),
+            client_factory=PromptClient,
+            **settings,
+        )
+        _LIVE.add(self)
+        try:
+            # jupyter_client sets JPY_PARENT_PID: the kernel exits within a second of its parent.
+            self.km.start_kernel(cwd=str(self.cwd), env=self._environment(), extra_arguments=KERNEL_ARGUMENTS)
+        except BaseException:
+            self.shutdown()
+            raise
+        if warm:
+            self._run(WARM_UP)
+
+    def _environment(self) -> dict[str, str]:
+        """The kernel's environment: ours, except that with a home folder it cannot write
+        (a service account, a sandbox) IPython, matplotlib and fontconfig would each make a
+        temporary folder of their own and never remove it; they get a home inside the
+        kernel's folder instead, removed with it."""
+        env = {**os.environ}
+        if not _home_writable():
+            home = Path(self._sockets.name) / "home"
+            home.mkdir()
+            env["HOME"] = str(home)
+        return env
+
+    def _run(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
+            reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=STARTUP_TIMEOUT)
+        finally:
+            kc.stop_channels()
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def alive(self) -> bool:
+        return bool(self.km.is_alive())
+
+    def reset(self) -> None:
+        """A clean user namespace and execution count, ready for the next notebook."""
+        self._run(RESET.format(cwd=str(self.cwd)))
+
+    def engine_kwargs(self) -> dict[str, Any]:
+        """What papermill.execute_notebook needs to run on this kernel (passed to nbclient)."""
+        return {"km": self.km}
+
+    def release_clients(self) -> None:
+        """Stop the clients of the notebooks run so far (see _Manager)."""
+        self.km.release_clients()
+
+    def shutdown(self) -> None:
+        _LIVE.discard(self)
+        try:
+            if self.km.has_kernel:
+                self.km.shutdown_kernel(now=True)
+        finally:
+            self.km.cleanup_connection_file()
+            self._sockets.cleanup()
+
+    def interrupt(self) -> None:
+        """Interrupt the running cell, as Ctrl-C would (safe from another thread: a signal)."""
+        with contextlib.suppress(Exception):
+            self.km.interrupt_kernel()
+
+    def kill_now(self) -> None:
+        """Kill the kernel process and remove its files without talking to it: safe from a
+        signal handler or another thread, for a process about to exit."""
+        _LIVE.discard(self)
+        provisioner = self.km.provisioner
+        process = getattr(provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            with contextlib.suppress(OSError):
+                process.kill()
+        shutil.rmtree(self._sockets.name, ignore_errors=True)
+
+
+def kill_all() -> None:
+    """Kill every kernel this process still runs (see WarmKernel.kill_now)."""
+    for kernel in list(_LIVE):
+        kernel.kill_now()
+
+
+class NotebookTimeout(AssessmentError):
+    """The notebook was still running at its deadline and was interrupted."""
+
+
+def run_notebook(
+    notebook: Path,
+    output: Path | None,
+    parameters: dict[str, Any],
+    kernel: WarmKernel | None = None,
+    deadline: float | None = None,
+) -> nbformat.NotebookNode:
+    """Execute `notebook` with papermill from its own folder (so relative paths hold), in
+    `kernel` after resetting its namespace, or in a kernel of its own; `output` None keeps
+    the executed notebook in memory only. A notebook still running at `deadline` (a
+    time.monotonic() value) is interrupted like Ctrl-C and NotebookTimeout raised: the
+    client's wait for the kernel cannot be interrupted in this process (neither a signal nor
+    nbclient's cell timeout ends a wait for output that never comes), the kernel can."""
+    if kernel is None:
+        own = WarmKernel(notebook.parent, warm=False)
+        try:
+            return _papermill(notebook, output, parameters, own, deadline)
+        finally:
+            own.shutdown()
+    kernel.reset()
+    return _papermill(notebook, output, parameters, kernel, deadline)
+
+
+def _papermill(
+    notebook: Path, output: Path | None, parameters: dict[str, Any], kernel: WarmKernel, deadline: float | None
+) -> nbformat.NotebookNode:
+    import papermill  # heavy import, only needed when rendering
+
+    alarm = None
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise NotebookTimeout
+        alarm = threading.Timer(remaining, kernel.interrupt)
+        alarm.daemon = True
+        alarm.start()
+    try:
+        executed = papermill.execute_notebook(
+            str(notebook),
+            None if output is None else str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            # Saving the whole notebook before and after every cell (papermill's default, for
+            # watching long runs) costs more than our cells; the final notebook is still written.
+            request_save_on_cell_execute=False,
+            cwd=str(notebook.parent),
+            **kernel.engine_kwargs(),
+        )
+    except Exception:
+        # Not on KeyboardInterrupt: the process is leaving, and stopping a client that
+        # nbclient's pending tasks still read would print their failures on the way out.
+        kernel.release_clients()
+        if deadline is not None and time.monotonic() >= deadline:
+            raise NotebookTimeout from None
+        raise
+    finally:
+        if alarm is not None:
+            alarm.cancel()
+    kernel.release_clients()
+    return executed

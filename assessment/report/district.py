@@ -1,0 +1,482 @@
+"""District reports: run the report notebook on one input and publish it as a folder.
+
+A report is `<out>/<year>/<district>/` holding the executed notebook (report.ipynb), the
+same as one self-contained offline page (report.html) and the scores behind it
+(scores.json, the public JSON form) and the road to 达标 (plan.json). The input is validated
+before anything is written; every file is made first and then each replaced atomically
+(`outputs.publish_files`), so a reader (or a synced drive) never sees a half-written file, a
+failed run leaves the previous report untouched, and files people keep in the folder
+(审核意见.docx, 佐证材料/…) are never touched.
+
+The notebook is the single template of the report's layout; it only calls the library
+(`report_data`, `tables`, `charts`, `api`) and never computes a score itself.
+
+With a municipal review (`--review`, see `assessment.review.corrections`) the report is scored on the
+reviewed values (核定分) and shows the self-assessment beside it, with every correction and
+its reason; with an evidence folder (`--evidence`, see `assessment.review.evidence`) it lists the
+evidence of every criterion that earned points and flags 缺少佐证. `--pdf` also prints the
+page to report.pdf with headless Chromium (`assessment.publish.pdf`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from assessment.inputs import files as api_inputs
+from assessment.inputs.model import DistrictInput, InputError, Location, Problem
+from assessment.plan.solve import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
+from assessment.publish import notebooks as packaged
+from assessment.publish.html import notebook_to_html
+from assessment.publish.kernels import WarmKernel, run_notebook
+from assessment.publish.outputs import (
+    MANIFEST,
+    PLAN_JSON,
+    REPORT_HTML,
+    REPORT_NOTEBOOK,
+    REPORT_PDF,
+    SCORES_JSON,
+    OutputLock,
+    check_owned,
+    clean_staging,
+    district_dirname,
+    publish_files,
+)
+from assessment.review.corrections import (
+    Review,
+    district_scores,
+    load_review,
+    manifest_record,
+    review_file_for,
+    review_opinions,
+    reviewed_input,
+    self_vs_reviewed,
+)
+from assessment.review.evidence import check_evidence, evidence_folder, evidence_rows
+from assessment.rubric.loader import Rubric, load_rubric
+from assessment.scoring.engine import score
+from assessment.scoring.result import Result
+from assessment.util.console import EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
+from assessment.util.exact import fmt
+
+NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
+#: The files of a district's report folder, in the order they are published.
+REPORT_FILES = (REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON)
+
+
+def default_notebook() -> Path:
+    """The report notebook shipped in the package."""
+    return packaged.notebook(NOTEBOOK_NAME)
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where one district's report was published, and what the reader should know about it.
+
+    `provenance` is what a batch manifest records of it (review.manifest_record): the
+    self-assessment's and the review's sha256 and the evidence count."""
+
+    folder: Path
+    notebook: Path
+    html: Path
+    scores: Path
+    warnings: tuple[str, ...] = ()
+    pdf: Path | None = None
+    provenance: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """What a report shows: `result` is scored on the reviewed values when there is a
+    review (核定分), `scores` is the scores.json (with `self`, `review` and `evidence` when
+    given), `self_result` the self-assessment's own score."""
+
+    result: Result
+    scores: dict[str, Any]
+    self_result: Result
+    review: Review | None = None
+
+    @property
+    def reviewed(self) -> bool:
+        return self.review is not None
+
+
+def review_for(review: Path | None, district: str) -> Path | None:
+    """The review of a district: `review` itself when it is a file, the district's review in
+    it when it is a folder of reviews (review.review_file_for), None without one."""
+    if review is None:
+        return None
+    review = Path(review)
+    return review_file_for(review, district) if review.is_dir() else review
+
+
+def report_data(
+    input_path: str | Path | None,
+    rubric: Rubric,
+    review_path: str | Path | None = None,
+    evidence_dir: str | Path | None = None,
+    *,
+    inp: DistrictInput | None = None,
+) -> ReportData:
+    """Read, validate and score one district as its report shows it (the notebook and
+    `render_report` both call this). `review_path` is a review file or a folder of reviews;
+    `evidence_dir` an evidence folder (the district's own, or one holding a folder per
+    district). InputError for an invalid input or review, with every problem located.
+    Evidence is judged against the points the district claimed, not the reviewed ones."""
+    if inp is None:
+        inp = api_inputs.load(Path(input_path), rubric)  # type: ignore[arg-type]
+    own_review = review_for(None if review_path is None else Path(review_path), inp.district)
+    review = load_review(own_review, rubric, inp) if own_review is not None else None
+    self_result = score(rubric, inp)
+    evidence = None
+    if evidence_dir is not None:
+        evidence = check_evidence(self_result, evidence_folder(Path(evidence_dir), inp.district))
+    result = score(rubric, reviewed_input(inp, review)) if review is not None else self_result
+    return ReportData(result, district_scores(rubric, inp, review, evidence), self_result, review)
+
+
+def _frame(rows: list[dict[str, Any]]) -> Any:
+    import pandas as pd  # the kernel has it; batch workers need not import it
+
+    return pd.DataFrame(rows)
+
+
+def self_vs_reviewed_table(scores: dict[str, Any]) -> Any:
+    """自评 beside 核定 per category, equipment, bonus, total and verdict (empty: no review)."""
+    return _frame(self_vs_reviewed(scores))
+
+
+def review_opinions_table(scores: dict[str, Any]) -> Any:
+    """The 复核意见: each correction, its reason and its effect on points (empty: no review)."""
+    return _frame(review_opinions(scores))
+
+
+def evidence_table(scores: dict[str, Any]) -> Any:
+    """Each criterion that earned points with its evidence and 缺少佐证 flags (empty: unchecked)."""
+    return _frame(evidence_rows(scores))
+
+
+def evidence_summary(scores: dict[str, Any]) -> str | None:
+    """One sentence on the evidence check (None when evidence was not checked)."""
+    record = scores.get("evidence")
+    if record is None:
+        return None
+    listed = len(record["files"])
+    flags = len(record["flags"])
+    where = "已在佐证材料目录中逐一核查" if record["folder"] is not None else "未提供佐证材料目录，未核查文件"
+    verdict = f"{flags}个得分项标记为“缺少佐证”" if flags else "得分项均列有佐证材料"
+    return f"填报列出佐证材料{listed}项，{where}，找到{record['count']}项；{verdict}。"
+
+
+def report_folder(out_root: Path, year: int, district: str) -> Path:
+    """`out_root/<year>/<district>`, the district name made safe as a folder name that never
+    takes the name of a file the tool writes (see outputs.district_dirname)."""
+    return Path(out_root) / str(year) / district_dirname(district)
+
+
+def earlier_years(root: Path, year: int) -> list[int]:
+    """The year folders (named by a number) under a batch output before `year`, latest first."""
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    return sorted((int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and int(p.name) < year),
+                  reverse=True)
+
+
+def find_previous_scores(previous_root: Path, district: str, year: int) -> Path | None:
+    """The same district's scores.json from the latest earlier year under `previous_root`.
+
+    Year folders are those named by a number; a later or equal year is never "previous",
+    so re-rendering an old year does not compare it with the future.
+    """
+    root = Path(previous_root)
+    for earlier in earlier_years(root, year):
+        candidate = report_folder(root, earlier, district) / SCORES_JSON
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def check_previous_root(previous_root: Path | None) -> None:
+    """CommandError unless `previous_root` is an earlier output: a folder with a year folder
+    (named by a number) or a manifest. Checked before any work, so that a mistyped --previous
+    stops the run instead of silently comparing with nothing."""
+    if previous_root is None:
+        return
+    root = Path(previous_root)
+    if not root.is_dir():
+        raise CommandError(f"往年输出目录“{safe(root)}”不存在或不是文件夹（--previous 应为往年报告的输出目录）")
+    if not (root / MANIFEST).is_file() and not any(p.is_dir() and p.name.isdigit() for p in root.iterdir()):
+        raise CommandError(
+            f"“{safe(root)}”不是往年的输出目录：其中没有按年度命名的文件夹（应为 <年度>/<地区>/scores.json）"
+        )
+
+
+#: Keys every scores.json has that the year-over-year table reads.
+_PREVIOUS_KEYS: dict[str, type | tuple[type, ...]] = {
+    "district": str, "year": int, "total": (int, float), "categories": dict, "indicators": dict
+}
+
+
+def read_previous_scores(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """An earlier scores.json, or (None, a Chinese warning) when it is damaged: a bad file from
+    last year costs the comparison, never this year's report."""
+    try:
+        data = json.loads(Path(path).read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None, f"往年得分文件“{path}”无法读取（不是有效的JSON），本报告未作同比比较"
+    if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in _PREVIOUS_KEYS.items()):
+        return None, f"往年得分文件“{path}”不是本工具生成的scores.json（缺少或错误的字段），本报告未作同比比较"
+    return data, None
+
+
+def report_title(inp: DistrictInput) -> str:
+    """The page title, e.g. `龙湾区 2022年 规范化建设自评估报告`."""
+    return f"{inp.district} {inp.year}年 规范化建设自评估报告"
+
+
+def key_figures(result: Result) -> str:
+    """The report's key figures as plain, stable text (the notebook's checked output).
+
+    Deterministic on purpose: no times, paths or object addresses, so that nbval can
+    compare it with the committed notebook and catch a library change that moves a score.
+    """
+    from assessment.report.tables import equipment_score, verdict_text  # pandas: needed in the kernel, not in workers
+
+    lines = [
+        f"地区：{result.input.district}（{result.input.year}年）",
+        f"结论：{verdict_text(result)}",
+        f"总得分：{fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）",
+    ]
+    equipment = equipment_score(result)
+    if equipment is not None:
+        lines.append(f"装备建设得分：{fmt(equipment[0])} / {fmt(equipment[1])}")
+    lines += [
+        f"{c.name}：{fmt(c.points)} / {fmt(c.max)}（{fmt(c.share * 100)}%）"
+        for c in result.categories.values()
+        if c.part == result.rubric.total_part
+    ]
+    lines += [f"{'满足' if c.met else '不满足'}：{c.name}" for c in result.conditions]
+    return "\n".join(lines)
+
+
+def previous_state(path: str | Path | None, warning: str | None = None) -> tuple[dict[str, Any] | None, str | None]:
+    """The earlier scores for the 与往年比较 section and, when there are none to compare with
+    because the earlier file is damaged, why: `warning` is what render_report found (it
+    then passes no path), else the file at `path` is read here (a notebook run by hand)."""
+    if warning:
+        return None, warning
+    if path is None:
+        return None, None
+    return read_previous_scores(Path(path))
+
+
+def _without_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy without the outputs recorded only as data (the plan), which a page cannot show."""
+    page = copy.deepcopy(nb)
+    for cell in page.cells:
+        if "outputs" in cell:
+            cell.outputs = [o for o in cell.outputs if PLAN_MIMETYPE not in o.get("data", {})]
+    return page
+
+
+def render_report(
+    input_path: Path,
+    out_root: Path,
+    *,
+    previous_root: Path | None = None,
+    rubric: str | Path | None = None,
+    notebook: Path | None = None,
+    kernel: WarmKernel | None = None,
+    inp: DistrictInput | None = None,
+    deadline: float | None = None,
+    review: Path | None = None,
+    evidence: Path | None = None,
+    pdf: bool = False,
+) -> ReportPaths:
+    """Validate, score and publish one district's report; returns where it went.
+
+    `rubric` is a rubric file (the CLI's --rubric), not a loaded Rubric, because the
+    notebook runs in its own kernel and can only be handed a path. `kernel` is a warm kernel
+    to run on (batch workers); by default each report starts its own. `inp` is the input
+    already read and validated from `input_path` (the batch reads each file once);
+    `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
+    `review` is a review file or a folder of reviews and `evidence` an evidence folder (see
+    `report_data`); `pdf` also prints report.pdf once the page is published (CommandError,
+    before anything is written, when there is no Chromium). InputError is raised before
+    anything is written; OutputError when a file the tool does not own is in the way. All
+    files are made before any is published, so a failure leaves the previous report in
+    place; files in the folder the tool did not write stay as they are.
+    """
+    input_path = Path(input_path).resolve()
+    rubric_path = None if rubric is None else Path(rubric).resolve()
+    loaded: Rubric = load_rubric(rubric_path)
+    if pdf:
+        chromium_or_error()
+    if inp is None:
+        inp = api_inputs.load(input_path, loaded)
+    review = None if review is None else Path(review).resolve()
+    evidence = None if evidence is None else Path(evidence).resolve()
+    data = report_data(input_path, loaded, review, evidence, inp=inp)
+    review_file = review_for(review, inp.district)
+    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
+    folder = report_folder(out_root, inp.year, inp.district)
+    check_owned(folder, (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES, [input_path])
+    warnings: list[str] = []
+    previous_warning = None
+    previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
+    if previous is not None:
+        _, previous_warning = read_previous_scores(previous)
+        if previous_warning:
+            warnings.append(previous_warning)
+            previous = None
+    parameters = {
+        "input_path": str(input_path),
+        "previous_scores_path": None if previous is None else str(previous.resolve()),
+        "previous_warning": previous_warning,
+        "review_path": None if review_file is None else str(review_file),
+        "evidence_dir": None if evidence is None else str(evidence),
+        "run_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        "rubric_path": None if rubric_path is None else str(rubric_path),
+    }
+    executed = run_notebook(notebook, None, parameters, kernel, deadline)
+    road = recorded_plan(executed)
+    if road is None:  # a custom report notebook that does not record its plan
+        road = plan_to_dict(make_plan(loaded, data.result.input))
+    files = {
+        REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
+        REPORT_HTML: notebook_to_html(_without_data(executed), report_title(inp)).encode("utf-8"),
+        SCORES_JSON: (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+    }
+    clean_staging(folder)
+    publish_files(folder, files, [input_path])
+    printed = print_pdf(folder / REPORT_HTML, folder / REPORT_PDF) if pdf else None
+    return ReportPaths(
+        folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
+        manifest_record(data.scores),
+    )
+
+
+def chromium_or_error() -> str:
+    """The Chromium `--pdf` prints with; CommandError (exit 2) with the Chinese reason when
+    there is none, checked before any work so that nothing is changed."""
+    from assessment.publish.pdf import ChromiumNotFoundError, find_chromium
+
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print a published page to `pdf` (A4); CommandError when Chromium cannot print it."""
+    from assessment.publish.pdf import PdfError, html_to_pdf
+
+    try:
+        return html_to_pdf(html, pdf)
+    except PdfError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
+    """Inputs that would publish to the same folder: the later would silently replace one."""
+    seen: dict[tuple[int, str], str] = {}
+    problems = []
+    for inp in inputs:
+        key = (inp.year, district_dirname(inp.district))
+        if key in seen:
+            problems.append(
+                Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")
+            )
+        else:
+            seen[key] = inp.path
+    return problems
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`assessment report INPUT… --out DIR [--previous DIR]`: all inputs valid, or nothing.
+
+    Every input is validated and every output place checked first; if any input is invalid
+    (or two would publish to the same folder) all problems are printed and nothing is
+    written, so a run never publishes half of a district list.
+    """
+    rubric_path = getattr(args, "rubric", None)
+    check_previous_root(args.previous)
+    check_review_and_evidence(args.review, args.evidence, len(args.files))
+    if args.pdf:
+        chromium_or_error()
+    rubric = load_rubric(rubric_path)
+    inputs, problems = api_inputs.load_all(args.files, rubric)
+    problems.extend(_duplicates(inputs))
+    for inp in inputs:
+        try:
+            report_data(inp.path, rubric, args.review, args.evidence, inp=inp)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        print_problems(problems)
+        return EXIT_INVALID
+    owned = (*REPORT_FILES, REPORT_PDF) if args.pdf else REPORT_FILES
+    for inp in inputs:
+        check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files)
+    with OutputLock(args.out):
+        for inp in inputs:
+            clean_staging(Path(args.out) / str(inp.year))
+            paths = render_report(
+                Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
+                review=args.review, evidence=args.evidence, pdf=args.pdf,
+            )
+            for warning in paths.warnings:
+                print(f"提示：{safe(warning)}", file=sys.stderr)
+            print(f"已生成报告：{safe(paths.html)}")
+            if paths.pdf is not None:
+                print(f"已打印PDF：{safe(paths.pdf)}")
+    return EXIT_OK
+
+
+def check_review_and_evidence(review: Path | None, evidence: Path | None, inputs: int) -> None:
+    """CommandError before any work for a --review or --evidence that cannot be used: a
+    missing path, a review file for several inputs, an evidence path that is no folder."""
+    if review is not None:
+        if not Path(review).exists():
+            raise CommandError(f"复核文件或目录“{safe(review)}”不存在")
+        if Path(review).is_file() and inputs != 1:
+            raise CommandError("--review 给出的是一个复核文件，只能对应一个填报文件；多个地区请给出存放复核文件的目录")
+    if evidence is not None and not Path(evidence).is_dir():
+        raise CommandError(f"佐证材料目录“{safe(evidence)}”不存在或不是文件夹")
+
+
+def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register `report` on the CLI's subparsers (cli.build_parser calls this)."""
+    p = subparsers.add_parser("report", help="生成区县自评估报告（Notebook、离线HTML与scores.json）")
+    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json）")
+    p.add_argument("--out", type=Path, required=True, help="报告输出目录，按 <年度>/<地区>/ 存放")
+    p.add_argument(
+        "--previous", type=Path, default=None, help="往年报告目录（用于同比；默认不比较），按 <年度>/<地区>/scores.json 查找"
+    )
+    p.add_argument(
+        "--review", type=Path, default=None, metavar="REVIEW",
+        help="复核文件（.json 或 .xlsx），或存放 <地区>.review.json 的目录：报告按核定分计分并列出自评分与复核意见",
+    )
+    p.add_argument(
+        "--evidence", type=Path, default=None, metavar="DIR",
+        help="佐证材料目录（每个区县一个子目录，或单个区县的目录）：逐项列出得分项的佐证并标记缺少佐证",
+    )
+    p.add_argument("--pdf", action="store_true", help="另存A4版面的 report.pdf（需要 Chromium）")
+    p.set_defaults(func=cmd_report)
+    return p
+
+
+def load_previous(path: str | Path | None) -> dict[str, Any] | None:
+    """An earlier scores.json for the year-over-year table; None when not given or damaged
+    (render_report has already warned about a damaged one)."""
+    return None if path is None else read_previous_scores(Path(path))[0]

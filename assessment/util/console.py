@@ -1,0 +1,43 @@
+"""What every command prints and returns: exit codes, Chinese problem lines, safe text.
+
+Kept apart from `cli` so that command modules (report, batch, plan) share it without
+importing the CLI that imports them.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Sequence
+
+from assessment.util.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, AssessmentError
+
+__all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "CommandError", "print_problems", "safe"]
+
+
+class CommandError(AssessmentError):
+    """A problem of the environment or of the command line, not of the program: a missing or
+    unwritable folder, an output in the way, a busy output folder. Exit 2 with the message
+    (Chinese, naming the path)."""
+
+    exit_code = EXIT_INVALID
+
+
+def safe(text: object) -> str:
+    """`text` as a terminal may show it: control and format characters (ESC, NUL, bidi
+    overrides…) become visible `\\x1b`-style escapes, so a district name typed in a
+    spreadsheet can never move the cursor, recolour or retitle the user's terminal."""
+    out = []
+    for ch in str(text):
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp") and ch not in "\n\t":
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def print_problems(problems: Sequence[object]) -> None:
+    """One `错误：<file sheet row column>：<what is wrong>` line per problem, on stderr."""
+    for p in problems:
+        print(f"错误：{safe(p)}", file=sys.stderr)
