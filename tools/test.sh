@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up everything the tests need and run the whole suite:
-#   1. ruff (lint and import order) and mypy, as configured in pyproject.toml;
+#   1. ruff (lint and import order), mypy and lint-imports (the one-way layers), as configured in pyproject.toml;
 #   2. pytest: tests/ and nbval over notebooks/ (options in pyproject.toml), at the locked versions;
 #   3. the same pytest run again with every direct dependency at its lowest allowed version
 #      (.venv-lowest, uv's --resolution lowest-direct), so the lower bounds are true.
@@ -25,6 +25,8 @@ echo "== ruff"
 .venv/bin/ruff check --quiet .
 echo "== mypy"
 .venv/bin/mypy --no-error-summary
+echo "== lint-imports (the layers contract in pyproject.toml)"
+.venv/bin/lint-imports --no-cache
 echo "== pytest (locked versions)"
 .venv/bin/python -m pytest "$@"
 if [ -z "${ASSESSMENT_SKIP_LOWEST:-}" ]; then

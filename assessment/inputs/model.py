@@ -11,12 +11,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any
 
 from assessment.rubric.equipment import ExtraEquipment
+from assessment.rubric.levels import Level
 from assessment.util.errors import EXIT_INVALID, AssessmentError
 
-Level = Literal["county", "city"]
 LEVEL_NAMES = {"county": "县级", "city": "市级"}
 #: The facts every district gives, by the label the workbook's 基本信息 sheet shows them under.
 FACT_LABELS = {"district": "地区", "level": "层级", "year": "年度", "authorized": "核定编制数", "on_duty": "实际到岗执法人员数"}

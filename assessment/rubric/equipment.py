@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
-Level = Literal["county", "city"]
+from assessment.rubric.levels import Level
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from fractions import Fraction
 from typing import Any, ClassVar, Literal
 
 from assessment.rubric.equipment import EquipmentLine
+from assessment.rubric.levels import Level
 from assessment.util.errors import AssessmentError
 from assessment.util.exact import ZERO, fmt, to_fraction
 
-Level = Literal["county", "city"]
 AnswerType = Literal["flag", "rate", "count", "number"]
 #: What the engine feeds a kind: the analyst's answer, a part's total, or equipment lines.
 Feed = Literal["answer", "part_total", "equipment"]

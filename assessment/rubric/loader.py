@@ -25,10 +25,10 @@ import yaml
 
 from assessment.rubric.equipment import EquipmentSpec
 from assessment.rubric.kinds import Conversion, EquipmentRatio, EquipmentStandard, Per, RuleDataError, RuleKind, build_rule
+from assessment.rubric.levels import Level
 from assessment.util.errors import EXIT_INVALID, AssessmentError
 from assessment.util.exact import to_fraction
 
-Level = Literal["county", "city"]
 LEVELS: tuple[Level, ...] = ("county", "city")
 DEFAULT_RUBRIC = "zhejiang-2022.yaml"
 SCHEMA_FILE = "rubric.schema.json"
