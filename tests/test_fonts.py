@@ -90,7 +90,7 @@ def test_bundled_font_path_points_to_a_packaged_otf_with_its_licence() -> None:
     path = fonts.bundled_font_path()
     assert path.is_file()
     assert path.suffix == ".otf"
-    assert path.parent.parts[-3:] == ("assessment", "data", "fonts")
+    assert path.parent.parts[-4:] == ("assessment", "publish", "data", "fonts")
     licence = (path.parent / "OFL.txt").read_text(encoding="utf-8")
     assert "SIL OPEN FONT LICENSE Version 1.1" in licence
     assert "Reserved Font Name 'Source'" in licence

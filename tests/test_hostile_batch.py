@@ -101,8 +101,9 @@ def test_district_names_never_clash_with_tool_files_nor_break_the_workbook(hosti
     year = out / "2022"
     assert json.loads((year / "manifest.json").read_text("utf-8"))["year"] == 2022
     assert (year / "_manifest.json" / "scores.json").is_file()
-    names = [c.value for c in openpyxl.load_workbook(year / "summary.xlsx")["排名"]["B"]][1:]
-    assert "'=1+1区" in names and "缺装备区" in names
+    cells = {c.value: c for c in openpyxl.load_workbook(year / "summary.xlsx")["排名"]["B"][1:]}
+    assert "缺装备区" in cells
+    assert cells["=1+1区"].data_type == "s" and cells["=1+1区"].quotePrefix  # shown as typed, never evaluated
 
 
 def test_people_files_survive_and_no_staging_or_lock_is_left(hostile):

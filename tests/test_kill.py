@@ -21,7 +21,7 @@ psutil = pytest.importorskip("psutil")
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 SAMPLE = SAMPLES / "龙湾区.xlsx"
-CLI = [sys.executable, "-m", "assessment.cli.app"]
+CLI = [sys.executable, "-m", "assessment"]
 
 
 def _default_sigint() -> None:

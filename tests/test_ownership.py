@@ -27,7 +27,7 @@ from assessment.util.console import safe
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 SAMPLE = SAMPLES / "龙湾区.xlsx"
-CLI = [sys.executable, "-m", "assessment.cli.app"]
+CLI = [sys.executable, "-m", "assessment"]
 
 
 def files_below(folder: Path) -> dict[str, bytes]:
