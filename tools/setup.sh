@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
 # Create .venv (Python 3.11+) and install the project into it, editable, at the versions
-# pinned in requirements.lock. Usage: bash tools/setup.sh [extras]   e.g. bash tools/setup.sh dev
-# A re-run installs nothing unless pyproject.toml, requirements.lock or the extras changed
-# (the stamp .venv/.assessment-setup records what was installed), so it is quiet and quick.
+# pinned in requirements.lock. Usage: bash tools/setup.sh [extras]   e.g. bash tools/setup.sh dev,lab
+# A re-run installs nothing unless pyproject.toml or requirements.lock changed or an extra is
+# asked for that is not installed yet (the stamp .venv/.assessment-setup records the lock's
+# hash and the extras installed), so `run.sh` after `test.sh` is quiet and quick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 extras="${1:-lab}"
 stamp=.venv/.assessment-setup
-want="$(cat pyproject.toml requirements.lock | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())') [$extras]"
-if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+hash="$(cat pyproject.toml requirements.lock | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
+# The extras wanted, merged with those already installed under the same lock (sorted, unique).
+installed=""
+if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$hash" ]; then
+  installed="$(cut -s -d' ' -f2 "$stamp" | tr -d '[]')"
+fi
+merged="$(printf '%s,%s' "$installed" "$extras" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
+if [ -n "$installed" ] && [ "$merged" = "$installed" ]; then
   exit 0
 fi
+extras="$merged"
+want="$hash [$extras]"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi

@@ -7,7 +7,7 @@
 # Usage: bash tools/test.sh [pytest args]   (ASSESSMENT_SKIP_LOWEST=1 skips step 3 while developing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh dev
+bash tools/setup.sh dev,lab
 # The browser and PDF tests open reports in Debian's Chromium and render PDF pages with
 # poppler-utils; install them when absent (CI runs as root).
 missing=()
