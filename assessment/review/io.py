@@ -35,7 +35,7 @@ NOTE_KEYS = ("path", "comment", "evidence_check")
 
 
 def parse_json_review(text: bytes, path: str) -> RawReview:
-    """Raw cells of a review in JSON, refusing what jsonio refuses for an input."""
+    """Raw cells of a review in JSON, refusing what `assessment.inputs.json_form` refuses for an input."""
     raw = RawReview(path=path, sha256=hashlib.sha256(text).hexdigest(), where=Location(path, json_path="$"))
     data, repeated = load_json_object(text, path, "复核数据")
     raw.problems.extend(repeated)

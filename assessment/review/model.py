@@ -84,7 +84,7 @@ class RawReview:
 
 
 def plain_value(value: Any) -> Any:
-    """A value in its JSON form (exact decimals as int or float, like jsonio)."""
+    """A value in its JSON form (exact decimals as int or float, as `assessment.inputs.json_form` writes them)."""
     if isinstance(value, Fraction):
         return int(value) if value.denominator == 1 else float(value)
     return value
