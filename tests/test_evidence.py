@@ -13,7 +13,7 @@ import pytest
 from assessment import api
 from assessment.cli.review import add_score_review_arguments, cmd_score_review
 from assessment.inputs.model import InputError
-from assessment.review.corrections import district_scores, manifest_record
+from assessment.review import district_scores, manifest_record
 from assessment.review.evidence import check_evidence, evidence_dict, evidence_folder, evidence_rows, listed_files
 from assessment.samples import sample_evidence
 from assessment.scoring.engine import score

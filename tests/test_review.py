@@ -13,29 +13,21 @@ import pytest
 from assessment import api
 from assessment.cli.review import add_review_parser, add_score_review_arguments, cmd_score_review
 from assessment.inputs.model import InputError
-from assessment.review.corrections import (
-    SELF_KEYS,
+from assessment.review import (
     district_scores,
     load_review,
     manifest_record,
-    parse_json_review,
     parse_review,
     review_file_for,
-    review_opinions,
     review_scores_dict,
-    review_statement,
     review_to_dict,
     reviewed_input,
-    self_vs_reviewed,
 )
-from assessment.review.workbook import (
-    SHEET_REVIEW,
-    SHEET_REVIEW_INFO,
-    convert_review,
-    is_review_file,
-    review_workbook_bytes,
-    write_review_template,
-)
+from assessment.review.corrections import review_opinions, review_statement, self_vs_reviewed
+from assessment.review.io import parse_json_review
+from assessment.review.scores import SELF_KEYS
+from assessment.review.workbook import convert_review, is_review_file, review_workbook_bytes, write_review_template
+from assessment.review.workbook_layout import SHEET_REVIEW, SHEET_REVIEW_INFO
 from assessment.scoring.engine import score
 
 EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"

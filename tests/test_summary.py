@@ -301,7 +301,7 @@ def _reviewed_city() -> list[dict[str, Any]]:
     from pathlib import Path
 
     from assessment.inputs.files import load_input
-    from assessment.review.corrections import district_scores, load_review
+    from assessment.review import district_scores, load_review
     from assessment.rubric.loader import default_rubric
 
     examples = Path(__file__).resolve().parents[1] / "data_templates" / "examples"

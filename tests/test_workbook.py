@@ -20,7 +20,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.inputs.model import Cell, DistrictInput, InputError, Location, Person, Problem
 from assessment.inputs.validate import validate
-from assessment.inputs.workbook import (
+from assessment.inputs.workbook import read_workbook, template_bytes, workbook_content, write_template, write_workbook
+from assessment.inputs.workbook.layout import (
     ANSWER_COLUMNS,
     CITY_ONLY_HINT,
     EQUIPMENT_COLUMNS,
@@ -32,13 +33,8 @@ from assessment.inputs.workbook import (
     SHEET_GUIDE,
     SHEET_INFO,
     SHEET_ROSTER,
-    UNREADABLE,
-    read_workbook,
-    template_bytes,
-    workbook_content,
-    write_template,
-    write_workbook,
 )
+from assessment.inputs.xlsx_inspect import UNREADABLE
 from assessment.rubric.equipment import ExtraEquipment
 from assessment.rubric.kinds import Threshold
 from assessment.rubric.loader import Rubric, default_rubric

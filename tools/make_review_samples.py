@@ -20,7 +20,7 @@ from pathlib import Path
 from make_samples import EVIDENCE_DISTRICTS  # tools/ is on sys.path when run as a script
 
 from assessment.inputs.files import load_input
-from assessment.review.corrections import Change, Note, Review, review_to_json, reviewed_input
+from assessment.review import Change, Note, Review, review_to_json, reviewed_input
 from assessment.review.evidence import listed_files
 from assessment.rubric.loader import default_rubric
 from assessment.samples import sample_evidence

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import EquipmentLine, equipment_lines
 from assessment.rubric.loader import Rubric
-
-STAFF_PATH = "staff.on_duty"
 
 
 @dataclass(frozen=True)
@@ -32,12 +30,29 @@ class Edit:
 
 Section = Literal["answers", "equipment", "staff", "extra_equipment", "roster"]
 STAFF_FIELDS = ("authorized", "on_duty")
-_PATH = re.compile(r"^(answers|equipment|staff)\.(\w+)$|^(extra_equipment|roster)\[(\d+)\]\.(\w+)$")
+_PATH = re.compile(r"(answers|equipment|staff)\.(\w+)|(extra_equipment|roster)\[(\d+)\]\.(\w+)")
+#: Each form of a path in the words error messages use; `FIELD` stands for any field of a row.
+FIELD = "<字段>"
+ANSWER_FORM = "answers.<指标编号>"
+EQUIPMENT_FORM = "equipment.<装备编号>"
+STAFF_FORMS = tuple(f"staff.{f}" for f in STAFF_FIELDS)
+
+
+ROSTER_FORM = f"roster[序号].{FIELD}"
+
+
+def extra_form(field: str = FIELD) -> str:
+    """The form of a path into an added equipment row; a review may correct only its quantity."""
+    return f"extra_equipment[序号].{field}"
+
+
+def forms_text(forms: Sequence[str]) -> str:
+    """The forms a path may take, as an error message says them: 应为 a、b 或 c."""
+    return f"应为 {'、'.join(forms[:-1])} 或 {forms[-1]}"
+
+
 #: What a path may look like, in the words error messages use.
-PATH_FORMS = (
-    "应为 answers.<指标编号>、equipment.<装备编号>、staff.authorized、staff.on_duty、"
-    "extra_equipment[序号].<字段> 或 roster[序号].<字段>"
-)
+PATH_FORMS = forms_text((ANSWER_FORM, EQUIPMENT_FORM, *STAFF_FORMS, extra_form(), ROSTER_FORM))
 
 
 @dataclass(frozen=True)
@@ -67,7 +82,7 @@ class InputPath:
 
 def parse_path(text: str) -> InputPath:
     """The path `text` parsed; ValueError (Chinese, with the forms allowed) if it is none."""
-    m = _PATH.match(text)
+    m = _PATH.fullmatch(text)
     if m is None or (m[1] == "staff" and m[2] not in STAFF_FIELDS):
         raise ValueError(f"无法识别的路径“{text}”：{PATH_FORMS}")
     if m[1]:
@@ -81,6 +96,14 @@ def answer_path(criterion_id: str) -> str:
 
 def equipment_path(item_id: str) -> str:
     return str(InputPath("equipment", item_id))
+
+
+def staff_path(field: str) -> str:
+    return str(InputPath("staff", field))
+
+
+#: The headcount a staffing plan action changes.
+STAFF_PATH = staff_path("on_duty")
 
 
 def extra_path(index: int, field: str = "quantity") -> str:

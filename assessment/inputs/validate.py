@@ -43,7 +43,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 class Collector:
     """Problems and warnings gathered while raw cells are read into values, so that every
     problem of a file is reported at once. `missing_at` is where a value absent altogether
-    (no cell to point at) is reported. Reviews (`assessment.review.corrections`) read their cells with it too."""
+    (no cell to point at) is reported. Reviews (`assessment.review.parse`) judge their cells with it too."""
 
     def __init__(self, problems: Iterable[Problem], missing_at: Location) -> None:
         self.missing_at = missing_at

@@ -1,25 +1,19 @@
-"""The review workbook: what a municipal reviewer fills in, and its reader.
+"""The review workbook: what a municipal reviewer fills in, and a review in either form.
 
     assessment review-template INPUT OUT.xlsx [--evidence DIR]
 
-Sheet 复核 has one row per answer, staff figure and equipment line (编号 is the review path,
-e.g. `answers.s12_annual_plan`): 自评值 is filled from the self-assessment and locked, and
-the reviewer writes only in 核定值 (blank = accepted as claimed), 复核意见 (the reason,
-required when 核定值 is filled) and 佐证核查. Sheet 复核信息 names the district, year and
-the sha256 of the self-assessment reviewed, and takes the reviewer's name and the date.
-Both sheets are protected (without a password: it prevents slips, not tampering; the sha256
-and validation catch the rest) except for those input cells.
+The layout is in `assessment.review.workbook_layout`. Both sheets are protected (without a
+password: it prevents slips, not tampering; the sha256 and validation catch the rest) except
+for the reviewer's input cells, and every cell is stored by the one xlsx cell policy.
 
 With `--evidence DIR`, 佐证核查 is pre-filled 缺失 where points are claimed with no evidence
 listed or a listed file is missing, so that the reviewer starts there.
 
-Reading reuses the input workbook's reader (limits, header lookup by text, located cells,
-formulas without saved results) and yields a `RawReview`, judged by `review.parse_review`.
+A review converts between its JSON and workbook forms without loss (`convert_review`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -32,78 +26,48 @@ from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from assessment.inputs.edits import answer_path, parse_path, value_at
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
-from assessment.inputs.values import label_key
-from assessment.inputs.workbook import (
-    COMPUTED_FILL,
-    HEADER_FONT,
-    Column,
-    SheetReader,
-    body_cell,
-    header_row,
-    is_blank,
-    list_validation,
-    open_workbook,
-)
+from assessment.inputs.workbook import COMPUTED_FILL, HEADER_FONT, Column, body_cell, header_row, list_validation
 from assessment.inputs.xlsx_inspect import sheet_titles
-from assessment.review.corrections import RawReview, RawRow, Review, current_value, parse_review, review_to_json, targets
 from assessment.review.evidence import EvidenceCheck, check_evidence, evidence_folder
+from assessment.review.io import load_review, review_to_json
+from assessment.review.model import Review, plain_value
+from assessment.review.targets import targets
+from assessment.review.workbook_layout import (
+    CHECK_CHOICES,
+    CHECK_MISSING,
+    EDITABLE,
+    GUIDE,
+    INFO_ITEM,
+    INFO_NOTE,
+    INFO_ROWS,
+    INFO_VALUE,
+    R_CHECK,
+    R_EVIDENCE,
+    R_ID,
+    R_NAME,
+    R_OPINION,
+    R_POINTS,
+    R_REVIEWED,
+    R_SELF,
+    REVIEW_COLUMNS,
+    SHEET_REVIEW,
+    SHEET_REVIEW_INFO,
+)
 from assessment.rubric.loader import Rubric
 from assessment.scoring.engine import score
 from assessment.util.exact import fmt
 from assessment.util.fsutil import atomic_write_bytes, atomic_write_text
-from assessment.util.xlsx import workbook_bytes
-
-SHEET_REVIEW = "复核"
-SHEET_REVIEW_INFO = "复核信息"
-R_ID, R_NAME, R_SELF, R_REVIEWED = "编号", "指标/装备", "自评值", "核定值"
-R_OPINION, R_CHECK, R_EVIDENCE, R_POINTS = "复核意见", "佐证核查", "佐证材料", "自评得分"
-REVIEW_COLUMNS = (
-    Column(R_ID, 34),
-    Column(R_NAME, 36, wrap=True),
-    Column(R_SELF, 10),
-    Column(R_REVIEWED, 10, input=True),
-    Column(R_OPINION, 40, wrap=True, input=True),
-    Column(R_CHECK, 12, input=True),
-    Column(R_EVIDENCE, 36, wrap=True),
-    Column(R_POINTS, 10),
-)
-REVIEW_REQUIRED = (R_ID, R_REVIEWED, R_OPINION, R_CHECK)
-EDITABLE = (R_REVIEWED, R_OPINION, R_CHECK)
-CHECK_CHOICES = ("齐全", "缺失", "不符")
-CHECK_MISSING = "缺失"
-
-INFO_ITEM, INFO_VALUE, INFO_NOTE = "项目", "内容", "说明"
-#: 复核信息 rows: label → (RawReview field, editable by the reviewer, guidance).
-INFO_ROWS: dict[str, tuple[str | None, bool, str]] = {
-    "地区": ("district", False, "自评文件的地区"),
-    "年度": ("year", False, "评估年度"),
-    "自评文件": (None, False, "所复核的自评文件名（仅供查看）"),
-    "自评文件SHA-256": ("input_sha256", False, "自评文件的SHA-256；自评文件改动后本复核表不再适用"),
-    "复核人": ("reviewer", True, "必填。复核人姓名"),
-    "复核日期": ("date", True, "必填。如2023-03-01"),
-}
-GUIDE = (
-    f"在「{SHEET_REVIEW}」表中逐行复核：核定值留空表示认可自评值；如需更正，填写核定值并在“复核意见”中写明理由（必填）。",
-    "核定值的写法与填报工作簿相同：是/否项填“是”或“否”，百分比填0–100的数，数量填整数。",
-    f"“佐证核查”可选“{'”“'.join(CHECK_CHOICES)}”或自行填写；标为“{CHECK_MISSING}”的行是自评得分但佐证材料未列出或未找到的项目，请优先核查。",
-    "编号、自评值等灰色内容已锁定（工作表保护，无密码），请勿修改；核定分按核定值重新计算。",
-)
-
-
-# ----------------------------------------------------------------------------- writing
+from assessment.util.xlsx import set_text, workbook_bytes
 
 
 def _shown(value: Any) -> Any:
     """A value as a cell holds it: 是/否 for flags, a number for numbers, None when unfilled."""
-    if value is None:
-        return None
     if isinstance(value, bool):
         return "是" if value else "否"
-    if hasattr(value, "denominator"):
-        return int(value) if value.denominator == 1 else float(value)
-    return value
+    return plain_value(value)
 
 
 def _unlock(cell: Any) -> None:
@@ -134,7 +98,8 @@ def _info_sheet(ws: Worksheet, values: dict[str, Any]) -> None:
         row += 1
     row += 1
     for text in GUIDE:
-        cell = ws.cell(row=row, column=1, value=text)
+        cell = ws.cell(row=row, column=1)
+        set_text(cell, text)
         cell.alignment = Alignment(wrap_text=False)
         row += 1
     _protect(ws)
@@ -181,7 +146,7 @@ def review_workbook_bytes(
     if review is not None:
         written.update({c.path: (c.to, c.reason, c.evidence_check) for c in review.changes})
         written.update({n.path: (None, n.comment, n.evidence_check) for n in review.notes})
-    flagged = {f"answers.{f.criterion_id}": f.text for f in (evidence.flags if evidence else ())}
+    flagged = {answer_path(f.criterion_id): f.text for f in (evidence.flags if evidence else ())}
     paths = list(known) if inp is not None else [p for p in known if p in written] + [
         p for p in written if p not in known
     ]
@@ -191,20 +156,20 @@ def review_workbook_bytes(
         to, opinion, check = written.get(path, (None, None, None))
         if check is None and path in flagged and path not in written:
             check = CHECK_MISSING
-        cid = path.removeprefix("answers.")
+        cid = parse_path(path).criterion_id
         points = None
-        if result is not None and path.startswith("answers.") and cid in result.criteria:
+        if result is not None and cid is not None and cid in result.criteria:
             r = result.criteria[cid]
             points = f"{fmt(r.points)}/{fmt(r.max)}"
         rows.append(
             {
                 R_ID: path,
                 R_NAME: target.name if target is not None else path,
-                R_SELF: _shown(current_value(inp, path)) if inp is not None else None,
+                R_SELF: _shown(value_at(inp, path)) if inp is not None else None,
                 R_REVIEWED: _shown(to),
                 R_OPINION: opinion,
                 R_CHECK: check,
-                R_EVIDENCE: inp.evidence.get(cid) if inp is not None and path.startswith("answers.") else None,
+                R_EVIDENCE: inp.evidence.get(cid) if inp is not None and cid is not None else None,
                 R_POINTS: points,
                 "kind": target.kind if target is not None else "count",
             }
@@ -237,57 +202,6 @@ def write_review_template(
     return evidence
 
 
-# ----------------------------------------------------------------------------- reading
-
-
-def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
-    """Every value of a review workbook with its location, plus structural problems."""
-    file = str(path)
-    data = read_limited(path)
-    wb, facts = open_workbook(data, file)
-    raw = RawReview(path=file, sha256=hashlib.sha256(data).hexdigest(), where=Location(file, sheet=SHEET_REVIEW_INFO))
-    reader = SheetReader(wb, file, rubric, facts)
-    info = reader.sheet(SHEET_REVIEW_INFO)
-    if info is not None:
-        fields = {label: key for label, (key, _, _) in INFO_ROWS.items() if key is not None}
-        for label_cell, value_cell in info.iter_rows(min_row=2, max_col=2):
-            label = None if is_blank(label_cell.value) else label_key(label_cell.value)
-            if label in fields:
-                raw.fields[fields[label]] = reader.cell(info, value_cell, label)
-    ws = reader.sheet(SHEET_REVIEW)
-    if ws is not None:
-        columns = reader.headers(ws, [c.header for c in REVIEW_COLUMNS], REVIEW_REQUIRED)
-        if all(h in columns for h in REVIEW_REQUIRED):
-            for row in ws.iter_rows(min_row=2):
-                id_cell = row[columns[R_ID]]
-                cells = {h: reader.cell(ws, row[columns[h]], h) for h in EDITABLE}
-                if all(c.blank for c in cells.values()):
-                    continue
-                if is_blank(id_cell.value):
-                    reader.problems.append(
-                        Problem(
-                            Location(file, ws.title, id_cell.row, get_column_letter(id_cell.column), R_ID),
-                            "有复核内容但缺少编号，无法确定复核的是哪一项",
-                        )
-                    )
-                    continue
-                to = cells[R_REVIEWED]
-                raw.rows.append(
-                    RawRow(
-                        path=reader.cell(ws, id_cell, R_ID),
-                        to=None if to.blank else to,
-                        reason=None if cells[R_OPINION].blank else cells[R_OPINION],
-                        evidence_check=None if cells[R_CHECK].blank else cells[R_CHECK],
-                        changed=not to.blank,
-                    )
-                )
-    raw.problems.extend(reader.problems)
-    return raw
-
-
-# ----------------------------------------------------------------------------- conversion
-
-
 def is_review_file(path: Path) -> bool:
     """Whether `path` holds a review rather than a district input (by shape, not by name):
     a JSON object with `changes` or `input_sha256`, or a workbook with a 复核 sheet."""
@@ -311,9 +225,7 @@ def convert_review(src: Path, dst: Path, rubric: Rubric, inp: DistrictInput | No
     核定值, 复核意见 and 佐证核查 survive xlsx → JSON → xlsx. With the self-assessment `inp`
     the workbook lists every row with its 自评值 and the review is checked against it.
     """
-    from assessment.review.corrections import read_raw_review
-
-    review = parse_review(read_raw_review(src, rubric), rubric, inp)
+    review = load_review(src, rubric, inp)
     suffix = dst.suffix.lower()
     if suffix == ".json":
         atomic_write_text(dst, review_to_json(review))

@@ -1,0 +1,136 @@
+"""Judging a raw review: every value parsed, every path checked, bound to its self-assessment.
+
+`parse_review` is as strict as the input contract: same value parsers, every problem
+collected with its location. Given the self-assessment it reviews, a review must name its
+district and year and carry the sha256 of that very file, so that a review can never be
+applied to a self-assessment changed after it was reviewed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from assessment.inputs.edits import parse_path
+from assessment.inputs.model import Cell, DistrictInput, InputError, Location
+from assessment.inputs.roster import roster_rate
+from assessment.inputs.validate import Collector
+from assessment.inputs.values import ValueProblem, parse_count, parse_free_text, parse_name, show, text_of
+from assessment.review.model import Change, Note, RawReview, Review
+from assessment.review.targets import PATH_FORMS, is_extra_quantity, targets
+from assessment.rubric.kinds import Threshold
+from assessment.rubric.loader import Rubric
+
+SHA256 = re.compile(r"[0-9a-f]{64}")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _sha256(cell: Cell) -> str:
+    text = text_of(cell.value).lower() if isinstance(cell.value, str) else ""
+    if SHA256.fullmatch(text) is None:
+        raise ValueProblem(f"应为64位十六进制的SHA-256值，实际为{show(cell.value)}")
+    return text
+
+
+def _date(cell: Cell) -> str:
+    value = cell.value
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = text_of(value) if isinstance(value, str) else ""
+    try:
+        if ISO_DATE.fullmatch(text) is None:
+            raise ValueError(text)
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueProblem(f"应为日期，格式如2023-03-01，实际为{show(value)}") from None
+
+
+def _roster_computed(rubric: Rubric, inp: DistrictInput | None, path: str) -> bool:
+    """Whether the answer at `path` is ignored because the roster computes it."""
+    cid = parse_path(path).criterion_id
+    rule = rubric.criteria[cid].rule if cid is not None and cid in rubric.criteria else None
+    return (
+        isinstance(rule, Threshold)
+        and rule.roster is not None
+        and inp is not None
+        and inp.roster is not None
+        and roster_rate(rule.roster, inp.roster) is not None
+    )
+
+
+def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = None) -> Review:
+    """The trusted review, or InputError listing every problem with its location.
+
+    With `inp` (the self-assessment it reviews) the review must name its district and year
+    and carry its sha256, and extra equipment rows are known; without it (converting a
+    review between forms) only what the rubric knows is checked.
+    """
+    c = Collector(raw.problems, raw.where or Location(raw.path))
+    f = raw.fields
+    district = c.parse(f.get("district"), parse_name, "地区（district）")
+    year = c.parse(f.get("year"), parse_count, "年度（year）")
+    sha = c.parse(f.get("input_sha256"), _sha256, "自评文件SHA-256（input_sha256）")
+    reviewer = c.parse(f.get("reviewer"), parse_name, "复核人（reviewer）")
+    date = c.parse(f.get("date"), _date, "复核日期（date）")
+    if inp is not None:
+        if district is not None and district != inp.district:
+            c.add(f["district"].location, f"复核的地区为“{district}”，与自评文件的地区“{inp.district}”不符")
+        if year is not None and year != inp.year:
+            c.add(f["year"].location, f"复核的年度为{year}，与自评文件的年度{inp.year}不符")
+        if sha is not None and sha != inp.sha256:
+            c.add(
+                f["input_sha256"].location,
+                f"复核针对的自评文件SHA-256为{sha}，与所给自评文件{inp.path}（{inp.sha256}）不符："
+                "自评文件在复核后被修改过，或复核对应的不是这份文件",
+            )
+
+    known = targets(rubric, inp)
+    extras_unknown = inp is None
+    changes: list[Change] = []
+    notes: list[Note] = []
+    seen: dict[str, Location] = {}
+    for row in raw.rows:
+        path = c.parse(row.path, parse_name, "路径（path）")
+        if path is None:
+            continue
+        path = text_of(path)
+        target = known.get(path)
+        if target is None and not (extras_unknown and is_extra_quantity(path)):
+            c.add(row.path.location, f"未知的路径“{path}”：{PATH_FORMS}")
+            continue
+        if path in seen:
+            c.add(row.path.location, f"路径“{path}”重复出现（{seen[path].describe()}），每项只能复核一次")
+            continue
+        seen[path] = row.path.location
+        name = target.name if target is not None else path
+        check = c.parse(row.evidence_check, parse_free_text, f"「{name}」的佐证核查", required=False)
+        if not row.changed:
+            comment = c.parse(row.reason, parse_free_text, f"「{name}」的复核意见", required=False)
+            notes.append(Note(path, comment, check))
+            continue
+        parse = target.parse if target is not None else parse_count
+        to = c.parse(row.to, parse, f"「{name}」的核定值", required=row.to is not None)
+        reason = c.parse(row.reason, parse_free_text, f"「{name}」的更正理由（复核意见）", required=False)
+        if row.reason is None or row.reason.blank:
+            where = row.reason.location if row.reason is not None else (row.to or row.path).location
+            c.add(where, f"「{name}」有核定值，但缺少更正理由（复核意见）：每项更正都须写明理由")
+        if _roster_computed(rubric, inp, path):
+            c.add(row.path.location, f"「{name}」由执法人员名册计算，不能直接更正；请更正名册后重新自评")
+            continue
+        if to is not None and reason is not None:
+            changes.append(Change(path, to, reason, check))
+    if c.problems or district is None or year is None or sha is None or reviewer is None or date is None:
+        raise InputError(c.problems)  # each required field missing is among the problems
+    return Review(
+        district=district,
+        year=year,
+        input_sha256=sha,
+        reviewer=reviewer,
+        date=date,
+        changes=tuple(changes),
+        notes=tuple(notes),
+        path=raw.path,
+        sha256=raw.sha256,
+    )

@@ -1,0 +1,77 @@
+"""The reader of the review workbook: every value the reviewer typed, where it was typed.
+
+Reading reuses the input workbook's reader (limits, header lookup by text, located cells,
+formulas without saved results) and yields a `RawReview`, judged by
+`assessment.review.parse.parse_review`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from assessment.inputs.limits import read_limited
+from assessment.inputs.model import Location, Problem
+from assessment.inputs.values import label_key
+from assessment.inputs.workbook import SheetReader, is_blank, open_workbook
+from assessment.review.model import RawReview, RawRow
+from assessment.review.workbook_layout import (
+    EDITABLE,
+    INFO_ROWS,
+    R_CHECK,
+    R_ID,
+    R_OPINION,
+    R_REVIEWED,
+    REVIEW_COLUMNS,
+    REVIEW_REQUIRED,
+    SHEET_REVIEW,
+    SHEET_REVIEW_INFO,
+)
+from assessment.rubric.loader import Rubric
+
+
+def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
+    """Every value of a review workbook with its location, plus structural problems."""
+    file = str(path)
+    data = read_limited(path)
+    wb, facts = open_workbook(data, file)
+    raw = RawReview(path=file, sha256=hashlib.sha256(data).hexdigest(), where=Location(file, sheet=SHEET_REVIEW_INFO))
+    reader = SheetReader(wb, file, rubric, facts)
+    info = reader.sheet(SHEET_REVIEW_INFO)
+    if info is not None:
+        fields = {label: key for label, (key, _, _) in INFO_ROWS.items() if key is not None}
+        for label_cell, value_cell in info.iter_rows(min_row=2, max_col=2):
+            label = None if is_blank(label_cell.value) else label_key(label_cell.value)
+            if label in fields:
+                raw.fields[fields[label]] = reader.cell(info, value_cell, label)
+    ws = reader.sheet(SHEET_REVIEW)
+    if ws is not None:
+        columns = reader.headers(ws, [c.header for c in REVIEW_COLUMNS], REVIEW_REQUIRED)
+        if all(h in columns for h in REVIEW_REQUIRED):
+            for row in ws.iter_rows(min_row=2):
+                id_cell = row[columns[R_ID]]
+                cells = {h: reader.cell(ws, row[columns[h]], h) for h in EDITABLE}
+                if all(c.blank for c in cells.values()):
+                    continue
+                if is_blank(id_cell.value):
+                    reader.problems.append(
+                        Problem(
+                            Location(file, ws.title, id_cell.row, get_column_letter(id_cell.column), R_ID),
+                            "有复核内容但缺少编号，无法确定复核的是哪一项",
+                        )
+                    )
+                    continue
+                to = cells[R_REVIEWED]
+                raw.rows.append(
+                    RawRow(
+                        path=reader.cell(ws, id_cell, R_ID),
+                        to=None if to.blank else to,
+                        reason=None if cells[R_OPINION].blank else cells[R_OPINION],
+                        evidence_check=None if cells[R_CHECK].blank else cells[R_CHECK],
+                        changed=not to.blank,
+                    )
+                )
+    raw.problems.extend(reader.problems)
+    return raw
