@@ -7,6 +7,7 @@ import functools
 import hashlib
 import io
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from assessment import __version__
 from assessment.batch import progress as batch_progress
 from assessment.batch import run as batch
-from assessment.batch.options import DEFAULT_TIMEOUT
+from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
 from assessment.cli import batch as batch_command
 from assessment.publish.html import external_references
 from assessment.rubric.loader import default_rubric
@@ -116,6 +117,15 @@ def test_make_progress_chooses_lines_for_a_pipe_and_a_bar_when_asked():
     bar = batch_progress.make_progress(3, True, io.StringIO())
     assert isinstance(bar, batch_progress.BarProgress)
     bar.close()
+
+
+def test_batch_options_are_absolute_and_survive_the_trip_to_a_worker(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    options = BatchOptions.resolved("data", "out", jobs=None, review="reviews", timeout=None)
+    assert options.data_dir == tmp_path / "data" and options.review_dir == tmp_path / "reviews"
+    assert options.jobs >= 1 and options.evidence_dir is None and options.deadline(5.0) is None
+    assert pickle.loads(pickle.dumps(options)) == options
+    assert BatchOptions.resolved("data", "out", timeout=30).deadline(5.0) == 35.0
 
 
 def test_rerunning_replaces_reports_and_summary_keeps_other_files_and_exits_2_for_invalid_input(run, capsys):

@@ -42,6 +42,7 @@ from assessment.util.console import CommandError, safe
 
 
 def now_iso() -> str:
+    """The local time with its offset, to the second, as manifests record it."""
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 

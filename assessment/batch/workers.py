@@ -35,6 +35,7 @@ def input_sha256(path: Path) -> str:
 
 
 def error_text(exc: BaseException) -> str:
+    """How the manifest names an unexpected error: its type and message."""
     return f"{type(exc).__name__}: {exc}"
 
 
