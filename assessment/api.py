@@ -1,4 +1,12 @@
-"""The library calls behind every CLI command, for notebooks and scripts alike."""
+"""The library calls behind the reading commands, for notebooks and scripts alike.
+
+Every `assessment` command is one library call plus what it prints (`assessment.cli`):
+`template` is `make_template`, `validate` is `load_all`, `score` is `score_path` and
+`scores_dict`, `convert` is `convert`; the commands that compute plans or publish call
+their own modules, which this facade leaves out so that importing it stays light:
+`plan` is `plan.solve.make_plan`, `review-template` is `review.workbook.write_review_template`,
+`report` is `report.district.render_report`, `batch` is `batch.run_batch`.
+"""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import functools
 import hashlib
 import io
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -16,9 +17,13 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from assessment import __version__
+from assessment.batch import progress as batch_progress
 from assessment.batch import run as batch
+from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
+from assessment.cli import batch as batch_command
 from assessment.publish.html import external_references
 from assessment.rubric.loader import default_rubric
+from assessment.util.errors import EXIT_INTERNAL, EXIT_INVALID
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"
 DISTRICTS = ("龙湾区", "鹿城区", "瓯海区")
@@ -39,12 +44,12 @@ def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("batch")
     data = sample_folder(root / "data")
     stream = io.StringIO()
-    progress = batch.make_progress
-    batch.make_progress = lambda total, wanted, _stream=None: progress(total, wanted, stream)
+    progress = batch_progress.make_progress
+    batch_progress.make_progress = lambda total, wanted, _stream=None: progress(total, wanted, stream)
     try:
         outcome = batch.run_batch(data, root / "out", jobs=2)
     finally:
-        batch.make_progress = progress
+        batch_progress.make_progress = progress
     return outcome, data, root / "out", stream.getvalue()
 
 
@@ -90,7 +95,7 @@ def test_manifest_says_which_input_failed_and_why(run):
     assert manifest["rubric_sha256"] == default_rubric().sha256
     assert manifest["started"] <= manifest["finished"]
     assert manifest["summary"]["status"] == "ok"
-    assert outcome.exit_code == batch.EXIT_INVALID
+    assert outcome.exit_code == EXIT_INVALID
 
 
 def test_the_top_level_manifest_records_the_whole_run(run):
@@ -108,10 +113,19 @@ def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(run):
 
 
 def test_make_progress_chooses_lines_for_a_pipe_and_a_bar_when_asked():
-    assert isinstance(batch.make_progress(3, None, io.StringIO()), batch.LineProgress)
-    bar = batch.make_progress(3, True, io.StringIO())
-    assert isinstance(bar, batch.BarProgress)
+    assert isinstance(batch_progress.make_progress(3, None, io.StringIO()), batch_progress.LineProgress)
+    bar = batch_progress.make_progress(3, True, io.StringIO())
+    assert isinstance(bar, batch_progress.BarProgress)
     bar.close()
+
+
+def test_batch_options_are_absolute_and_survive_the_trip_to_a_worker(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    options = BatchOptions.resolved("data", "out", jobs=None, review="reviews", timeout=None)
+    assert options.data_dir == tmp_path / "data" and options.review_dir == tmp_path / "reviews"
+    assert options.jobs >= 1 and options.evidence_dir is None and options.deadline(5.0) is None
+    assert pickle.loads(pickle.dumps(options)) == options
+    assert BatchOptions.resolved("data", "out", timeout=30).deadline(5.0) == 35.0
 
 
 def test_rerunning_replaces_reports_and_summary_keeps_other_files_and_exits_2_for_invalid_input(run, capsys):
@@ -119,8 +133,8 @@ def test_rerunning_replaces_reports_and_summary_keeps_other_files_and_exits_2_fo
     kept = out / "2022" / "龙湾区" / "审核意见.txt"
     kept.write_text("a person's file", "utf-8")
     before = (out / "2022" / "manifest.json").read_text("utf-8")
-    args = argparse.Namespace(data_dir=data, out=out, jobs=2, previous=None, timeout=batch.DEFAULT_TIMEOUT)
-    assert batch.cmd_batch(args) == batch.EXIT_INVALID
+    args = argparse.Namespace(data_dir=data, out=out, jobs=2, previous=None, timeout=DEFAULT_TIMEOUT)
+    assert batch_command.run(args) == EXIT_INVALID
     assert kept.read_text("utf-8") == "a person's file"
     assert (out / "2022" / "manifest.json").read_text("utf-8") != before
     assert not [p for p in out.rglob(".*") if p.name.endswith((".tmp", ".new", ".old"))]
@@ -148,9 +162,9 @@ def test_a_failing_render_is_recorded_and_the_others_go_on(tmp_path, failing_not
     shutil.copy(SAMPLES / "龙湾区.xlsx", data / "龙湾区（副本）.xlsx")
     monkeypatch.setattr(batch, "run_batch", functools.partial(batch.run_batch, notebook=failing_notebook))
     args = argparse.Namespace(
-        data_dir=data, out=tmp_path / "out", jobs=2, previous=None, timeout=batch.DEFAULT_TIMEOUT, debug=True
+        data_dir=data, out=tmp_path / "out", jobs=2, previous=None, timeout=DEFAULT_TIMEOUT, debug=True
     )
-    assert batch.cmd_batch(args) == batch.EXIT_FAILED
+    assert batch_command.run(args) == EXIT_INTERNAL
     manifest = json.loads((tmp_path / "out" / "2022" / "manifest.json").read_text("utf-8"))
     status = {e["file"]: (e["status"], e["errors"]) for e in manifest["districts"]}
     assert status["瓯海区.xlsx"][0] == "failed" and "图表生成出错" in status["瓯海区.xlsx"][1][0]

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from assessment.batch import progress as batch_progress
 from assessment.batch import run as batch
 from assessment.cli.app import main
 
@@ -38,12 +39,12 @@ def run(tmp_path_factory):
     stale = json.loads((REVIEWS / "瓯海区.review.json").read_text("utf-8"))
     stale["input_sha256"] = "f" * 64
     (reviews / "瓯海区.review.json").write_text(json.dumps(stale, ensure_ascii=False), encoding="utf-8")
-    progress = batch.make_progress
-    batch.make_progress = lambda total, wanted, _stream=None: progress(total, wanted, io.StringIO())
+    progress = batch_progress.make_progress
+    batch_progress.make_progress = lambda total, wanted, _stream=None: progress(total, wanted, io.StringIO())
     try:
         outcome = batch.run_batch(data, root / "out", jobs=2, review=reviews, evidence=EVIDENCE)
     finally:
-        batch.make_progress = progress
+        batch_progress.make_progress = progress
     manifest = json.loads((root / "out" / "2022" / "manifest.json").read_text("utf-8"))
     return outcome, {e["district"]: e for e in manifest["districts"]}, root / "out", reviews
 
@@ -118,8 +119,10 @@ def test_batch_pdf_prints_every_report_and_the_summary(tmp_path, monkeypatch):
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(SAMPLES / "苍南县.xlsx", data)
-    progress = batch.make_progress
-    monkeypatch.setattr(batch, "make_progress", lambda total, wanted, _stream=None: progress(total, wanted, io.StringIO()))
+    progress = batch_progress.make_progress
+    monkeypatch.setattr(
+        batch_progress, "make_progress", lambda total, wanted, _stream=None: progress(total, wanted, io.StringIO())
+    )
     outcome = batch.run_batch(data, tmp_path / "out", jobs=1, pdf=True)
     assert outcome.exit_code == 0
     for pdf in (tmp_path / "out" / "2022" / "苍南县" / "report.pdf", tmp_path / "out" / "2022" / "summary.pdf"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assessment import api
-from assessment.cli.review import add_score_review_arguments, cmd_score_review
+from assessment.cli import score as score_command
 from assessment.inputs.model import InputError
 from assessment.review import district_scores, manifest_record
 from assessment.review.evidence import check_evidence, evidence_dict, evidence_folder, evidence_rows, listed_files
@@ -138,17 +138,14 @@ def test_score_with_evidence_option_prints_the_record(tmp_path, rubric, longwan,
     data["evidence"] = {"s12_annual_plan": "备案回执.pdf"}
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     parser = argparse.ArgumentParser()
-    parser.add_argument("files", type=Path, nargs="+")
-    parser.add_argument("--json", action="store_true")
-    add_score_review_arguments(parser)
-    args = parser.parse_args([str(path), "--json", "--evidence", str(folder)])
-    args.rubric = None
-    assert cmd_score_review(args) == 0
+    parser.add_argument("--rubric", default=None)
+    score_command.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["score", str(path), "--json", "--evidence", str(folder)])
+    assert score_command.run(args) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["evidence"]["count"] == 1 and out["provenance"]["evidence_count"] == 1
-    args = parser.parse_args([str(path), "--evidence", str(folder)])
-    args.rubric = None
-    assert cmd_score_review(args) == 0
+    args = parser.parse_args(["score", str(path), "--evidence", str(folder)])
+    assert score_command.run(args) == 0
     assert "缺少佐证：「已建立领导小组」得分但未列出佐证材料" in capsys.readouterr().out
 
 

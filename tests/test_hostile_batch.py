@@ -17,6 +17,7 @@ import pytest
 
 from assessment import api
 from assessment.batch import run as batch
+from assessment.batch.summary_step import default_summary_notebook
 from assessment.inputs.json_form import input_to_dict
 from assessment.publish.kernels import run_notebook
 from assessment.publish.outputs import LOCK
@@ -133,7 +134,7 @@ def test_executed_notebooks_have_no_error_and_no_stderr(hostile, tmp_path):
     _, _, out = hostile
     for name in SAMPLE_DISTRICTS:
         assert _noise(nbformat.read(out / "2022" / name / "report.ipynb", as_version=4)) == [], name
-    summary = run_notebook(batch.default_summary_notebook(), None, {"inputs_dir": str(SAMPLES)})
+    summary = run_notebook(default_summary_notebook(), None, {"inputs_dir": str(SAMPLES)})
     assert _noise(summary) == []
 
 

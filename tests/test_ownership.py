@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from assessment.batch import run as batch
 from assessment.cli.app import main
+from assessment.inputs.files import batch_inputs
 from assessment.publish.outputs import (
     LOCK,
     OutputError,
@@ -243,7 +243,7 @@ def test_a_closed_pipe_ends_score_quietly():
 def test_batch_skips_hidden_and_system_files_and_names_them(tmp_path):
     for name in ("龙湾区.xlsx", ".龙湾区.xlsx", "._龙湾区.xlsx", "~$龙湾区.xlsx", "manifest.json", "说明.txt"):
         shutil.copy(SAMPLE, tmp_path / name)
-    files, skipped = batch.batch_inputs(tmp_path)
+    files, skipped = batch_inputs(tmp_path)
     assert files == [tmp_path / "龙湾区.xlsx"]
     assert sorted(s["file"] for s in skipped) == sorted([".龙湾区.xlsx", "._龙湾区.xlsx", "manifest.json"])
 

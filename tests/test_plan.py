@@ -19,18 +19,19 @@ from hypothesis import strategies as st
 
 matplotlib.use("Agg")
 
+from assessment.cli import plan as plan_command
 from assessment.inputs.edits import apply_edits
 from assessment.inputs.json_form import input_to_json
 from assessment.plan import solve as plan_module
 from assessment.plan.actions import EFFORT_WEIGHT, candidate_actions
 from assessment.plan.solve import (
-    add_plan_parser,
     make_plan,
     plan_table,
     plan_text,
     plan_to_dict,
 )
 from assessment.report.charts import plan_chart
+from assessment.rubric.loader import load_rubric
 from assessment.samples import sample_for_profile
 from assessment.scoring.engine import score
 
@@ -254,7 +255,7 @@ def test_plan_table_and_chart_are_in_chinese(rubric, staffing_case):
 def _cli(argv):
     parser = argparse.ArgumentParser()
     parser.add_argument("--rubric", default=None)
-    add_plan_parser(parser.add_subparsers(dest="command", required=True))
+    plan_command.add_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return args.func(args)
 
@@ -464,7 +465,7 @@ def test_the_plan_command_writes_a_task_list_with_chinese_headers_and_one_row_pe
     src, out = tmp_path / "甲区.json", tmp_path / "整改任务清单.xlsx"
     src.write_text(input_to_json(dataclasses.replace(staffing_case, district="=甲区")), "utf-8")
     assert _cli(["plan", str(src), "--tasks", str(out), "--json"]) == 0
-    plan = make_plan(plan_module.load_rubric(None), staffing_case)
+    plan = make_plan(load_rubric(None), staffing_case)
     ws = load_workbook(out)["整改任务清单"]
     rows = list(ws.iter_rows(values_only=True))
     assert rows[0] == TASK_COLUMNS

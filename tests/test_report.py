@@ -15,12 +15,12 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from assessment import api
+from assessment.cli import report as report_command
 from assessment.inputs.json_form import input_to_json
 from assessment.inputs.model import InputError
 from assessment.publish.html import external_references
 from assessment.report.district import (
     ReportPaths,
-    add_report_parser,
     find_previous_scores,
     render_report,
     report_folder,
@@ -57,7 +57,7 @@ def xss_report(tmp_path_factory) -> ReportPaths:
 def _parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="assessment")
     parser.add_argument("--rubric", type=Path, default=None)
-    add_report_parser(parser.add_subparsers(dest="command", required=True))
+    report_command.add_parser(parser.add_subparsers(dest="command", required=True))
     return parser.parse_args(argv)
 
 

@@ -11,7 +11,8 @@ import openpyxl
 import pytest
 
 from assessment import api
-from assessment.cli.review import add_review_parser, add_score_review_arguments, cmd_score_review
+from assessment.cli import review_template as review_template_command
+from assessment.cli import score as score_command
 from assessment.inputs.model import InputError
 from assessment.review import (
     district_scores,
@@ -342,25 +343,22 @@ def test_review_workbook_bytes_are_reproducible(rubric, longwan):
 
 def _score_args(files, review=None, evidence=None, as_json=True) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
-    parser.add_argument("files", type=Path, nargs="+")
-    parser.add_argument("--json", action="store_true")
-    add_score_review_arguments(parser)
-    argv = [str(f) for f in files] + (["--json"] if as_json else [])
+    parser.add_argument("--rubric", default=None)
+    score_command.add_parser(parser.add_subparsers())
+    argv = ["score", *(str(f) for f in files)] + (["--json"] if as_json else [])
     argv += ["--review", str(review)] if review else []
     argv += ["--evidence", str(evidence)] if evidence else []
-    args = parser.parse_args(argv)
-    args.rubric = None
-    return args
+    return parser.parse_args(argv)
 
 
 def test_score_with_review_prints_reviewed_json_with_self_and_review(capsys):
-    assert cmd_score_review(_score_args([LONGWAN], LONGWAN_REVIEW)) == 0
+    assert score_command.run(_score_args([LONGWAN], LONGWAN_REVIEW)) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["passed"] is False and out["self"]["passed"] is True and len(out["review"]["changes"]) == 3
 
 
 def test_score_with_review_text_shows_self_and_reviewed_verdicts(capsys):
-    assert cmd_score_review(_score_args([LONGWAN], LONGWAN_REVIEW, as_json=False)) == 0
+    assert score_command.run(_score_args([LONGWAN], LONGWAN_REVIEW, as_json=False)) == 0
     out = capsys.readouterr().out
     assert "自评分 102.3 → 核定分" in out and "核定结论 未达标" in out and "未见年度现场检查计划的备案回执" in out
 
@@ -370,7 +368,7 @@ def test_score_with_a_mismatched_review_exits_2_and_prints_nothing(tmp_path, cap
     data["input_sha256"] = "f" * 64
     bad = tmp_path / "bad.review.json"
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert cmd_score_review(_score_args([LONGWAN], bad)) == 2
+    assert score_command.run(_score_args([LONGWAN], bad)) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "错误：" in captured.err and "input_sha256" in captured.err
 
@@ -378,7 +376,7 @@ def test_score_with_a_mismatched_review_exits_2_and_prints_nothing(tmp_path, cap
 def test_review_template_command_writes_the_workbook(tmp_path, capsys):
     parser = argparse.ArgumentParser()
     parser.add_argument("--rubric", default=None)
-    add_review_parser(parser.add_subparsers())
+    review_template_command.add_parser(parser.add_subparsers())
     out = tmp_path / "复核表.xlsx"
     args = parser.parse_args(["review-template", str(LONGWAN), str(out)])
     assert args.func(args) == 0

@@ -40,19 +40,15 @@ then cost, then the number of actions, effort and points as above.
 
 from __future__ import annotations
 
-import argparse
-import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
-from assessment.inputs import files as api_inputs
 from assessment.inputs.edits import STAFF_PATH, Edit, apply_edits, line_paths, lines_at
-from assessment.inputs.model import DistrictInput, Location, Problem
+from assessment.inputs.model import DistrictInput
 from assessment.plan.actions import (
     EFFORT_NAMES,
     EFFORT_WEIGHT,
@@ -61,10 +57,9 @@ from assessment.plan.actions import (
     candidate_actions,
 )
 from assessment.rubric.kinds import Conversion, EquipmentRatio, EquipmentStandard, Per
-from assessment.rubric.loader import Criterion, Group, Rubric, load_rubric
+from assessment.rubric.loader import Criterion, Group, Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
-from assessment.util.console import EXIT_INVALID, EXIT_OK, print_problems
 from assessment.util.errors import AssessmentError
 from assessment.util.exact import fmt, rounded
 
@@ -73,9 +68,7 @@ __all__ = [
     "CostPlan",
     "Edit",
     "Plan",
-    "add_plan_parser",
     "apply_edits",
-    "cmd_plan",
     "make_plan",
     "plan_table",
     "plan_text",
@@ -1011,51 +1004,3 @@ def plan_text(plan: Plan) -> str:
         lines += [f"  - {a.text}" for a in c.actions]
     return "\n".join(lines + _opportunity_lines(plan))
 
-
-def add_plan_parser(subparsers: Any) -> None:
-    """Register `assessment plan FILE… [--json] [--controllable-only] [--tasks OUT.xlsx]`."""
-    p = subparsers.add_parser("plan", help="计算达标所需的最少整改措施")
-    p.add_argument("files", type=Path, nargs="+")
-    p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
-    p.add_argument("--controllable-only", action="store_true",
-                   help="只用本单位可自主完成的措施（不含表彰、入选、排名等需争取事项）；无法达标时说明各条件的差距")
-    p.add_argument("--tasks", type=Path, default=None, metavar="OUT.xlsx",
-                   help="另存整改任务清单（xlsx，每项措施一行）；只能用于一个填报文件")
-    p.set_defaults(func=cmd_plan)
-
-
-def _tasks_problem(args: argparse.Namespace) -> Problem | None:
-    """Why --tasks cannot be honoured, before anything is computed or written."""
-    out: Path | None = args.tasks
-    if out is None:
-        return None
-    if len(args.files) != 1:
-        return Problem(Location(str(out)), f"整改任务清单只能对应一个填报文件，本次给出了{len(args.files)}个")
-    if out.suffix.lower() != ".xlsx":
-        return Problem(Location(str(out)), f"不支持的任务清单类型“{out.suffix}”：应为 .xlsx")
-    if not out.parent.is_dir():
-        return Problem(Location(str(out)), "任务清单所在目录不存在")
-    return None
-
-
-def cmd_plan(args: argparse.Namespace) -> int:
-    """Plan every input in order; invalid inputs or an unusable --tasks: print every problem
-    and return 2 without writing anything."""
-    rubric = load_rubric(getattr(args, "rubric", None))
-    inputs, problems = api_inputs.load_all(args.files, rubric)
-    wrong = _tasks_problem(args)
-    if wrong is not None:
-        problems.append(wrong)
-    if problems:
-        print_problems(problems)
-        return EXIT_INVALID
-    for inp in inputs:
-        plan = make_plan(rubric, inp, controllable_only=getattr(args, "controllable_only", False))
-        print(json.dumps(plan_to_dict(plan), ensure_ascii=False) if args.json else plan_text(plan))
-        if getattr(args, "tasks", None) is not None:
-            from assessment.plan.tasks import write_tasks
-
-            write_tasks(plan, args.tasks)
-            if not args.json:
-                print(f"已生成整改任务清单：{args.tasks}")
-    return EXIT_OK

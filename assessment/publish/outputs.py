@@ -103,6 +103,14 @@ def ensure_folder(folder: Path) -> None:
         raise os_error(exc, folder) from exc
 
 
+def check_writable_file(path: Path) -> None:
+    """OutputError unless `path` can be a file a command writes: not a folder, its parent a
+    folder (created when missing)."""
+    if path.is_dir():
+        raise OutputError(f"无法写入“{safe(path)}”：该路径是文件夹，应为文件名（例如 {safe(path / '填报模板.xlsx')}）")
+    ensure_folder(path.parent)
+
+
 def clean_staging(folder: Path) -> None:
     """Remove the staging files and folders a killed run left in `folder` (only the tool's own
     pattern; call it only while holding the output folder's lock)."""

@@ -20,10 +20,8 @@ page to report.pdf with headless Chromium (`assessment.publish.pdf`).
 
 from __future__ import annotations
 
-import argparse
 import copy
 import json
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +30,7 @@ from typing import Any
 import nbformat
 
 from assessment.inputs import files as api_inputs
-from assessment.inputs.model import DistrictInput, InputError, Location, Problem
+from assessment.inputs.model import DistrictInput, Location, Problem
 from assessment.plan.solve import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
 from assessment.publish import notebooks as packaged
 from assessment.publish.html import notebook_to_html
@@ -44,7 +42,6 @@ from assessment.publish.outputs import (
     REPORT_NOTEBOOK,
     REPORT_PDF,
     SCORES_JSON,
-    OutputLock,
     check_owned,
     clean_staging,
     district_dirname,
@@ -64,7 +61,7 @@ from assessment.review.evidence import check_evidence, evidence_folder, evidence
 from assessment.rubric.loader import Rubric, load_rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
-from assessment.util.console import EXIT_INVALID, EXIT_OK, CommandError, print_problems, safe
+from assessment.util.console import CommandError, safe
 from assessment.util.exact import fmt
 
 NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
@@ -400,80 +397,6 @@ def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
         else:
             seen[key] = inp.path
     return problems
-
-
-def cmd_report(args: argparse.Namespace) -> int:
-    """`assessment report INPUT… --out DIR [--previous DIR]`: all inputs valid, or nothing.
-
-    Every input is validated and every output place checked first; if any input is invalid
-    (or two would publish to the same folder) all problems are printed and nothing is
-    written, so a run never publishes half of a district list.
-    """
-    rubric_path = getattr(args, "rubric", None)
-    check_previous_root(args.previous)
-    check_review_and_evidence(args.review, args.evidence, len(args.files))
-    if args.pdf:
-        chromium_or_error()
-    rubric = load_rubric(rubric_path)
-    inputs, problems = api_inputs.load_all(args.files, rubric)
-    problems.extend(_duplicates(inputs))
-    for inp in inputs:
-        try:
-            report_data(inp.path, rubric, args.review, args.evidence, inp=inp)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        print_problems(problems)
-        return EXIT_INVALID
-    owned = (*REPORT_FILES, REPORT_PDF) if args.pdf else REPORT_FILES
-    for inp in inputs:
-        check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files)
-    with OutputLock(args.out):
-        for inp in inputs:
-            clean_staging(Path(args.out) / str(inp.year))
-            paths = render_report(
-                Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
-                review=args.review, evidence=args.evidence, pdf=args.pdf,
-            )
-            for warning in paths.warnings:
-                print(f"提示：{safe(warning)}", file=sys.stderr)
-            print(f"已生成报告：{safe(paths.html)}")
-            if paths.pdf is not None:
-                print(f"已打印PDF：{safe(paths.pdf)}")
-    return EXIT_OK
-
-
-def check_review_and_evidence(review: Path | None, evidence: Path | None, inputs: int) -> None:
-    """CommandError before any work for a --review or --evidence that cannot be used: a
-    missing path, a review file for several inputs, an evidence path that is no folder."""
-    if review is not None:
-        if not Path(review).exists():
-            raise CommandError(f"复核文件或目录“{safe(review)}”不存在")
-        if Path(review).is_file() and inputs != 1:
-            raise CommandError("--review 给出的是一个复核文件，只能对应一个填报文件；多个地区请给出存放复核文件的目录")
-    if evidence is not None and not Path(evidence).is_dir():
-        raise CommandError(f"佐证材料目录“{safe(evidence)}”不存在或不是文件夹")
-
-
-def add_report_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Register `report` on the CLI's subparsers (cli.build_parser calls this)."""
-    p = subparsers.add_parser("report", help="生成区县自评估报告（Notebook、离线HTML与scores.json）")
-    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json）")
-    p.add_argument("--out", type=Path, required=True, help="报告输出目录，按 <年度>/<地区>/ 存放")
-    p.add_argument(
-        "--previous", type=Path, default=None, help="往年报告目录（用于同比；默认不比较），按 <年度>/<地区>/scores.json 查找"
-    )
-    p.add_argument(
-        "--review", type=Path, default=None, metavar="REVIEW",
-        help="复核文件（.json 或 .xlsx），或存放 <地区>.review.json 的目录：报告按核定分计分并列出自评分与复核意见",
-    )
-    p.add_argument(
-        "--evidence", type=Path, default=None, metavar="DIR",
-        help="佐证材料目录（每个区县一个子目录，或单个区县的目录）：逐项列出得分项的佐证并标记缺少佐证",
-    )
-    p.add_argument("--pdf", action="store_true", help="另存A4版面的 report.pdf（需要 Chromium）")
-    p.set_defaults(func=cmd_report)
-    return p
 
 
 def load_previous(path: str | Path | None) -> dict[str, Any] | None:

@@ -1,4 +1,5 @@
-"""What every command prints and returns: exit codes, Chinese problem lines, safe text.
+"""What every command prints: Chinese problem lines, text made safe for a terminal, and the
+error of an unusable environment (exit codes: `assessment.util.errors`).
 
 Kept apart from `cli` so that command modules (report, batch, plan) share it without
 importing the CLI that imports them.
@@ -10,9 +11,9 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 
-from assessment.util.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, AssessmentError
+from assessment.util.errors import EXIT_INVALID, AssessmentError
 
-__all__ = ["EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_INVALID", "EXIT_OK", "CommandError", "print_problems", "safe"]
+__all__ = ["CommandError", "print_problems", "safe"]
 
 
 class CommandError(AssessmentError):

@@ -1,0 +1,129 @@
+"""What became of a batch: of each input file, of each year's summary, of the whole run.
+
+Worker tasks report in plain dicts (picklable, see `assessment.batch.workers`);
+`district_outcome` turns an input's check and render records into its `DistrictOutcome`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from assessment.util.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK
+
+Status = Literal["ok", "invalid", "failed"]
+STATUS_WORDS: dict[str, str] = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
+WORKER_DIED = "工作进程意外退出（可能内存不足或程序崩溃）"
+
+
+@dataclass(frozen=True)
+class DistrictOutcome:
+    """What became of one input file."""
+
+    input: Path
+    sha256: str
+    status: Status
+    district: str | None = None
+    year: int | None = None
+    folder: Path | None = None
+    errors: tuple[str, ...] = ()
+    problems: tuple[dict[str, Any], ...] = ()
+    seconds: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    trace: str | None = None
+    #: review.manifest_record of a published report: review file and sha256, evidence count.
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        """How progress lines and messages call it: the district, else the file name."""
+        return self.district or self.input.name
+
+    def to_manifest(self, year_dir: Path | None) -> dict[str, Any]:
+        folder = None
+        if self.folder is not None:
+            folder = str(self.folder.relative_to(year_dir)) if year_dir else str(self.folder)
+        return {
+            "input": str(self.input),
+            "file": self.input.name,
+            "sha256": self.sha256,
+            "district": self.district,
+            "year": self.year,
+            "status": self.status,
+            "errors": list(self.errors),
+            "problems": list(self.problems),
+            "warnings": list(self.warnings),
+            "folder": folder,
+            "review": self.provenance.get("review"),
+            "review_sha256": self.provenance.get("review_sha256"),
+            "evidence_count": self.provenance.get("evidence_count"),
+            "seconds": self.seconds,
+        }
+
+
+def district_outcome(path: Path, check: dict[str, Any], render: dict[str, Any] | None) -> DistrictOutcome:
+    """The outcome of the input at `path` from its check record and, when it was rendered,
+    its render record (which then decides the status)."""
+    final = render if render is not None else check
+    seconds = {"validate": round(check["seconds"], 3)}
+    if render is not None:
+        seconds["render"] = round(render["seconds"], 3)
+    seconds["total"] = round(sum(seconds.values()), 3)
+    return DistrictOutcome(
+        input=path,
+        sha256=check["sha256"],
+        status=final["status"],
+        district=check.get("district"),
+        year=check.get("year"),
+        folder=Path(final["folder"]) if final.get("folder") else None,
+        errors=tuple(final.get("errors", ())),
+        problems=tuple(final.get("problems", ())),
+        seconds=seconds,
+        warnings=tuple(final.get("warnings", ())),
+        trace=final.get("trace"),
+        provenance=dict(final.get("provenance") or {}),
+    )
+
+
+@dataclass(frozen=True)
+class YearSummary:
+    """One year's municipal summary: where it went, or why it could not be made."""
+
+    year: int
+    folder: Path
+    manifest: Path
+    html: Path | None
+    xlsx: Path | None
+    error: str | None = None
+    trace: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """The whole run: every input's outcome in file order, every year's summary, and where
+    the run's manifest and log went."""
+
+    out_dir: Path
+    districts: tuple[DistrictOutcome, ...]
+    summaries: tuple[YearSummary, ...]
+    manifest: Path
+    started: str
+    finished: str
+    log: Path | None = None
+    skipped: tuple[dict[str, str], ...] = ()
+
+    def with_status(self, status: Status) -> list[DistrictOutcome]:
+        return [d for d in self.districts if d.status == status]
+
+    @property
+    def exit_code(self) -> int:
+        """1 when something failed by a bug (a traceback, a crashed worker), else 2 when some
+        input was invalid or some output could not be made for a reason the user can act on
+        (a time limit, a file in the way), else 0."""
+        bugs = [d for d in self.with_status("failed") if d.trace or WORKER_DIED in d.errors]
+        if bugs or any(s.trace or s.error == WORKER_DIED for s in self.summaries):
+            return EXIT_INTERNAL
+        if self.with_status("invalid") or self.with_status("failed") or any(s.error for s in self.summaries):
+            return EXIT_INVALID
+        return EXIT_OK

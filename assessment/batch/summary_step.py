@@ -1,0 +1,72 @@
+"""A year's municipal summary: the summary notebook run on the year folder, published as
+summary.html and summary.xlsx (and, with `--pdf`, summary.pdf) beside its manifest.
+
+`summarise_year` runs in a worker process, like the district tasks of
+`assessment.batch.workers`: it returns a plain record and never raises.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from assessment.batch.options import BatchOptions, timeout_text
+from assessment.batch.workers import failure_record
+from assessment.publish import notebooks as packaged
+from assessment.publish.kernels import NotebookTimeout, run_notebook
+from assessment.publish.outputs import MANIFEST, SUMMARY_HTML, SUMMARY_PDF, SUMMARY_XLSX, publish_files
+
+
+def default_summary_notebook() -> Path:
+    """The summary notebook shipped in the package."""
+    return packaged.notebook(packaged.SUMMARY_NOTEBOOK)
+
+
+def summarise_year(year_dir: Path, options: BatchOptions, run_time: str) -> dict[str, Any]:
+    """Render the year's summary page and workbook from the districts its manifest lists
+    (and, with the run's `pdf`, print the page to summary.pdf)."""
+    try:
+        html, xlsx = build_summary_files(
+            year_dir, previous=options.previous, notebook=options.summary_notebook, run_time=run_time,
+            deadline=options.deadline(time.monotonic()),
+        )
+        publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx})
+        if options.pdf:
+            from assessment.report.district import print_pdf
+
+            print_pdf(year_dir / SUMMARY_HTML, year_dir / SUMMARY_PDF)
+        return {"status": "ok"}
+    except NotebookTimeout:
+        return {"status": "failed", "errors": [timeout_text(options.timeout or 0)]}
+    except Exception as exc:  # noqa: BLE001 - recorded in the manifest and the exit code
+        return failure_record(exc)
+
+
+def build_summary_files(
+    year_dir: Path,
+    *,
+    previous: Path | None = None,
+    notebook: Path | None = None,
+    run_time: str | None = None,
+    deadline: float | None = None,
+) -> tuple[str, bytes]:
+    """The summary page (the notebook run on the year folder) and workbook, as content.
+
+    Both come from the same `summary.load_summary` call, the page inside the notebook's
+    kernel and the workbook here, so they show the same tables.
+    """
+    from assessment.publish.html import notebook_to_html
+    from assessment.report.summary import load_summary, summary_title, summary_workbook_bytes
+
+    notebook = Path(notebook or default_summary_notebook()).resolve()
+    manifest = year_dir / MANIFEST
+    parameters = {
+        "scores_dir": str(year_dir.resolve()),
+        "manifest_path": str(manifest.resolve()),
+        "previous_dir": None if previous is None else str(Path(previous).resolve()),
+        "run_time": run_time,
+    }
+    executed = run_notebook(notebook, None, parameters, deadline=deadline)
+    summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
+    return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)

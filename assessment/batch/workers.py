@@ -1,0 +1,175 @@
+"""The tasks a batch runs in its worker processes: check one input, render one report.
+
+Tasks take and return only plain, picklable values (the run's `BatchOptions` among them)
+and never raise (except by dying), so one district's fault stays that district's: a
+failure comes back as a record with its error, and its traceback when it is a bug.
+Each worker keeps one warm kernel (`assessment.publish.kernels`) for all its reports.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import multiprocessing.util
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+from assessment.batch.options import BatchOptions, timeout_text
+from assessment.inputs.files import read_raw
+from assessment.inputs.model import DistrictInput, InputError, RawInput
+from assessment.inputs.validate import MAX_YEAR, MIN_YEAR, validate
+from assessment.inputs.values import parse_count
+from assessment.publish.kernels import NotebookTimeout, WarmKernel
+from assessment.rubric.loader import Rubric, load_rubric
+from assessment.util.errors import EXIT_INTERNAL, AssessmentError
+
+
+def input_sha256(path: Path) -> str:
+    """The input file's sha256 for the manifest ("" when it cannot be read)."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def error_text(exc: BaseException) -> str:
+    """How the manifest names an unexpected error: its type and message."""
+    return f"{type(exc).__name__}: {exc}"
+
+
+def failure_record(exc: BaseException) -> dict[str, Any]:
+    """The record of a task that raised `exc` (call it inside the `except`). The tool's own
+    errors that the user can act on (a file in the way, Chromium that cannot print) say
+    their lines; anything else is a bug and keeps its traceback for batch.log."""
+    if isinstance(exc, AssessmentError) and exc.exit_code != EXIT_INTERNAL:
+        return {"status": "failed", "errors": exc.lines()}
+    return {"status": "failed", "errors": [error_text(exc)], "trace": traceback.format_exc()}
+
+
+def _year_and_district(raw: RawInput) -> tuple[int | None, str | None]:
+    """Year and district of an invalid input when those two cells are fine, so that it is
+    listed under its own year."""
+    year = district = None
+    try:
+        parsed = parse_count(raw.year) if raw.year is not None else None
+        year = parsed if parsed is not None and MIN_YEAR <= parsed <= MAX_YEAR else None
+    except Exception:  # noqa: BLE001 - an unparsable year is simply unknown
+        year = None
+    if raw.district is not None and isinstance(raw.district.value, str) and raw.district.value.strip():
+        district = raw.district.value.strip()
+    return year, district
+
+
+def _check_review(review_dir: Path, rubric: Rubric, inp: DistrictInput) -> None:
+    """InputError when the district's review in `review_dir` does not fit its input."""
+    from assessment.review.corrections import load_review, review_file_for
+
+    review = review_file_for(review_dir, inp.district)
+    if review is not None:
+        load_review(review, rubric, inp)
+
+
+def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
+    """Read and validate one input, once: its validated input (handed on to render_input),
+    or every problem with the district and year when those two cells could be read. With
+    a review folder the district's review there (if any) is validated against the input
+    too: an invalid review makes the district invalid, with its problems located."""
+    started = time.perf_counter()
+    record: dict[str, Any] = {"sha256": input_sha256(path)}
+    try:
+        rubric = load_rubric(options.rubric_path)
+        raw = None
+        try:
+            raw = read_raw(path, rubric)
+            inp = validate(raw, rubric)
+            if options.review_dir is not None:
+                _check_review(options.review_dir, rubric, inp)
+        except InputError as exc:
+            year, district = _year_and_district(raw) if raw is not None else (None, None)
+            record.update(
+                status="invalid",
+                district=district,
+                year=year,
+                errors=exc.lines(),
+                problems=[p.to_dict() for p in exc.problems],
+            )
+        else:
+            record.update(status="ok", district=inp.district, year=inp.year, input=inp)
+    except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
+        record.update(status="failed", errors=[error_text(exc)], trace=traceback.format_exc())
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+#: This worker process's warm kernel, started with its first report.
+_KERNEL: WarmKernel | None = None
+
+
+def _warm_kernel(notebook: Path | None) -> WarmKernel:
+    """The worker's kernel, started (and imports warmed) on first use or after it died."""
+    global _KERNEL
+    if _KERNEL is None or not _KERNEL.alive():
+        from assessment.report.district import default_notebook
+
+        _drop_kernel()
+        _KERNEL = WarmKernel(cwd=(notebook or default_notebook()).parent)
+        # multiprocessing workers leave through os._exit, which skips atexit handlers.
+        multiprocessing.util.Finalize(None, _drop_kernel, exitpriority=10)
+    return _KERNEL
+
+
+def _drop_kernel() -> None:
+    """After a failure, start the next report on a fresh kernel rather than trust this one."""
+    global _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.kill_now()
+        _KERNEL = None
+
+
+def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
+    """Publish one district's report (its input as check_input read it) on this worker's
+    warm kernel; its notebook is stopped after the run's timeout (starting the kernel not
+    counted), and the kernel then replaced. Review, evidence and pdf as for
+    `report.render_report`."""
+    from assessment.report.district import render_report
+
+    started = time.perf_counter()
+    try:
+        kernel = _warm_kernel(options.notebook)  # starting a kernel is not the district's time
+        paths = render_report(
+            Path(inp.path), options.out_dir, previous_root=options.previous, rubric=options.rubric_path,
+            notebook=options.notebook, kernel=kernel, inp=inp, deadline=options.deadline(time.monotonic()),
+            review=options.review_dir, evidence=options.evidence_dir, pdf=options.pdf,
+        )
+        record: dict[str, Any] = {
+            "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),
+            "provenance": paths.provenance or {},
+        }
+    except NotebookTimeout:
+        record = {"status": "failed", "errors": [timeout_text(options.timeout or 0)]}
+        _drop_kernel()
+    except Exception as exc:  # noqa: BLE001 - one district's failure is recorded, not raised
+        record = failure_record(exc)
+        if "trace" in record:
+            _drop_kernel()
+    _collect_garbage()
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+#: Whether this worker has frozen what its first report loaded (see _collect_garbage).
+_FROZEN = False
+
+
+def _collect_garbage() -> None:
+    """Free a report's cyclic garbage (notebook nodes, exporters' trees, fonts being
+    subset) before the next, rather than at Python's rare full collections, which let a
+    worker grow by ~25 MB over 45 reports. What the first report loaded (nbconvert, papermill,
+    fontTools) is frozen out of the collector's walk, so each collection costs ~5 ms."""
+    global _FROZEN
+    gc.collect()
+    if not _FROZEN:
+        gc.freeze()
+        _FROZEN = True

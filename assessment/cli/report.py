@@ -1,0 +1,97 @@
+"""`assessment report INPUT… --out DIR [--previous DIR] [--review REVIEW] [--evidence DIR] [--pdf]`:
+district reports, all inputs valid or nothing written (see `assessment.report.district`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from assessment.publish.outputs import REPORT_PDF, SCORES_JSON
+from assessment.util.console import CommandError, print_problems, safe
+from assessment.util.errors import EXIT_INVALID, EXIT_OK
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("report", help=f"生成区县自评估报告（Notebook、离线HTML与{SCORES_JSON}）")
+    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json）")
+    p.add_argument("--out", type=Path, required=True, help="报告输出目录，按 <年度>/<地区>/ 存放")
+    p.add_argument(
+        "--previous", type=Path, default=None, help=f"往年报告目录（用于同比；默认不比较），按 <年度>/<地区>/{SCORES_JSON} 查找"
+    )
+    p.add_argument(
+        "--review", type=Path, default=None, metavar="REVIEW",
+        help="复核文件（.json 或 .xlsx），或存放 <地区>.review.json 的目录：报告按核定分计分并列出自评分与复核意见",
+    )
+    p.add_argument(
+        "--evidence", type=Path, default=None, metavar="DIR",
+        help="佐证材料目录（每个区县一个子目录，或单个区县的目录）：逐项列出得分项的佐证并标记缺少佐证",
+    )
+    p.add_argument("--pdf", action="store_true", help=f"另存A4版面的 {REPORT_PDF}（需要 Chromium）")
+    p.set_defaults(func=run)
+    return p
+
+
+def check_review_and_evidence(review: Path | None, evidence: Path | None, inputs: int) -> None:
+    """CommandError before any work for a --review or --evidence that cannot be used: a
+    missing path, a review file for several inputs, an evidence path that is no folder."""
+    if review is not None:
+        if not Path(review).exists():
+            raise CommandError(f"复核文件或目录“{safe(review)}”不存在")
+        if Path(review).is_file() and inputs != 1:
+            raise CommandError("--review 给出的是一个复核文件，只能对应一个填报文件；多个地区请给出存放复核文件的目录")
+    if evidence is not None and not Path(evidence).is_dir():
+        raise CommandError(f"佐证材料目录“{safe(evidence)}”不存在或不是文件夹")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Every input is validated and every output place checked first; if any input is invalid
+    (or two would publish to the same folder) all problems are printed and nothing is
+    written, so a run never publishes half of a district list."""
+    from assessment import api
+    from assessment.inputs.model import InputError
+    from assessment.publish.outputs import OutputLock, check_owned, clean_staging
+    from assessment.report.district import (
+        REPORT_FILES,
+        _duplicates,
+        check_previous_root,
+        chromium_or_error,
+        render_report,
+        report_data,
+        report_folder,
+    )
+    from assessment.rubric.loader import load_rubric
+
+    rubric_path = getattr(args, "rubric", None)
+    check_previous_root(args.previous)
+    check_review_and_evidence(args.review, args.evidence, len(args.files))
+    if args.pdf:
+        chromium_or_error()
+    rubric = load_rubric(rubric_path)
+    inputs, problems = api.load_all(args.files, rubric)
+    problems.extend(_duplicates(inputs))
+    for inp in inputs:
+        try:
+            report_data(inp.path, rubric, args.review, args.evidence, inp=inp)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        print_problems(problems)
+        return EXIT_INVALID
+    owned = (*REPORT_FILES, REPORT_PDF) if args.pdf else REPORT_FILES
+    for inp in inputs:
+        check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files)
+    with OutputLock(args.out):
+        for inp in inputs:
+            clean_staging(Path(args.out) / str(inp.year))
+            paths = render_report(
+                Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
+                review=args.review, evidence=args.evidence, pdf=args.pdf,
+            )
+            for warning in paths.warnings:
+                print(f"提示：{safe(warning)}", file=sys.stderr)
+            print(f"已生成报告：{safe(paths.html)}")
+            if paths.pdf is not None:
+                print(f"已打印PDF：{safe(paths.pdf)}")
+    return EXIT_OK

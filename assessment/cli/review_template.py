@@ -1,0 +1,36 @@
+"""`assessment review-template INPUT OUT.xlsx [--evidence DIR]`: the workbook a municipal
+reviewer fills in, one row per value to confirm or correct with its reason."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from assessment.util.errors import EXIT_OK
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("review-template", help="生成复核表（.xlsx）：逐项核定自评值并写明理由")
+    p.add_argument("input", type=Path, metavar="INPUT", help="区县自评填报文件（.xlsx 或 .json）")
+    p.add_argument("out", type=Path, metavar="OUT.xlsx", help="复核表输出路径")
+    p.add_argument(
+        "--evidence", type=Path, default=None, metavar="DIR",
+        help="佐证材料目录（每个区县一个子目录，或单个区县的目录）；缺失佐证的得分项预填“缺失”",
+    )
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from assessment.inputs.files import load_input
+    from assessment.review.workbook import CHECK_MISSING, R_CHECK, write_review_template
+    from assessment.rubric.loader import load_rubric
+
+    rubric = load_rubric(args.rubric)
+    inp = load_input(args.input, rubric)
+    evidence = write_review_template(inp, rubric, args.out, args.evidence)
+    print(f"已生成复核表：{args.out}（{inp.district} {inp.year}年）")
+    if evidence.flags:
+        print(f"  {len(evidence.flags)}个得分项缺少佐证，已在“{R_CHECK}”列预填“{CHECK_MISSING}”")
+    return EXIT_OK

@@ -1,0 +1,28 @@
+"""`assessment template OUT.xlsx`: the blank workbook districts fill in."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from assessment.util.console import safe
+from assessment.util.errors import EXIT_OK
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("template", help="生成空白填报模板（.xlsx）")
+    p.add_argument("out", type=Path)
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from assessment import api
+    from assessment.publish.outputs import check_writable_file
+    from assessment.rubric.loader import load_rubric
+
+    check_writable_file(args.out)
+    api.make_template(args.out, load_rubric(args.rubric))
+    print(f"已生成填报模板：{safe(args.out)}")
+    return EXIT_OK

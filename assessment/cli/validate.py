@@ -1,0 +1,35 @@
+"""`assessment validate FILE…`: every problem of every input at once, with its location."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from assessment.util.console import print_problems, safe
+from assessment.util.errors import EXIT_INVALID, EXIT_OK
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("validate", help="校验填报文件，一次列出全部问题")
+    p.add_argument("files", type=Path, nargs="+")
+    p.set_defaults(func=run)
+    return p
+
+
+def run(args: argparse.Namespace) -> int:
+    from assessment import api
+    from assessment.rubric.loader import load_rubric
+
+    inputs, problems = api.load_all(list(args.files), load_rubric(args.rubric))
+    print_problems(problems)
+    for inp in inputs:
+        print(f"通过：{safe(inp.path)}（{safe(inp.district)} {inp.year}年）")
+        for warning in inp.warnings:
+            print(f"  提示：{safe(warning)}")
+    bad = len(args.files) - len(inputs)
+    if bad:
+        print(f"{bad}个文件未通过校验，共{len(problems)}处问题", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
