@@ -64,7 +64,7 @@ def _year_and_district(raw: RawInput) -> tuple[int | None, str | None]:
 
 def _check_review(review_dir: Path, rubric: Rubric, inp: DistrictInput) -> None:
     """InputError when the district's review in `review_dir` does not fit its input."""
-    from assessment.review.corrections import load_review, review_file_for
+    from assessment.review import load_review, review_file_for
 
     review = review_file_for(review_dir, inp.district)
     if review is not None:

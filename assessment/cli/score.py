@@ -74,7 +74,7 @@ def _run_with_review(args: argparse.Namespace) -> int:
     from assessment.cli.review import render_evidence_text, render_review_text
     from assessment.inputs.model import InputError, Location, Problem
     from assessment.report.text import render_text
-    from assessment.review.corrections import Review, district_scores, parse_review, read_raw_review, score_review
+    from assessment.review import Review, district_scores, parse_review, read_raw_review, score_review
     from assessment.rubric.loader import load_rubric
     from assessment.scoring.engine import score
 
