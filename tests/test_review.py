@@ -13,6 +13,7 @@ import pytest
 from assessment import api
 from assessment.cli.review import add_review_parser, add_score_review_arguments, cmd_score_review
 from assessment.inputs.model import InputError
+from assessment.report.review_tables import review_opinions, review_statement, self_vs_reviewed
 from assessment.review.corrections import (
     SELF_KEYS,
     district_scores,
@@ -21,12 +22,9 @@ from assessment.review.corrections import (
     parse_json_review,
     parse_review,
     review_file_for,
-    review_opinions,
     review_scores_dict,
-    review_statement,
     review_to_dict,
     reviewed_input,
-    self_vs_reviewed,
 )
 from assessment.review.workbook import (
     SHEET_REVIEW,
