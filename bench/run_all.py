@@ -50,7 +50,8 @@ from assessment.plan import solve as plan_module
 from assessment.plan.solve import make_plan
 from assessment.rubric.loader import default_rubric
 from assessment.samples import synthetic_input
-from assessment.scoring.engine import reference_score, score
+from assessment.scoring.engine import score
+from assessment.scoring.reference import reference_score
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples" / "wenzhou-2022"

@@ -7,8 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from assessment.report import blocks
+from assessment.report import blocks, markup
 from assessment.scoring.engine import score
+from assessment.util.exact import fmt
 
 XSS = "<script>alert(1)</script>"
 
@@ -30,7 +31,7 @@ def lost_result(rubric, perfect):
     ],
 )
 def test_times_are_shown_in_china_time_as_chinese_readers_write_them(iso, shown):
-    assert blocks.china_time(iso) == shown
+    assert markup.china_time(iso) == shown
 
 
 def test_the_title_block_has_one_title_and_district_year_level(rubric, perfect):
@@ -49,22 +50,22 @@ def test_the_title_block_has_one_title_and_district_year_level(rubric, perfect):
     ],
 )
 def test_the_verdict_badge_carries_its_state_class(rubric, perfect, answers, badge):
-    assert blocks.verdict_badge(score(rubric, perfect(answers=answers)), None) == badge
+    assert blocks.verdict_badge(score(rubric, perfect(answers=answers))) == badge
 
 
 def test_conditions_are_a_list_of_met_and_unmet_items(rubric, perfect):
     result = score(rubric, perfect(answers={"v_integrity_incident": True}))
-    page = blocks.conditions_list(result, None)
+    page = blocks.conditions_list(result)
     items = re.findall(r'<li class="(met|unmet)">(.)', page)
     assert page.startswith('<ul class="conditions">')
     assert items == [("met", "✓"), ("met", "✓"), ("met", "✓"), ("unmet", "✗")]
 
 
 def test_key_figures_are_a_row_of_value_and_label(lost_result):
-    row = blocks.report_figures(lost_result, None)
+    row = blocks.report_figures(lost_result)
     pairs = re.findall(r'<div class="figure-value">([^<]*)</div><div class="figure-label">([^<]*)</div>', row)
     assert row.startswith('<div class="figures"><div class="figure">')
-    assert pairs[0] == (blocks.fmt(lost_result.total), "总得分（满分105，含加分5）")
+    assert pairs[0] == (fmt(lost_result.total), "总得分（满分105，含加分5）")
     assert pairs[-1] == ("4", "失分的评分细则（项）")  # e11 also lowers item 9's conversion
 
 
@@ -83,7 +84,7 @@ def test_a_data_table_aligns_by_kind_and_marks_lost_rows():
     df = pd.DataFrame(
         {"编号": ["a1", "a2"], "名称": [XSS, "无人机"], "实有数量": ["未填报", 3], "缺口": [2, 0], "得分率": [87.5, 100]}
     )
-    page = blocks.data_table(df, loss="缺口")
+    page = markup.data_table(df, loss="缺口")
     assert page == (
         '<table class="data"><thead><tr><th class="id">编号</th><th>名称</th><th class="num">实有数量</th>'
         '<th class="num">缺口</th><th class="num">得分率</th></tr></thead><tbody><tr class="loss">'

@@ -13,7 +13,8 @@ from assessment.inputs.files import load_input
 from assessment.rubric.loader import default_rubric
 from assessment.samples import empty_input, perfect_input, synthetic_input
 from assessment.scoring.compiled import CompiledRubric, compiled
-from assessment.scoring.engine import reference_score, score
+from assessment.scoring.engine import score
+from assessment.scoring.reference import reference_score
 from assessment.scoring.result import Result
 from tests.test_properties import districts
 

@@ -22,7 +22,8 @@ from assessment.report.followup import (
     followup_text,
     load_previous_plan,
 )
-from assessment.report.summary import followup_rates, purchase_split, ranking_table, undone_actions, with_completion
+from assessment.report.summary.plans import followup_rates, purchase_split, undone_actions, with_completion
+from assessment.report.summary.tables import ranking_table
 from assessment.samples import next_year_sample
 from assessment.scoring.engine import score
 
@@ -182,7 +183,7 @@ def test_the_city_purchase_list_adds_up_from_the_districts_and_splits_standard_f
 
 
 def test_the_summary_reads_the_previous_years_plans_from_an_earlier_batch_output(tmp_path, last_year):
-    from assessment.report.summary import previous_plans
+    from assessment.report.summary.load import previous_plans
 
     _, _, road = last_year
     for year, district in ((2021, "乙区"), (2022, "甲区")):

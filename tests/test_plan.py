@@ -552,7 +552,7 @@ def test_a_later_stage_called_infeasible_by_presolve_is_solved_again_without_it(
 def _reference_plan(monkeypatch: pytest.MonkeyPatch, rubric, inp, controllable_only: bool):
     """The plan with every score taken by the reference scorer (fresh results, nothing shared)."""
     from assessment.plan import actions as actions_module
-    from assessment.scoring.engine import reference_score
+    from assessment.scoring.reference import reference_score
 
     with monkeypatch.context() as m:
         m.setattr(actions_module, "score", reference_score)

@@ -14,6 +14,7 @@ from assessment import api
 from assessment.cli import review_template as review_template_command
 from assessment.cli import score as score_command
 from assessment.inputs.model import InputError
+from assessment.report.review_tables import review_opinions, review_statement, self_vs_reviewed
 from assessment.review import (
     district_scores,
     load_review,
@@ -24,12 +25,11 @@ from assessment.review import (
     review_to_dict,
     reviewed_input,
 )
-from assessment.review.corrections import review_opinions, review_statement, self_vs_reviewed
 from assessment.review.io import parse_json_review
-from assessment.review.scores import SELF_KEYS
 from assessment.review.workbook import convert_review, is_review_file, review_workbook_bytes, write_review_template
 from assessment.review.workbook_layout import SHEET_REVIEW, SHEET_REVIEW_INFO
 from assessment.scoring.engine import score
+from assessment.scoring.scores_json import SELF_KEYS
 
 EXAMPLES = Path(__file__).parents[1] / "data_templates" / "examples"
 LONGWAN = EXAMPLES / "wenzhou-2022" / "龙湾区.xlsx"

@@ -11,6 +11,9 @@ import pytest
 
 from assessment.report import charts
 from assessment.report import summary as S
+from assessment.report.summary import figures as SF
+from assessment.report.summary import load as SL
+from assessment.report.summary import tables as ST
 
 
 def district(
@@ -66,13 +69,13 @@ def city() -> list[dict[str, Any]]:
 
 
 def test_pass_count_counts_districts_that_passed(city):
-    count = S.pass_count(city)
+    count = ST.pass_count(city)
     assert (count.passed, count.total) == (1, 3)
     assert count.text == "3个地区中1个达标，2个未达标"
 
 
 def test_ranking_orders_by_total_and_equal_totals_share_a_rank(city):
-    table = S.ranking_table(city)
+    table = ST.ranking_table(city)
     assert list(table.columns) == ["排名", "地区", "总得分", "机构设置规范化", "队伍组建专业化", "装备得分", "结论"]
     assert list(table["地区"]) == ["甲区", "丙区", "乙区"]  # ties by name
     assert list(table["排名"]) == [1, 2, 2]
@@ -90,7 +93,7 @@ def test_indicator_percent_is_points_over_maximum_per_district(city):
 
 
 def test_weakest_indicators_rank_by_districts_losing_points(city):
-    weakest = S.weakest_indicators(city)
+    weakest = ST.weakest_indicators(city)
     assert list(weakest["编号"]) == ["s02", "s01"]  # s02: all three lose points; s01: one
     assert list(weakest["失分地区数"]) == [3, 1]
     assert weakest.loc[0, "失分合计"] == 2 + 1 + 2
@@ -98,7 +101,7 @@ def test_weakest_indicators_rank_by_districts_losing_points(city):
 
 
 def test_equipment_shortfall_sums_only_missing_units_over_the_city(city):
-    short = S.equipment_shortfall(city)
+    short = ST.equipment_shortfall(city)
     vehicles = short.set_index("装备").loc["执法车辆"]
     assert vehicles["缺口合计"] == 2 + 1  # the district above standard does not offset others
     assert vehicles["缺口地区数"] == 2
@@ -110,7 +113,7 @@ def test_category_figure_marks_failing_categories_as_scored(city):
     fig = S.category_figure(city)
     bars = fig.axes[0].patches  # c1, districts in ranking order: 甲区, 丙区, 乙区
     assert [b.get_facecolor() != bars[0].get_facecolor() for b in bars] == [False, True, False]
-    assert S.category_bar_percent(city) == 80
+    assert SF.category_bar_percent(city) == 80
 
 
 def test_heatmap_draws_one_cell_per_indicator_and_district(city):
@@ -141,12 +144,12 @@ def test_heatmap_keeps_long_indicator_names_whole(city):
 
 def test_year_over_year_matches_districts_by_name_and_leaves_new_ones_blank(city):
     before = [district("甲区", 90, True, year=2021, categories={"c1": (8, 12, True), "c2": (15, 17, True)})]
-    table = S.year_over_year(city, before).set_index("地区")
+    table = ST.year_over_year(city, before).set_index("地区")
     assert table.loc["甲区", "总得分变化"] == 5
     assert table.loc["甲区", "机构设置规范化变化"] == 2
     assert table.loc["甲区", "上期年度"] == 2021
     assert table["总得分变化"].isna().sum() == 2
-    change = S.category_change(city, before).set_index("类别")
+    change = ST.category_change(city, before).set_index("类别")
     assert change.loc["机构设置规范化", "变化(百分点)"] == pytest.approx(round(100 * 10 / 12 - 100 * 8 / 12, 1))
 
 
@@ -156,7 +159,7 @@ def test_excluded_table_lists_invalid_and_failed_inputs_with_reasons():
         {"input": "/d/坏.xlsx", "status": "invalid", "district": None, "errors": ["无法读取", "第二处"]},
         {"input": "/d/乙区.json", "status": "failed", "district": "乙区", "errors": ["RuntimeError: x"]},
     ]
-    table = S.excluded_table(entries)
+    table = ST.excluded_table(entries)
     assert table.to_dict("records") == [
         {"文件": "坏.xlsx", "地区": "（未能读取）", "状态": "校验未通过", "原因": "无法读取；第二处"},
         {"文件": "乙区.json", "地区": "乙区", "状态": "生成失败", "原因": "RuntimeError: x"},
@@ -262,7 +265,7 @@ def test_summary_tables_left_align_text_and_right_align_numbers(city):
 
 def test_an_item_without_a_quantity_counts_as_none_owned(city):
     city[1]["equipment"]["items"] = [{**item("vehicle", "执法车辆", 5, 0), "quantity": None}]
-    table = S.equipment_shortfall(city).set_index("装备")
+    table = ST.equipment_shortfall(city).set_index("装备")
     assert table.loc["执法车辆", "实配合计"] == 3 + 0 + 6
     assert table.loc["执法车辆", "缺口合计"] == 2 + 5
 
@@ -281,7 +284,7 @@ def test_a_damaged_earlier_district_is_left_out_of_the_comparison(tmp_path, city
         (year / name).mkdir(parents=True)
         (year / name / "scores.json").write_text(content, encoding="utf-8")
     (year / "manifest.json").write_text("not json", encoding="utf-8")
-    assert [s["district"] for s in S.previous_scores(tmp_path, 2022)] == ["甲区"]
+    assert [s["district"] for s in SL.previous_scores(tmp_path, 2022)] == ["甲区"]
 
 
 def test_a_summary_of_an_inputs_folder_reads_no_hidden_copies(tmp_path):
@@ -292,7 +295,7 @@ def test_a_summary_of_an_inputs_folder_reads_no_hidden_copies(tmp_path):
     shutil.copy(samples / "龙湾区.xlsx", tmp_path / "龙湾区.xlsx")
     shutil.copy(samples / "鹿城区.xlsx", tmp_path / ".龙湾区.xlsx")
     shutil.copy(samples / "鹿城区.xlsx", tmp_path / "._龙湾区.xlsx")
-    scores, _, excluded = S.score_inputs(tmp_path)
+    scores, _, excluded = SL.score_inputs(tmp_path)
     assert [s["district"] for s in scores] == ["龙湾区"] and excluded == []
 
 
@@ -320,23 +323,23 @@ def test_no_review_table_when_no_district_was_reviewed(city):
 
 
 def test_ranking_is_by_reviewed_total_and_keeps_to_scores_that_fit_a_page():
-    table = S.ranking_table(_reviewed_city()).set_index(S.DISTRICT)
-    assert table.loc["龙湾区", S.TOTAL] == 98.3  # its 核定分, not its 自评分 102.3
-    assert list(table.index) == sorted(table.index, key=lambda d: -table.loc[d, S.TOTAL])
-    assert {S.SELF_TOTAL, S.REVIEW_CHANGE, S.CORRECTIONS}.isdisjoint(table.columns)
+    table = ST.ranking_table(_reviewed_city()).set_index(ST.DISTRICT)
+    assert table.loc["龙湾区", ST.TOTAL] == 98.3  # its 核定分, not its 自评分 102.3
+    assert list(table.index) == sorted(table.index, key=lambda d: -table.loc[d, ST.TOTAL])
+    assert {ST.SELF_TOTAL, ST.REVIEW_CHANGE, ST.CORRECTIONS}.isdisjoint(table.columns)
     assert len(table.columns) <= 10  # 排名, 总得分, six categories, 装备得分, 结论
 
 
 def test_review_table_lists_reviewed_districts_with_both_totals_corrections_and_verdicts():
     scores = _reviewed_city()
-    table = S.build_summary(scores).tables[S.REVIEW_TABLE].set_index(S.DISTRICT)
+    table = S.build_summary(scores).tables[S.REVIEW_TABLE].set_index(ST.DISTRICT)
     assert set(table.index) == {"龙湾区", "瓯海区"}  # 苍南县 was not reviewed
     row = table.loc["龙湾区"]
-    assert (row[S.SELF_TOTAL], row[S.REVIEWED_TOTAL]) == (102.3, 98.3)
-    assert row[S.REVIEW_CHANGE] == pytest.approx(-4)
-    assert row[S.CORRECTIONS] == 3
-    assert (row[S.SELF_VERDICT], row[S.REVIEWED_VERDICT]) == ("达标（示范单位）", "未达标")
-    ranking = list(S.ranking_table(scores)[S.DISTRICT])
+    assert (row[ST.SELF_TOTAL], row[ST.REVIEWED_TOTAL]) == (102.3, 98.3)
+    assert row[ST.REVIEW_CHANGE] == pytest.approx(-4)
+    assert row[ST.CORRECTIONS] == 3
+    assert (row[ST.SELF_VERDICT], row[ST.REVIEWED_VERDICT]) == ("达标（示范单位）", "未达标")
+    ranking = list(ST.ranking_table(scores)[ST.DISTRICT])
     assert list(table.index) == [d for d in ranking if d in table.index]
 
 

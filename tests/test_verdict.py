@@ -8,9 +8,9 @@ from fractions import Fraction as F
 import pytest
 
 from assessment.samples import empty_input, perfect_input
+from assessment.scoring.conditions import evaluate_conditions
 from assessment.scoring.engine import score
-from assessment.scoring.result import CategoryResult, PartResult
-from assessment.scoring.verdict import evaluate_conditions
+from assessment.scoring.figures import CategoryResult, PartResult
 
 
 def _conditions(rubric, shares=None, equipment=F(100), total=F(100), veto=()):

@@ -71,9 +71,8 @@ def _evidence(rubric: Rubric, inp: DistrictInput, root: Path | None) -> Evidence
 def _run_with_review(args: argparse.Namespace) -> int:
     """`score` with `--review` (one input) and/or `--evidence DIR`."""
     from assessment import api
-    from assessment.cli.review import render_evidence_text, render_review_text
     from assessment.inputs.model import InputError, Location, Problem
-    from assessment.report.text import render_text
+    from assessment.report.text import render_evidence_text, render_review_text, render_text
     from assessment.review import Review, district_scores, parse_review, read_raw_review, score_review
     from assessment.rubric.loader import load_rubric
     from assessment.scoring.engine import score

@@ -1,123 +1,27 @@
-"""HTML pieces of the district report and the municipal summary, in the page's class contract.
+"""The pieces of a page (blocks), as HTML strings in the page's class contract: the head,
+the verdict badge, the conditions, the row of key figures, notes, banners and the 失分清单
+per department, for the district report and the municipal summary.
 
-The page template (`html_export`) styles these classes; this module only says what each
+The page template (`publish.html`) styles these classes; this module only says what each
 piece is: `report-head`, `verdict verdict-pass|verdict-fail|verdict-pending`, `figures`,
 `conditions` (`met`/`unmet`), `<table class="data">` (`num` cells, `loss` rows, `id`
-columns), `department`, `sample-banner`, `note`. Every text that may come from an input
-file (district names, extra equipment, warnings quoting it) is escaped here, so a notebook
-can display the result as it is.
+columns; see `markup`), `department`, `sample-banner`, `note`. Every text that may come
+from an input file (district names, extra equipment, warnings quoting it) is escaped here,
+so a notebook can display the result as it is. The verdict is the Result's own
+(`Result.verdict`): no piece judges it again.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
-from fractions import Fraction
-from typing import Any
-
-import pandas as pd
+from collections.abc import Sequence
 
 from assessment.inputs.model import LEVEL_NAMES
-from assessment.scoring.pending import Pending, unverified_names
+from assessment.report.markup import cell_text, data_table, esc
+from assessment.report.tables import department_totals, equipment_score, lost_criteria, lost_points_by_department
 from assessment.scoring.result import Result
-from assessment.scoring.verdict import verdict_label, verdict_state
-from assessment.util.exact import fmt, to_fraction
+from assessment.util.exact import fmt
 
-#: China Standard Time. A fixed offset rather than the tz database: China has kept UTC+8
-#: without daylight saving since 1991, and a machine without tzdata must show the same time.
-CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
-#: Columns that hold ids; the only place a reader meets one.
-ID_COLUMNS = ("编号",)
-#: Columns whose numbers are percentages (shown with a % sign).
-PERCENT_COLUMNS = ("得分率",)
-#: Text a numeric column may hold instead of a number (still right-aligned with it).
-NUMERIC_PLACEHOLDERS = ("未填报", "—", "")
 REPORT_TITLE = "生态环境保护综合行政执法机构规范化建设自评估报告"
-
-
-def esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def china_time(iso: str | None) -> str | None:
-    """An ISO 8601 time as a Chinese reader writes it, in China time: `2026年11月28日 21:21`.
-
-    A time without an offset is taken as already local (China time); None stays None; a
-    text that is not ISO 8601 (a hand-passed notebook parameter) is shown as given.
-    """
-    if not iso:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(iso))
-    except ValueError:
-        return str(iso)
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(CHINA_TIME)
-    return f"{moment.year}年{moment.month}月{moment.day}日 {moment.hour:02d}:{moment.minute:02d}"
-
-
-# --------------------------------------------------------------------------- tables
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Fraction) and not isinstance(value, bool) and not pd.isna(value)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
-
-
-def cell_text(value: Any, *, percent: bool = False) -> str:
-    """Cell text: numbers without trailing zeros (3, 0.5, 76.67), 是/否, blanks as empty."""
-    if _blank(value):
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if _is_number(value):
-        text = fmt(to_fraction(value))
-        return f"{text}%" if percent else text
-    return str(value)
-
-
-def _numeric_column(values: Iterable[Any]) -> bool:
-    seen = False
-    for v in values:
-        if _blank(v) or (isinstance(v, str) and v in NUMERIC_PLACEHOLDERS):
-            continue
-        if not _is_number(v):
-            return False
-        seen = True
-    return seen
-
-
-def data_table(df: pd.DataFrame, *, loss: str | None = None) -> str:
-    """A `<table class="data">`: header row in `<thead>`, numbers right-aligned (`num`),
-    ids marked (`id`), and rows whose `loss` column is above zero marked `loss`.
-
-    Written here rather than with pandas' Styler because the page needs classes on header
-    cells too, and stable markup (no generated ids) keeps committed notebooks diffable.
-    """
-    columns = list(df.columns)
-    numeric = {c: _numeric_column(df[c]) for c in columns}
-
-    def classes(column: str) -> str:
-        names = [n for n, on in (("num", numeric[column]), ("id", column in ID_COLUMNS)) if on]
-        return f' class="{" ".join(names)}"' if names else ""
-
-    head = "".join(f"<th{classes(c)}>{esc(c)}</th>" for c in columns)
-    rows = []
-    for record in df.itertuples(index=False):
-        values = dict(zip(columns, record))
-        lost = loss is not None and _is_number(values.get(loss)) and values[loss] > 0
-        cells = "".join(
-            f"<td{classes(c)}>{esc(cell_text(values[c], percent=c in PERCENT_COLUMNS))}</td>" for c in columns
-        )
-        rows.append(f'<tr class="loss">{cells}</tr>' if lost else f"<tr>{cells}</tr>")
-    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-# --------------------------------------------------------------------------- page pieces
 
 
 def head(title: str, meta: Sequence[str]) -> str:
@@ -151,28 +55,36 @@ def figures(items: Sequence[tuple[str, str]]) -> str:
     return f'<div class="figures">{cells}</div>'
 
 
-def verdict_badge(result: Result, pend: Pending | None) -> str:
-    state = verdict_state(result, pend)
-    return f'<span class="verdict verdict-{state}">{esc(verdict_label(result, pend))}</span>'
+def verdict_badge(result: Result) -> str:
+    """The verdict as the page shows it: `verdict verdict-pass|pending|fail` and its words."""
+    verdict = result.verdict
+    return f'<span class="verdict verdict-{verdict.state}">{esc(verdict.words)}</span>'
 
 
-def conditions_list(result: Result, pend: Pending | None) -> str:
+def pending_note(result: Result) -> str | None:
+    """Why the pass is 达标（待核） (see `scoring.pending`), or None when it is not."""
+    pending = result.verdict.pending_pass
+    return None if pending is None else note(pending.note)
+
+
+def conditions_list(result: Result) -> str:
     """The pass rule's conditions with ✓/✗; with a pending verdict, each also says whether
     it holds without the unverified base points."""
+    verdict = result.verdict
+    pending = verdict.pending_pass
     items = []
-    for c in result.conditions:
+    for c in verdict.conditions:
         text = f"{'✓' if c.met else '✗'} {c.name}：{c.detail}"
-        if pend is not None:
-            again = pend.conditions[c.id]
-            text += f"（不计{unverified_names(result, pend)}基础分：{'仍满足' if again.met else '不满足'}）"
+        if pending is not None:
+            again = pending.conditions_without_base[c.id]
+            text += f"（不计{pending.unverified}基础分：{'仍满足' if again.met else '不满足'}）"
         items.append(f'<li class="{"met" if c.met else "unmet"}">{esc(text)}</li>')
     return f'<ul class="conditions">{"".join(items)}</ul>'
 
 
-def report_figures(result: Result, pend: Pending | None) -> str:
-    """The row under the verdict: total, equipment, lowest category share, lost criteria."""
-    from assessment.report.tables import equipment_score, lost_criteria
-
+def report_figures(result: Result) -> str:
+    """The row under the verdict: total, equipment, lowest category share, lost criteria
+    and, for a pending pass, the standard items the ledger does not list."""
     rows = [(fmt(result.total), f"总得分（满分{fmt(result.total_max)}，含加分{fmt(result.bonus)}）")]
     equipment = equipment_score(result)
     if equipment is not None:
@@ -182,16 +94,15 @@ def report_figures(result: Result, pend: Pending | None) -> str:
         lowest = min(standard, key=lambda c: c.share)
         rows.append((f"{fmt(lowest.share * 100, 1)}%", f"最低类别得分率（{lowest.name}）"))
     rows.append((str(len(lost_criteria(result))), "失分的评分细则（项）"))
-    if pend is not None:
-        rows.append((str(pend.unlisted), "未列入台账的标准装备（项）"))
+    pending = result.verdict.pending_pass
+    if pending is not None:
+        rows.append((str(pending.unlisted), "未列入台账的标准装备（项）"))
     return figures(rows)
 
 
 def department_sections(result: Result) -> str:
     """The 失分清单 as one `<h3 class="department">` and table per 责任科室, the department
     losing most first (see tables.lost_points_by_department); empty when nothing is lost."""
-    from assessment.report.tables import department_totals, lost_points_by_department
-
     lost = lost_points_by_department(result)
     totals = {r["责任科室"]: (r["失分项数"], r["失分"]) for r in department_totals(result).to_dict("records")}
     out = []

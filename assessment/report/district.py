@@ -11,7 +11,7 @@ failed run leaves the previous report untouched, and files people keep in the fo
 The notebook is the single template of the report's layout; it only calls the library
 (`report_data`, `tables`, `charts`, `api`) and never computes a score itself.
 
-With a municipal review (`--review`, see `assessment.review.corrections`) the report is scored on the
+With a municipal review (`--review`, see `assessment.review`) the report is scored on the
 reviewed values (核定分) and shows the self-assessment beside it, with every correction and
 its reason; with an evidence folder (`--evidence`, see `assessment.review.evidence`) it lists the
 evidence of every criterion that earned points and flags 缺少佐证. `--pdf` also prints the
@@ -47,15 +47,14 @@ from assessment.publish.outputs import (
     district_dirname,
     publish_files,
 )
-from assessment.review.corrections import (
+from assessment.report.review_tables import review_opinions, self_vs_reviewed
+from assessment.review import (
     Review,
     district_scores,
     load_review,
     manifest_record,
     review_file_for,
-    review_opinions,
     reviewed_input,
-    self_vs_reviewed,
 )
 from assessment.review.evidence import check_evidence, evidence_folder, evidence_rows
 from assessment.rubric.loader import Rubric, load_rubric
@@ -246,11 +245,11 @@ def key_figures(result: Result) -> str:
     Deterministic on purpose: no times, paths or object addresses, so that nbval can
     compare it with the committed notebook and catch a library change that moves a score.
     """
-    from assessment.report.tables import equipment_score, verdict_text  # pandas: needed in the kernel, not in workers
+    from assessment.report.tables import equipment_score  # pandas: needed in the kernel, not in workers
 
     lines = [
         f"地区：{result.input.district}（{result.input.year}年）",
-        f"结论：{verdict_text(result)}",
+        f"结论：{result.verdict.words}",
         f"总得分：{fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）",
     ]
     equipment = equipment_score(result)
@@ -399,7 +398,3 @@ def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     return problems
 
 
-def load_previous(path: str | Path | None) -> dict[str, Any] | None:
-    """An earlier scores.json for the year-over-year table; None when not given or damaged
-    (render_report has already warned about a damaged one)."""
-    return None if path is None else read_previous_scores(Path(path))[0]

@@ -20,16 +20,17 @@ undone. A plan.json written before goals existed is read from its edits.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from assessment.inputs.edits import STAFF_PATH, parse_path
+from assessment.publish.outputs import PLAN_JSON
+
 DONE, PARTIAL, UNDONE = "已完成", "部分完成", "未完成"
 STATUSES = (DONE, PARTIAL, UNDONE)
-PLAN_JSON = "plan.json"
 
 Scores = Mapping[str, Any]
 PlanDict = Mapping[str, Any]
@@ -93,9 +94,6 @@ def _shown(value: Any) -> str:
     return f"{float(number):g}" if number is not None else str(value)
 
 
-_EXTRA = re.compile(r"^extra_equipment\[(\d+)\]\.quantity$")
-
-
 def goals_of(action: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The action's goals; for a plan.json without them, read from its edits (a district's
     own equipment row and roster rows cannot be named from an edit: left out)."""
@@ -103,13 +101,16 @@ def goals_of(action: Mapping[str, Any]) -> list[dict[str, Any]]:
         return list(action["goals"])
     out = []
     for e in action.get("edits", []):
-        head, _, key = e["path"].partition(".")
-        if head == "answers":
-            out.append({"what": "criterion", "id": key, "name": key, "from": e["from"], "to": e["to"]})
-        elif e["path"] == "staff.on_duty":
+        try:
+            path = parse_path(e["path"])
+        except ValueError:  # not an input path: nothing to check it against
+            continue
+        if path.section == "answers":
+            out.append({"what": "criterion", "id": path.key, "name": path.key, "from": e["from"], "to": e["to"]})
+        elif str(path) == STAFF_PATH:
             out.append({"what": "staff", "id": "on_duty", "name": "实际到岗执法人员数", "from": e["from"], "to": e["to"]})
-        elif head == "equipment":
-            out.append({"what": "equipment", "id": key, "name": key, "from": e["from"], "to": e["to"]})
+        elif path.section == "equipment":
+            out.append({"what": "equipment", "id": path.key, "name": path.key, "from": e["from"], "to": e["to"]})
     return out
 
 

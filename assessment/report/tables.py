@@ -1,4 +1,5 @@
-"""Chinese tables of a scored district, for the district report and the municipal summary.
+"""The district report's tables as pandas DataFrames (the page's HTML pieces are `blocks`;
+the municipal summary's tables are `summary.tables`).
 
 Every function here is pure: a `Result` (or the rubric) in, a pandas DataFrame out, with
 Chinese column names a reader sees as they are. Numbers are floats rounded to 2 decimals so
@@ -20,11 +21,11 @@ from typing import Any
 import pandas as pd
 
 from assessment import __version__
-from assessment.report.blocks import china_time, data_table
+from assessment.report.markup import china_time, data_table
 from assessment.rubric.loader import Rubric
-from assessment.scoring.pending import pending
-from assessment.scoring.result import ConditionResult, CriterionResult, Result
-from assessment.scoring.verdict import verdict_label
+from assessment.scoring.figures import ConditionResult, CriterionResult
+from assessment.scoring.result import Result
+from assessment.scoring.unscored import status
 from assessment.util.exact import fmt, to_fraction
 
 YES, NO = "是", "否"
@@ -39,12 +40,6 @@ def _num(value: Fraction) -> float:
 
 def _yes(flag: bool) -> str:
     return YES if flag else NO
-
-
-def verdict_text(result: Result) -> str:
-    """达标/未达标, with the title earned (示范单位/达标单位) when there is one, or
-    达标（待核） when the pass rests on equipment the ledger does not list (see `pending`)."""
-    return verdict_label(result, pending(result) if result.passed else None)
 
 
 def _share_condition(result: Result) -> ConditionResult | None:
@@ -226,8 +221,6 @@ def readings_table(rubric: Rubric) -> pd.DataFrame:
 def unscored_table(result: Result) -> pd.DataFrame:
     """What the work plan asks without scoring it (未计分的创建要求), with its source sentence,
     owner and whether the input shows it met (else 未核实)."""
-    from assessment.scoring.unscored import status
-
     rows = [
         {
             "编号": r.id,
@@ -321,6 +314,6 @@ def year_over_year_table(result: Result, previous: Mapping[str, Any]) -> pd.Data
 
 
 def to_html(df: pd.DataFrame, *, highlight: str | None = None) -> str:
-    """A table as the page shows it (`<table class="data">`, escaped; see blocks.data_table);
+    """A table as the page shows it (`<table class="data">`, escaped; see markup.data_table);
     rows whose `highlight` column is above zero (points lost, a shortfall) are marked `loss`."""
     return data_table(df, loss=highlight)

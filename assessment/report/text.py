@@ -1,5 +1,6 @@
-"""The readable Chinese table `assessment score` prints: verdict, conditions, categories,
-indicators. Column widths count CJK characters as two cells so that columns line up in a
+"""The readable Chinese text `assessment score` prints: verdict, conditions, categories,
+indicators (`render_text`), and with `--review` / `--evidence` the review and evidence
+sections. Column widths count CJK characters as two cells so that columns line up in a
 terminal."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ import unicodedata
 from collections.abc import Sequence
 
 from assessment.inputs.model import LEVEL_NAMES
-from assessment.scoring.pending import pending, pending_note
+from assessment.report.review_tables import shown_value
+from assessment.review import ReviewedScores
+from assessment.review.evidence import STATUS_WORDS, EvidenceCheck
 from assessment.scoring.result import Result
-from assessment.scoring.verdict import verdict_label
 from assessment.util.exact import fmt
 
 
@@ -33,17 +35,16 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 
 def render_text(result: Result) -> str:
     inp = result.input
-    pend = pending(result) if result.passed else None
-    verdict = verdict_label(result, pend)
+    verdict = result.verdict
     lines = [
         f"{inp.district}  {LEVEL_NAMES[inp.level]}  {inp.year}年" + ("  【示例数据】" if inp.sample else ""),
-        f"结论：{verdict}    总得分 {fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）",
+        f"结论：{verdict.words}    总得分 {fmt(result.total)} / {fmt(result.total_max)}（含加分 {fmt(result.bonus)}）",
         "",
         "达标条件：",
     ]
     lines += [f"  {'✔' if c.met else '✘'} {c.name}：{c.detail}" for c in result.conditions]
-    if pend is not None:
-        lines += ["", f"待核：{pending_note(result, pend)}"]
+    if verdict.pending_pass is not None:
+        lines += ["", f"待核：{verdict.pending_pass.note}"]
     lines += ["", *table(
         ["类别", "得分", "满分", "得分率"],
         [[c.name, fmt(c.points), fmt(c.max), f"{fmt(c.share * 100, 1)}%"] for c in result.categories.values()],
@@ -57,4 +58,39 @@ def render_text(result: Result) -> str:
     )]
     if result.warnings:
         lines += ["", "提示："] + [f"  - {w}" for w in result.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def render_review_text(scores: ReviewedScores) -> str:
+    """The 复核 section of the text report: who reviewed, 自评分 → 核定分, every correction."""
+    review, before, after = scores.review, scores.self_result, scores.reviewed
+    lines = [
+        "复核（以核定分为准）：",
+        f"  复核文件：{review.path}（SHA-256 {review.sha256[:12]}…）  复核人：{review.reviewer}  复核日期：{review.date}",
+        f"  自评分 {fmt(before.total)} → 核定分 {fmt(after.total)}；"
+        f"自评结论 {before.verdict.words} → 核定结论 {after.verdict.words}",
+    ]
+    if not scores.outcomes:
+        return "\n".join([*lines, "  复核认可全部自评值，无更正"]) + "\n"
+    rows = []
+    for o in scores.outcomes:
+        points = "；".join(f"{name} {fmt(a)}→{fmt(b)}分" for _, name, a, b in o.criteria) or "—"
+        rows.append([o.name, shown_value(o.old) or "未填", shown_value(o.change.to), points, o.change.reason])
+    shown = table(["项目", "自评值", "核定值", "得分变化", "更正理由"], rows)
+    return "\n".join([*lines, "", *("  " + line for line in shown)]) + "\n"
+
+
+def render_evidence_text(check: EvidenceCheck) -> str:
+    """The evidence section: what was found, and every 缺少佐证 flag."""
+    lines = ["佐证材料："]
+    if check.folder is not None:
+        lines.append(f"  核查目录：{check.folder}，所列佐证{len(check.files)}项，找到{check.count}项")
+        problems = {(f.name, f.status, f.note) for f in check.files if f.status != "ok"}
+        lines += [
+            f"  - {name}：{STATUS_WORDS[status]}" + (f"（{note}）" if note else "")
+            for name, status, note in sorted(problems)
+        ]
+    lines += [f"  {flag.text}" for flag in check.flags]
+    if len(lines) == 1:
+        lines.append("  得分项均列有佐证材料")
     return "\n".join(lines) + "\n"

@@ -21,7 +21,7 @@ from assessment.rubric.loader import Rubric
 from assessment.rubric.queries import covering_criteria, staffing_criteria
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
-from assessment.scoring.scores_json import scores_dict
+from assessment.scoring.scores_json import scores_dict, self_scores_dict
 from assessment.util.exact import rounded
 
 
@@ -78,7 +78,6 @@ def score_review(rubric: Rubric, inp: DistrictInput, review: Review) -> Reviewed
 
 
 #: The keys of a scores dict that `self` repeats for the self-assessment.
-SELF_KEYS = ("categories", "equipment", "bonus", "total", "passed", "title")
 
 
 def reviewed_scores_dict(scores: ReviewedScores, base: Mapping[str, Any]) -> dict[str, Any]:
@@ -88,10 +87,9 @@ def reviewed_scores_dict(scores: ReviewedScores, base: Mapping[str, Any]) -> dic
     the summary and other readers of scores.json rank by 核定分 without knowing reviews.
     """
     review = scores.review
-    self_dict = scores_dict(scores.self_result)
     names = targets(scores.self_result.rubric, scores.self_result.input)
     out = dict(base)
-    out["self"] = {k: self_dict[k] for k in SELF_KEYS}
+    out["self"] = self_scores_dict(scores.self_result)
     out["review"] = {
         "reviewer": review.reviewer,
         "date": review.date,

@@ -29,9 +29,10 @@ from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import EquipmentLine
 from assessment.rubric.kinds import Conversion, EquipmentRatio, EquipmentStandard, Flag, Outcome, Per, Tiers
 from assessment.rubric.loader import LEVELS, Criterion, Group, Level, Rubric
-from assessment.scoring.engine import MISSING, _computed_value, assemble, automatic, finish, reference_score
-from assessment.scoring.result import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult, Result
-from assessment.scoring.verdict import evaluate_conditions
+from assessment.scoring.conditions import evaluate_conditions
+from assessment.scoring.figures import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult
+from assessment.scoring.reference import MISSING, _computed_value, assemble, automatic, finish, reference_score
+from assessment.scoring.result import Result
 
 #: Most distinct answers remembered per criterion and level (rates are open-ended).
 MEMO_LIMIT = 512

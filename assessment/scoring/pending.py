@@ -5,19 +5,23 @@ national standard: 14 field items, 8 office items. The source names only 4 and 3
 analysts add the others to the ledger themselves (reading r12). While a ledger lists fewer,
 the base is judged on the listed items alone, so a pass may rest on items nobody checked.
 
-This module re-scores the district with that base removed (a pure function of the result:
-the same engine on a rubric whose unverifiable bases are zero), so that a report can say
-whether the pass holds without it instead of overstating it.
+`find_pending` scores the district again with that base removed (the same input on a
+rubric whose unverifiable bases are zero), so that a report can say whether the pass holds
+without it instead of overstating it. It runs once per Result, when its verdict is first
+read (`Result.verdict`); every report reads that one `Pending`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from fractions import Fraction
+from typing import Protocol
 
+from assessment.rubric.equipment import EquipmentLine
 from assessment.rubric.kinds import EquipmentStandard
 from assessment.rubric.loader import Criterion, Rubric
-from assessment.scoring.result import ConditionResult, Result
+from assessment.scoring.figures import ConditionResult, CriterionResult, PartResult
 from assessment.util.exact import ZERO, fmt
 
 
@@ -37,11 +41,19 @@ class Incomplete:
 
 @dataclass(frozen=True)
 class Pending:
-    """What an incomplete ledger leaves unverified, and the verdict without it."""
+    """What an incomplete ledger leaves unverified, and the district's figures without it.
+
+    `unverified` names the indicators whose base rests on unlisted items (现场执法辅助设备、…);
+    the `…_without_base` figures are those of the district scored again without that base.
+    """
 
     incomplete: tuple[Incomplete, ...]
     criteria: tuple[str, ...]
-    without_base: Result
+    unverified: str
+    total_without_base: Fraction
+    passed_without_base: bool
+    conditions_without_base: dict[str, ConditionResult]
+    equipment_without_base: Fraction | None
 
     @property
     def unlisted(self) -> int:
@@ -49,25 +61,49 @@ class Pending:
         return sum(i.unlisted for i in self.incomplete)
 
     @property
-    def passed_without_base(self) -> bool:
-        return self.without_base.passed
+    def note(self) -> str:
+        """Why a pass is 待核: which ledger lacks how many items, and what holds without them."""
+        listed = "，".join(f"{i.name}列出{i.listed}项（标准{i.expected}项）" for i in self.incomplete)
+        holds = "仍达标" if self.passed_without_base else "不能达标"
+        scores = f"总得分{fmt(self.total_without_base)}分"
+        if self.equipment_without_base is not None:
+            scores = f"装备建设得分{fmt(self.equipment_without_base)}分，{scores}"
+        return (
+            f"装备台账尚有{self.unlisted}项标准装备未列出：{listed}。{self.unverified}的基础分"
+            f"取决于未列出的装备，尚待核实；不计这部分基础分时{holds}（{scores}）。"
+        )
 
-    @cached_property
-    def conditions(self) -> dict[str, ConditionResult]:
-        """Each pass condition re-evaluated without the unverified base, by condition id."""
-        return {c.id: c for c in self.without_base.conditions}
+
+class Rescored(Protocol):
+    """What `find_pending` reads of the district scored again (a `Result`, which this module,
+    sitting below it, does not import)."""
+
+    @property
+    def criteria(self) -> Mapping[str, CriterionResult]: ...
+
+    @property
+    def parts(self) -> Mapping[str, PartResult]: ...
+
+    @property
+    def total(self) -> Fraction: ...
+
+    @property
+    def passed(self) -> bool: ...
+
+    @property
+    def conditions(self) -> tuple[ConditionResult, ...]: ...
 
 
-def incomplete_categories(result: Result) -> tuple[Incomplete, ...]:
+def incomplete_categories(rubric: Rubric, lines: Iterable[EquipmentLine]) -> tuple[Incomplete, ...]:
     """Categories with an expected item count (14, 8) whose ledger lists fewer items."""
-    out = []
-    for cat_id, (name, expected) in result.rubric.equipment_categories.items():
-        if expected is None:
-            continue
-        listed = sum(1 for line in result.equipment_lines if line.category == cat_id)
-        if listed < expected:
-            out.append(Incomplete(cat_id, name, listed, expected))
-    return tuple(out)
+    listed: dict[str, int] = {}
+    for line in lines:
+        listed[line.category] = listed.get(line.category, 0) + 1
+    return tuple(
+        Incomplete(cat_id, name, listed.get(cat_id, 0), expected)
+        for cat_id, (name, expected) in rubric.equipment_categories.items()
+        if expected is not None and listed.get(cat_id, 0) < expected
+    )
 
 
 def _strip(c: Criterion, categories: set[str]) -> Criterion:
@@ -100,46 +136,39 @@ def without_base(rubric: Rubric, categories: set[str]) -> Rubric:
     return replace(rubric, parts=parts, criteria=criteria)
 
 
-def pending(result: Result) -> Pending | None:
-    """What rests on unlisted equipment, or None when nothing does.
+def find_pending(
+    rubric: Rubric,
+    lines: Iterable[EquipmentLine],
+    criteria: Mapping[str, CriterionResult],
+    rescore: Callable[[Rubric], Rescored],
+) -> Pending | None:
+    """What of a district's points (`criteria`) rests on unlisted equipment, or None when
+    nothing does. `rescore` scores the same district under another rubric.
 
     Nothing does when every ledger is complete, or when the base of an incomplete
     category was not granted anyway (its listed items already fall short).
     """
-    from assessment.scoring.engine import score  # scoring imports the verdict; this module sits after it
-
-    incomplete = incomplete_categories(result)
+    incomplete = incomplete_categories(rubric, lines)
     if not incomplete:
         return None
     categories = {i.category for i in incomplete}
-    stripped = score(without_base(result.rubric, categories), result.input)
+    stripped = rescore(without_base(rubric, categories))
     changed = tuple(
         cid
-        for cid, c in result.rubric.criteria.items()
+        for cid, c in rubric.criteria.items()
         if isinstance(c.rule, EquipmentStandard)
         and c.rule.category in categories
-        and stripped.criteria[cid].points != result.criteria[cid].points
+        and stripped.criteria[cid].points != criteria[cid].points
     )
     if not changed:
         return None
-    return Pending(incomplete, changed, stripped)
-
-
-def unverified_names(result: Result, pend: Pending) -> str:
-    """The indicators whose base rests on unlisted items, by name (现场执法辅助设备、…)."""
-    return "、".join(result.rubric.indicator(result.criteria[c].indicator).name for c in pend.criteria)
-
-
-def pending_note(result: Result, pend: Pending) -> str:
-    """Why a pass is 待核: which ledger lacks how many items, and what holds without them."""
-    listed = "，".join(f"{i.name}列出{i.listed}项（标准{i.expected}项）" for i in pend.incomplete)
-    holds = "仍达标" if pend.passed_without_base else "不能达标"
-    after = pend.without_base
-    equipment = after.parts.get(after.rubric.equipment_part or "")
-    scores = f"总得分{fmt(after.total)}分"
-    if equipment is not None:
-        scores = f"装备建设得分{fmt(equipment.points)}分，{scores}"
-    return (
-        f"装备台账尚有{pend.unlisted}项标准装备未列出：{listed}。{unverified_names(result, pend)}的基础分"
-        f"取决于未列出的装备，尚待核实；不计这部分基础分时{holds}（{scores}）。"
+    equipment = stripped.parts.get(rubric.equipment_part or "")
+    return Pending(
+        incomplete=incomplete,
+        criteria=changed,
+        unverified="、".join(rubric.indicator(criteria[c].indicator).name for c in changed),
+        total_without_base=stripped.total,
+        passed_without_base=stripped.passed,
+        conditions_without_base={c.id: c for c in stripped.conditions},
+        equipment_without_base=None if equipment is None else equipment.points,
     )

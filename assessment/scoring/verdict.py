@@ -1,95 +1,70 @@
-"""The pass rule (达标) as data: each condition is `measure op threshold` from the rubric.
+"""The verdict: one value per Result (`Verdict`, judged once: see `Result.verdict`), pass,
+pending or fail, with the title earned, its Chinese words, the evaluated conditions of the
+pass rule (`scoring.conditions`) and what rests on unlisted equipment (`scoring.pending`).
 
-Comparisons are exact and follow reading r1: "高于" is strictly greater (a category at
-exactly 80% of its maximum fails), "达到…以上" is greater or equal.
+Reading r12 decides the one case the pass rule alone does not: a pass resting on equipment
+the ledger does not list is 达标（待核）, not a plain pass. Every report, table and text says
+a verdict with `verdict_words`, from a Result or from its scores.json, so none can disagree.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable
-from fractions import Fraction
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass
+from typing import Literal
 
-from assessment.rubric.loader import Condition, Rubric
-from assessment.scoring.result import CategoryResult, ConditionResult, PartResult
-from assessment.util.exact import fmt
+from assessment.scoring.figures import ConditionResult
+from assessment.scoring.pending import Pending
 
-if TYPE_CHECKING:
-    from assessment.scoring.pending import Pending
-    from assessment.scoring.result import Result
-
-OPS: dict[str, tuple[Callable[[Fraction, Fraction], bool], str]] = {
-    "gt": (operator.gt, ">"),
-    "ge": (operator.ge, "≥"),
-    "eq": (operator.eq, "="),
-}
+State = Literal["pass", "pending", "fail"]
+PASSED, PENDING, FAILED = "达标", "达标（待核）", "未达标"
 
 
-def _category_share(
-    cond: Condition, categories: dict[str, CategoryResult]
-) -> tuple[Fraction, bool, str, tuple[str, ...]]:
-    test, sign = OPS[cond.op]
-    cats = [c for c in categories.values() if c.part == cond.part]
-    failing = tuple(c.id for c in cats if not test(c.share, cond.threshold))
-    lowest = min(cats, key=lambda c: c.share)
-    if failing:
-        names = "、".join(
-            f"{categories[i].name}{fmt(categories[i].points)}/{fmt(categories[i].max)}分"
-            f"（{fmt(categories[i].share * 100)}%）"
-            for i in failing
-        )
-        detail = f"未达到：{names}"
-    else:
-        detail = f"各类别均{sign}{fmt(cond.threshold * 100)}%，最低为{lowest.name}{fmt(lowest.share * 100)}%"
-    return lowest.share, not failing, detail, failing
-
-
-def evaluate_conditions(
-    rubric: Rubric,
-    categories: dict[str, CategoryResult],
-    parts: dict[str, PartResult],
-    total: Fraction,
-    veto: tuple[str, ...],
-) -> tuple[ConditionResult, ...]:
-    """Every pass condition with its value, bar and outcome."""
-    out = []
-    for cond in rubric.conditions:
-        test, sign = OPS[cond.op]
-        failing: tuple[str, ...] = ()
-        if cond.measure == "category_share":
-            value, met, detail, failing = _category_share(cond, categories)
-        else:
-            if cond.measure == "part_total":
-                value = parts[cond.part].points  # type: ignore[index]
-                label = parts[cond.part].name  # type: ignore[index]
-            elif cond.measure == "total":
-                value, label = total, "总得分"
-            else:
-                value, label = Fraction(len(veto)), "否决情形"
-                failing = veto
-            met = test(value, cond.threshold)
-            verdict = "满足" if met else "不满足"
-            detail = f"{label}{fmt(value)}，要求{sign}{fmt(cond.threshold)}，{verdict}"
-            if cond.measure == "veto_count" and veto:
-                names = {v.id: v.name for v in rubric.veto.items}
-                detail = "存在否决情形：" + "；".join(names[v] for v in veto)
-        out.append(ConditionResult(cond.id, cond.name, cond.op, cond.threshold, value, met, detail, failing))
-    return tuple(out)
-
-
-def verdict_state(result: Result, pend: Pending | None) -> Literal["pass", "pending", "fail"]:
-    """pass, pending (a pass resting on unlisted equipment) or fail."""
-    if not result.passed:
+def verdict_state(passed: bool, pending: bool) -> State:
+    """pass, pending (a pass resting on unlisted equipment, reading r12) or fail."""
+    if not passed:
         return "fail"
-    return "pending" if pend is not None else "pass"
+    return "pending" if pending else "pass"
 
 
-def verdict_label(result: Result, pend: Pending | None) -> str:
-    """达标（示范单位）/ 达标（待核）/ 未达标."""
-    state = verdict_state(result, pend)
+def verdict_words(state: State, title: str | None) -> str:
+    """未达标, 达标（待核）, or 达标 with the title earned (达标（示范单位）): the one wording
+    of a verdict, whether it is read from a Result or from its scores.json."""
     if state == "fail":
-        return "未达标"
+        return FAILED
     if state == "pending":
-        return "达标（待核）"
-    return f"达标（{result.title}）" if result.title else "达标"
+        return PENDING
+    return f"{PASSED}（{title}）" if title else PASSED
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A district's verdict: `state`, the `title` earned by the pass (None without one),
+    the evaluated `conditions` and `pending`, what rests on unlisted equipment (None when
+    nothing does; also given for a fail, which it does not change)."""
+
+    state: State
+    title: str | None
+    title_full: str | None
+    conditions: tuple[ConditionResult, ...]
+    pending: Pending | None
+
+    @property
+    def words(self) -> str:
+        """达标（示范单位） / 达标（待核） / 未达标, as every report says it."""
+        return verdict_words(self.state, self.title)
+
+    @property
+    def pending_pass(self) -> Pending | None:
+        """What the pass rests on when it is 达标（待核）; None for a plain pass or a fail."""
+        return self.pending if self.state == "pending" else None
+
+
+def judge(
+    passed: bool,
+    title: str | None,
+    title_full: str | None,
+    conditions: tuple[ConditionResult, ...],
+    pending: Pending | None,
+) -> Verdict:
+    """The verdict of a district whose conditions are all met (`passed`) or not."""
+    return Verdict(verdict_state(passed, pending is not None), title, title_full, conditions, pending)

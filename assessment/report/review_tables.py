@@ -1,8 +1,10 @@
-"""A review's results as the reports say them: verdicts, 自评 vs 核定, the 复核意见 rows.
+"""The review sections of a district report, from its scores.json: 自评 beside 核定, the
+复核意见 and the sentence the report opens with. Rows (lists of dicts) rather than
+DataFrames, so that reading them needs no pandas (`district` frames them for the page).
 
-What a review is and how it is read, judged and scored is in the modules beside this one
-(`model`, `targets`, `parse`, `io`, `scores`, `files`, the workbook modules), with the
-package's public API in `assessment.review`.
+Verdicts are worded by `scoring.scores_json.stated_words`, from the same `passed`, `title`
+and `pending` keys the badge's `Verdict` was written from, so that the 结论 row says what
+the badge says (a pending pass is 达标（待核） in both columns, never 达标（示范单位）).
 """
 
 from __future__ import annotations
@@ -12,18 +14,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-# Re-exported only until the importers outside review/ (cli/review.py, report/district.py,
-# batch/run.py) import these names from `assessment.review`; then these lines go.
-from assessment.review.files import review_file_for as review_file_for
-from assessment.review.io import load_review as load_review
-from assessment.review.io import read_raw_review as read_raw_review
-from assessment.review.model import Review as Review
-from assessment.review.parse import parse_review as parse_review
-from assessment.review.scores import ReviewedScores as ReviewedScores
-from assessment.review.scores import district_scores as district_scores
-from assessment.review.scores import manifest_record as manifest_record
-from assessment.review.scores import reviewed_input as reviewed_input
-from assessment.review.scores import score_review as score_review
+from assessment.scoring.scores_json import stated_words
 from assessment.util.exact import fmt
 
 
@@ -36,11 +27,6 @@ def shown_value(value: Any) -> str:
     if isinstance(value, Fraction):
         return fmt(value, 4)
     return str(value)
-
-
-def verdict_words(passed: bool, title: str | None) -> str:
-    """达标（示范单位） / 达标 / 未达标, as the reports say it."""
-    return ("达标" + (f"（{title}）" if title else "")) if passed else "未达标"
 
 
 def self_vs_reviewed(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -65,14 +51,7 @@ def self_vs_reviewed(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
     bonus = scores["bonus"]
     rows.append({"项目": "加分", "自评分": before["bonus"]["points"], "核定分": bonus["points"], "满分": bonus["max"]})
     rows.append({"项目": "总得分", "自评分": before["total"], "核定分": scores["total"], "满分": scores["total_max"]})
-    rows.append(
-        {
-            "项目": "结论",
-            "自评分": verdict_words(before["passed"], before["title"]),
-            "核定分": verdict_words(scores["passed"], scores["title"]),
-            "满分": None,
-        }
-    )
+    rows.append({"项目": "结论", "自评分": stated_words(before), "核定分": stated_words(scores), "满分": None})
     return rows
 
 

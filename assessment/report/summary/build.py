@@ -1,0 +1,68 @@
+"""One year's municipal summary: every table, in the order reports show them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from assessment.report.summary.plans import followup_rates, plan_overview, purchase_split, undone_actions, with_completion
+from assessment.report.summary.tables import (
+    REVIEW_TABLE,
+    Scores,
+    any_reviewed,
+    category_change,
+    equipment_shortfall,
+    excluded_table,
+    indicator_percent,
+    ranking_table,
+    review_table,
+    weakest_indicators,
+    year_over_year,
+)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Every table of one year's municipal summary, in the order reports show them."""
+
+    year: int | None
+    scores: tuple[Scores, ...]
+    excluded: tuple[Mapping[str, Any], ...] = ()
+    previous: tuple[Scores, ...] = ()
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def build_summary(
+    scores: Sequence[Scores],
+    excluded: Sequence[Mapping[str, Any]] = (),
+    previous: Sequence[Scores] = (),
+    plans: Sequence[Mapping[str, Any]] = (),
+    previous_plans: Sequence[Mapping[str, Any]] = (),
+) -> Summary:
+    """All tables (sheet name → DataFrame) for one year; comparison tables only with
+    `previous`; the road to 达标 and the purchase list only with `plans` (plan.json dicts);
+    last year's plans checked against this year only with `previous_plans`."""
+    years = sorted({s["year"] for s in scores})
+    tables = {
+        "排名": ranking_table(scores),
+        **({REVIEW_TABLE: review_table(scores)} if any_reviewed(scores) else {}),
+        "指标得分率": indicator_percent(scores).reset_index(),
+        "失分最多的指标": weakest_indicators(scores),
+        "装备缺口": equipment_shortfall(scores),
+        "未纳入汇总": excluded_table(excluded),
+    }
+    if plans:
+        tables["达标路径"] = plan_overview(scores, plans)
+        tables["装备购置清单"] = purchase_split(scores, plans)
+    if previous_plans:
+        rates = followup_rates(scores, previous_plans)
+        tables["排名"] = with_completion(tables["排名"], rates)
+        tables["上年整改落实"] = rates
+        tables["上年未落实事项"] = undone_actions(scores, previous_plans)
+    if previous:
+        tables["同比变化-地区"] = year_over_year(scores, previous)
+        tables["同比变化-类别"] = category_change(scores, previous)
+    return Summary(years[-1] if years else None, tuple(scores), tuple(excluded), tuple(previous), tables)

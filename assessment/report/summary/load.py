@@ -1,0 +1,124 @@
+"""Loading a summary: the `scores.json` and `plan.json` of a batch's year folder (following
+its manifest), an earlier year's for comparison, or a folder of inputs scored in memory.
+The only functions of the summary that read files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from assessment.inputs.files import batch_inputs, load_input
+from assessment.inputs.model import InputError
+from assessment.plan.solve import make_plan, plan_to_dict
+from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON
+from assessment.report.district import earlier_years, read_previous_scores
+from assessment.report.summary.build import Summary, build_summary
+from assessment.rubric.loader import Rubric, default_rubric
+from assessment.scoring.engine import score
+from assessment.scoring.scores_json import scores_dict
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text("utf-8"))
+
+
+def _district_folders(year_dir: Path, manifest: Mapping[str, Any] | None) -> list[Path]:
+    """The district folders of a year: those the manifest lists as ok, else every one with scores."""
+    year_dir = Path(year_dir)
+    if manifest is not None:
+        return [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok" and e.get("folder")]
+    return sorted(p.parent for p in year_dir.glob(f"*/{SCORES_JSON}"))
+
+
+def _readable_scores(path: Path) -> dict[str, Any] | None:
+    """An earlier run's scores.json, or None when it is damaged (its district then simply has
+    no earlier scores: last year's bad file never costs this year's summary)."""
+    return read_previous_scores(path)[0]
+
+
+def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The scores.json of each district folder of a batch's year folder.
+
+    With the year's manifest only the folders of districts that succeeded in that run are
+    read, so a stale folder left by an earlier run (a district since removed or now
+    invalid) never enters the summary; without it, every `*/scores.json`.
+    """
+    return [json.loads((f / SCORES_JSON).read_text("utf-8")) for f in _district_folders(year_dir, manifest)]
+
+
+def load_plans_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The plan.json (road to 达标) of each district folder that has one, like load_scores_dir."""
+    folders = _district_folders(year_dir, manifest)
+    return [json.loads((f / PLAN_JSON).read_text("utf-8")) for f in folders if (f / PLAN_JSON).is_file()]
+
+
+def score_inputs(
+    inputs_dir: Path, rubric: Rubric | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """Score and plan every input of a folder in memory: (scores dicts, plan dicts,
+    manifest-like entries of the invalid ones), for a summary without a batch run."""
+    rubric = rubric or default_rubric()
+    scores, plans, excluded = [], [], []
+    for path in batch_inputs(Path(inputs_dir))[0]:  # the files a batch would read, no hidden copies
+        try:
+            inp = load_input(path, rubric)
+        except InputError as exc:
+            excluded.append({"input": str(path), "status": "invalid", "errors": [str(p) for p in exc.problems]})
+            continue
+        scores.append(scores_dict(score(rubric, inp)))
+        plans.append(plan_to_dict(make_plan(rubric, inp)))
+    return scores, plans, excluded
+
+
+def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
+    """Scores of the latest year before `year` in an earlier batch output (empty if none)."""
+    years = earlier_years(Path(previous_dir), year)
+    if not years:
+        return []
+    year_dir = Path(previous_dir) / str(years[0])
+    manifest_path = year_dir / MANIFEST
+    try:
+        manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
+        folders = _district_folders(year_dir, manifest)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a damaged earlier manifest
+        folders = _district_folders(year_dir, None)
+    found = (_readable_scores(f / SCORES_JSON) for f in folders)
+    return [s for s in found if s is not None]
+
+
+def previous_plans(previous_dir: Path, year: int) -> list[dict[str, Any]]:
+    """The plan.json of each district of the latest year before `year` in an earlier batch
+    output (empty if none), like previous_scores."""
+    years = earlier_years(Path(previous_dir), year)
+    if not years:
+        return []
+    year_dir = Path(previous_dir) / str(years[0])
+    manifest_path = year_dir / MANIFEST
+    return load_plans_dir(year_dir, load_manifest(manifest_path) if manifest_path.is_file() else None)
+
+
+def load_summary(
+    scores_dir: Path | str | None = None,
+    inputs_dir: Path | str | None = None,
+    manifest_path: Path | str | None = None,
+    previous_dir: Path | str | None = None,
+) -> Summary:
+    """The summary of a batch's year folder (`scores_dir`, following its manifest when given)
+    or, without one, of a folder of inputs scored in memory; with `previous_dir` (an earlier
+    batch output) the latest earlier year is compared."""
+    manifest = load_manifest(Path(manifest_path)) if manifest_path else None
+    if scores_dir is not None:
+        scores = load_scores_dir(Path(scores_dir), manifest)
+        plans = load_plans_dir(Path(scores_dir), manifest)
+        excluded = [e for e in manifest["districts"] if e["status"] != "ok"] if manifest else []
+    elif inputs_dir is not None:
+        scores, plans, excluded = score_inputs(Path(inputs_dir))
+    else:
+        raise ValueError("scores_dir or inputs_dir is required")
+    years = sorted({s["year"] for s in scores})
+    previous = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else []
+    plans_before = previous_plans(Path(previous_dir), years[-1]) if previous_dir and years else []
+    return build_summary(scores, excluded, previous, plans, plans_before)

@@ -1,0 +1,47 @@
+"""The summary page's HTML pieces: its title, its opening (heading, verdict counts, notes)
+and its tables, every text escaped (`report.blocks`, `report.markup`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from assessment.report import blocks
+from assessment.report.markup import china_time, data_table
+from assessment.report.summary.build import Summary
+from assessment.report.summary.tables import excluded_table, pass_count
+from assessment.scoring.scores_json import stated_state
+
+SUMMARY_HEADING = "生态环境保护综合行政执法机构规范化建设 市级汇总"
+
+
+def summary_title(summary: Summary) -> str:
+    """The page title, e.g. `2022年 市级汇总（12个地区）`."""
+    year = f"{summary.year}年 " if summary.year is not None else ""
+    return f"{year}市级汇总（{len(summary.scores)}个地区）"
+
+
+def heading_html(summary: Summary, run_time: str | None = None) -> str:
+    """The page's opening: one title with its meta line (年度 · 地区数 · 生成时间, China
+    time), the verdict counts as a row of figures, and the notes a reader needs first."""
+    count = pass_count(summary.scores)
+    meta = [f"{summary.year}年"] if summary.year is not None else []
+    meta.append(f"{len(summary.scores)}个地区")
+    shown = china_time(run_time)
+    if shown:
+        meta.append(f"生成于{shown}")
+    pending = sum(1 for s in summary.scores if stated_state(s) == "pending")
+    items = [(str(count.passed), "达标地区"), (str(count.total - count.passed), "未达标地区")]
+    if pending:
+        items.append((str(pending), "达标待核（装备台账不全）"))
+    lines = [blocks.head(SUMMARY_HEADING, meta), blocks.figures(items)]
+    if any(s.get("sample") for s in summary.scores):
+        lines.append(blocks.sample_banner("注意：含示例数据，不代表任何单位的真实情况。"))
+    if summary.excluded:
+        lines.append(blocks.note(f"另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。"))
+    return "\n".join(lines)
+
+
+def table_html(table: pd.DataFrame) -> str:
+    """A table for the page (`<table class="data">`): no index, text left and numbers right,
+    blanks empty, every text HTML-escaped (district names and messages come from files)."""
+    return data_table(table)
