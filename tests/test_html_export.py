@@ -15,6 +15,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from assessment.publish import fonts
 from assessment.publish.html import (
+    DATA_TAG,
     ExternalReferenceError,
     external_references,
     notebook_to_html,
@@ -298,3 +299,24 @@ def test_every_table_has_a_header_group_that_print_can_repeat(report_html: str) 
     tables = re.findall(r"<table\b.*?</table>", report_html, re.S)
     assert len(tables) == 2  # the Markdown table and the DataFrame
     assert all(re.search(r"<thead>\s*<tr", table) for table in tables)
+
+
+def test_outputs_tagged_as_data_are_dropped_and_their_cells_other_outputs_kept() -> None:
+    """A cell that shows a table and records the same thing as data (the report's plan,
+    published as plan.json): the page shows the table, never the record."""
+    cell = new_code_cell(
+        "sections.plan_section(report)",
+        outputs=[
+            new_output(
+                "display_data",
+                data={"application/vnd.test+json": {"x": 1}, "text/plain": "data_record_marker_5d2e"},
+                metadata={"tags": [DATA_TAG]},
+            ),
+            new_output("display_data", data={"text/html": "<p>shown_output_marker_0b7a</p>"}),
+        ],
+    )
+    notebook = new_notebook(cells=[cell], metadata={"kernelspec": KERNELSPEC})
+    page = notebook_to_html(notebook, REPORT_TITLE)
+    assert "shown_output_marker_0b7a" in page
+    assert "data_record_marker_5d2e" not in page and "vnd.test" not in page
+    assert len(notebook.cells[0].outputs) == 2  # the notebook itself keeps its record

@@ -1,9 +1,11 @@
-"""The package declares what it imports: every third-party module imported anywhere in
-assessment/ comes from a distribution listed in pyproject.toml's dependencies."""
+"""The package declares what it imports (every third-party module imported anywhere in
+assessment/ comes from a distribution listed in pyproject.toml's dependencies) and ships
+what it runs (the wheel holds every folder of the package and the notebooks)."""
 
 from __future__ import annotations
 
 import ast
+import json
 import sys
 import tomllib
 from importlib.metadata import packages_distributions
@@ -11,6 +13,8 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
+from assessment.publish.notebooks import REPORT_NOTEBOOK, SUMMARY_NOTEBOOK, notebook
 
 ROOT = Path(__file__).parents[1]
 PACKAGE = ROOT / "assessment"
@@ -69,11 +73,34 @@ def test_every_declared_dependency_is_imported_or_needed_at_run_time():
     assert not unused, f"declared but never imported: {sorted(unused)}"
 
 
-def test_packaged_notebooks_are_the_notebooks_analysts_open():
-    """assessment/notebooks/ (what the library runs) and notebooks/ (what JupyterLab opens and
-    nbval checks) hold the same files, byte for byte: tools/refresh_notebooks.py writes both."""
-    top = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
-    packaged = {p.name: p.read_bytes() for p in (PACKAGE / "notebooks").glob("*.ipynb")}
-    assert top.keys() == packaged.keys()
-    for name in top:
-        assert top[name] == packaged[name], f"run tools/refresh_notebooks.py: {name} differs from its packaged copy"
+def _setuptools() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+
+
+def test_the_wheel_lists_every_folder_of_the_package_and_maps_notebooks_into_it():
+    """The package list is written out (a finder cannot see the mapped notebooks/), so a new
+    folder of assessment/ must be added to it or the wheel would silently lack it."""
+    folders = {
+        ".".join(p.relative_to(ROOT).parts)
+        for p in [PACKAGE, *PACKAGE.rglob("*")]
+        if p.is_dir() and p.name != "__pycache__"
+    }
+    config = _setuptools()
+    assert set(config["packages"]) == folders | {"assessment.notebooks"}
+    assert config["package-dir"] == {"assessment.notebooks": "notebooks"}
+    assert config["package-data"]["assessment.notebooks"] == ["*.ipynb"]
+
+
+def test_a_source_checkout_runs_the_notebooks_analysts_open():
+    """No packaged copy to keep in step: from a checkout the library runs notebooks/ itself."""
+    assert not (PACKAGE / "notebooks").exists()
+    for name in (REPORT_NOTEBOOK, SUMMARY_NOTEBOOK):
+        assert notebook(name) == ROOT / "notebooks" / name
+
+
+def test_the_shipped_notebooks_were_saved_without_errors_or_stderr():
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        outputs = [o for cell in json.loads(path.read_text("utf-8"))["cells"] for o in cell.get("outputs", [])]
+        assert outputs, f"{path.name} was saved without outputs: run tools/refresh_notebooks.py"
+        bad = [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
+        assert not bad, f"{path.name}: {bad}"

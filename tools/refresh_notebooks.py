@@ -1,6 +1,7 @@
-"""Re-execute every notebook in notebooks/ in place with its default parameters, and copy
-each to assessment/notebooks/ (the packaged copies the library runs; a test keeps the two
-folders identical).
+"""Re-execute every notebook in notebooks/ in place with its default parameters.
+
+notebooks/ is the only copy: the library runs it from a checkout, and the wheel build maps
+it into the package (pyproject.toml's package-dir).
 
     python tools/refresh_notebooks.py                 # all notebooks
     python tools/refresh_notebooks.py district_report.ipynb
@@ -25,7 +26,6 @@ from assessment.util.fsutil import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-PACKAGED = ROOT / "assessment" / "notebooks"
 RUN_METADATA = ("papermill", "execution")
 
 
@@ -38,13 +38,19 @@ def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    """What the run wrote to stderr (a warning, a traceback): a notebook is saved only clean."""
+    return [o.text for cell in nb.cells for o in cell.get("outputs", []) if o.get("name") == "stderr"]
+
+
 def refresh(notebook: Path) -> None:
-    """Execute `notebook` with its own defaults and save it over itself and its packaged
-    copy (or raise, leaving both as they were)."""
+    """Execute `notebook` with its own defaults and save it over itself (or raise, leaving
+    it as it was: an error stops the run, stderr output refuses the save)."""
     executed = run_notebook(notebook, None, {})
-    text = nbformat.writes(strip_run_metadata(executed)) + "\n"
-    atomic_write_text(notebook, text)
-    atomic_write_text(PACKAGED / notebook.name, text)
+    written = stderr_outputs(executed)
+    if written:
+        raise RuntimeError(f"the run wrote to stderr: {written}")
+    atomic_write_text(notebook, nbformat.writes(strip_run_metadata(executed)) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

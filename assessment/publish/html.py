@@ -8,7 +8,9 @@ everything it needs and looks like a document, not a notebook:
   (``assessment/publish/templates/report``): no code, no prompts, no JupyterLab
   style, no scripts; its stylesheet ``static/report.css`` is inlined and
   also holds the A4 print rules;
-* cells tagged ``report-hidden`` (kept in the notebook for nbval) are dropped;
+* cells tagged ``report-hidden`` (kept in the notebook for nbval) are dropped, and
+  so are outputs tagged ``report-data`` (data a report records for other files,
+  such as the plan published as plan.json, which a page cannot show);
 * charts are base64 PNGs embedded by the notebook;
 * the bundled Chinese font is embedded as a ``@font-face`` fallback, subset to
   the characters of this page, so headings, tables and text are readable on a
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 LANGUAGE = "zh-CN"
 TEMPLATE_NAME = "report"
 HIDDEN_TAG = "report-hidden"
+#: Tag of a cell output (in its metadata) that records data for other files, not the page.
+DATA_TAG = "report-data"
 # Written by the template into <head>; replaced by the page's @font-face rule.
 FONT_PLACEHOLDER = "<!-- assessment:embedded-font -->"
 # Attributes whose text a browser may draw (alt text of a broken image, tooltips).
@@ -191,7 +195,8 @@ def template_dir() -> str:
 
 @lru_cache(maxsize=1)
 def _report_exporter() -> HTMLExporter:
-    """The HTML exporter using the report template, dropping ``report-hidden`` cells.
+    """The HTML exporter using the report template, dropping ``report-hidden`` cells and
+    ``report-data`` outputs.
 
     Made once per process: every page is converted with the same settings, and a reused
     exporter keeps its compiled template (about 20 ms a page). nbconvert is imported here,
@@ -216,6 +221,7 @@ def _report_exporter() -> HTMLExporter:
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {HIDDEN_TAG}
+    config.TagRemovePreprocessor.remove_single_output_tags = {DATA_TAG}
     return _ReportHTMLExporter(
         config=config,
         extra_template_basedirs=[template_dir()],
@@ -240,7 +246,8 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Render an executed notebook as a standalone Chinese HTML report.
 
     Code and prompts are never shown; Markdown cells and outputs are, except
-    cells tagged ``report-hidden``.  ``nb`` is not modified.  Raises
+    cells tagged ``report-hidden`` and outputs tagged ``report-data``.  ``nb`` is
+    not modified.  Raises
     :class:`ExternalReferenceError` if the result would still load anything
     from the network, e.g. because a notebook output embedded a remote image.
     """

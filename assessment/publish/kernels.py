@@ -47,9 +47,7 @@ _LIVE: set[WarmKernel] = set()
 
 #: Run once per kernel: what the report notebooks import and build, so later runs are warm.
 WARM_UP = """
-import assessment.api, assessment.plan.solve, assessment.publish.fonts, assessment.rubric.loader, assessment.scoring.pending
-import assessment.report.blocks, assessment.report.charts, assessment.report.district, assessment.report.followup
-import assessment.report.tables
+import assessment.publish.fonts, assessment.report.sections, assessment.report.summary, assessment.rubric.loader
 import scipy.optimize
 assessment.rubric.loader.default_rubric()
 assessment.publish.fonts.register_cjk_font()

@@ -1,9 +1,10 @@
-"""Files the package ships and runs: the report and summary notebooks.
+"""Files the package runs: the report and summary notebooks, wherever the package lives.
 
-They are package data (found through `importlib.resources`), so an installed wheel renders
-reports as a source checkout does. The top-level `notebooks/` folder holds the same
-notebooks for analysts to open in JupyterLab (its default parameters point at the bundled
-sample data); `tools/refresh_notebooks.py` writes both and a test keeps them identical.
+There is one copy of each, in the top-level `notebooks/` folder: analysts open and save it
+in JupyterLab (its default parameters point at the bundled sample data), nbval checks it,
+and the wheel build maps that folder into the package as `assessment/notebooks/`
+(pyproject.toml's package-dir). So an installed wheel finds the notebooks inside the
+package, and a source checkout (an editable install or PYTHONPATH) finds them beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,19 @@ REPORT_NOTEBOOK = "district_report.ipynb"
 SUMMARY_NOTEBOOK = "municipal_summary.ipynb"
 
 
+def notebook_folders() -> tuple[Path, Path]:
+    """Where the notebooks are looked for, in order: inside the installed package (a wheel;
+    packages are installed unzipped), then the checkout's notebooks/ beside the package."""
+    package = Path(str(resources.files("assessment")))
+    return package / "notebooks", package.parent / "notebooks"
+
+
 def notebook(name: str) -> Path:
-    """The packaged notebook `name` as a file path (packages are installed unzipped)."""
-    return Path(str(resources.files("assessment").joinpath("notebooks", name)))
+    """The notebook `name` as a file path; FileNotFoundError naming both places when the
+    package was neither built with its notebooks nor run from a checkout that has them."""
+    folders = notebook_folders()
+    for folder in folders:
+        path = folder / name
+        if path.is_file():
+            return path
+    raise FileNotFoundError(f"notebook {name!r} is in neither {folders[0]} nor {folders[1]}")

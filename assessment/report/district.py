@@ -20,7 +20,6 @@ page to report.pdf with headless Chromium (`assessment.publish.pdf`).
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +30,7 @@ import nbformat
 
 from assessment.inputs import files as api_inputs
 from assessment.inputs.model import DistrictInput, Location, Problem
-from assessment.plan.solve import PLAN_MIMETYPE, make_plan, plan_to_dict, recorded_plan
+from assessment.plan.solve import make_plan, plan_to_dict, recorded_plan
 from assessment.publish import notebooks as packaged
 from assessment.publish.html import notebook_to_html
 from assessment.publish.kernels import WarmKernel, run_notebook
@@ -275,15 +274,6 @@ def previous_state(path: str | Path | None, warning: str | None = None) -> tuple
     return read_previous_scores(Path(path))
 
 
-def _without_data(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without the outputs recorded only as data (the plan), which a page cannot show."""
-    page = copy.deepcopy(nb)
-    for cell in page.cells:
-        if "outputs" in cell:
-            cell.outputs = [o for o in cell.outputs if PLAN_MIMETYPE not in o.get("data", {})]
-    return page
-
-
 def render_report(
     input_path: Path,
     out_root: Path,
@@ -349,7 +339,7 @@ def render_report(
         road = plan_to_dict(make_plan(loaded, data.result.input))
     files = {
         REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
-        REPORT_HTML: notebook_to_html(_without_data(executed), report_title(inp)).encode("utf-8"),
+        REPORT_HTML: notebook_to_html(executed, report_title(inp)).encode("utf-8"),
         SCORES_JSON: (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     }

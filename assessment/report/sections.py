@@ -1,0 +1,397 @@
+"""The sections of the district report and of the municipal summary: one call per notebook cell.
+
+The notebooks (notebooks/district_report.ipynb, notebooks/municipal_summary.ipynb) are the
+layout of the two pages and nothing else: their cells set parameters, hold the Markdown
+headings and call one function here, which displays what the page shows at that place. So
+every decision a page makes (which verdict line, which of the plan's four cases, whether a
+table or a "nothing to show" note) is type-checked, linted and tested with the library, and
+a notebook saved from JupyterLab holds no code to drift.
+
+Each table, chart or note is displayed as its own output, as the page template
+(publish/templates/report) writes a cell's outputs one after another. Every text from an
+input file reaches the page through `blocks` (escaped).
+
+The district's plan is solved once, by `plan_section`, which also records it as data
+(plan.solve.PLAN_MIMETYPE) in an output tagged publish.html.DATA_TAG: `assessment report`
+publishes that record as plan.json (plan.solve.recorded_plan) and the HTML export drops the
+output from the page.
+
+The module runs in the notebook kernel, where IPython is the display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from assessment.plan import solve as plan
+from assessment.publish.html import DATA_TAG
+from assessment.report import blocks, charts, followup, tables
+from assessment.report import summary as municipal
+from assessment.report.district import (
+    ReportData,
+    evidence_summary,
+    evidence_table,
+    key_figures,
+    previous_state,
+    report_data,
+    review_opinions_table,
+    self_vs_reviewed_table,
+)
+from assessment.report.review_tables import review_statement
+from assessment.rubric.loader import Rubric, load_rubric
+from assessment.scoring.result import Result
+from assessment.scoring.scores_json import scores_dict
+from assessment.util.exact import fmt
+
+
+def _show_html(*pieces: str) -> None:
+    """Display each piece of HTML as one output of the cell."""
+    for piece in pieces:
+        display(HTML(piece))
+
+
+def _show_table(df: pd.DataFrame, *, highlight: str | None = None) -> None:
+    """Display a table as the page's `<table class="data">` (every text escaped); rows whose
+    `highlight` column is above zero are marked as losses."""
+    _show_html(tables.to_html(df, highlight=highlight))
+
+
+def _show_note(text: str) -> None:
+    _show_html(blocks.note(text))
+
+
+# --------------------------------------------------------------------------- district report
+
+
+@dataclass(frozen=True)
+class DistrictReport:
+    """One district as its report's sections show it, read and scored once (the first cell).
+
+    `previous` is the earlier scores.json for the 与往年比较 section, or None with
+    `previous_problem` saying why when the earlier file is damaged."""
+
+    rubric: Rubric
+    data: ReportData
+    previous: dict[str, Any] | None
+    previous_problem: str | None
+    previous_scores_path: str | None
+    run_time: str | None
+
+    @property
+    def result(self) -> Result:
+        """The score the report shows: with a review, on the reviewed values (核定分)."""
+        return self.data.result
+
+    @property
+    def scores(self) -> dict[str, Any]:
+        """The report's scores.json, with `review` and `evidence` when given."""
+        return self.data.scores
+
+
+def district_report(
+    input_path: str,
+    *,
+    rubric_path: str | None = None,
+    review_path: str | None = None,
+    evidence_dir: str | None = None,
+    previous_scores_path: str | None = None,
+    previous_warning: str | None = None,
+    run_time: str | None = None,
+) -> DistrictReport:
+    """Read, validate and score the district of the notebook's parameters (see
+    district.report_data); InputError with every problem located for an invalid input."""
+    rubric = load_rubric(rubric_path)
+    data = report_data(input_path, rubric, review_path, evidence_dir)
+    previous, previous_problem = previous_state(previous_scores_path, previous_warning)
+    return DistrictReport(
+        rubric=rubric,
+        data=data,
+        previous=previous,
+        previous_problem=previous_problem,
+        previous_scores_path=previous_scores_path,
+        run_time=run_time,
+    )
+
+
+def verdict_section(report: DistrictReport) -> None:
+    """The page's head: title, sample banner, verdict (核定 beside 自评 with a review), the
+    pending note, the key figures and, with a review, the 自评与核定对比 table."""
+    result, scores = report.result, report.scores
+    page = [blocks.report_head(result)]
+    if result.input.sample:
+        page.append(blocks.sample_banner("示例数据：本报告基于合成的示例数据生成，不代表任何单位的真实情况。"))
+    if report.data.reviewed:
+        self_verdict = report.data.self_result.verdict.words
+        page.append(f"<p>核定结论：{blocks.verdict_badge(result)}（自评结论：{blocks.esc(self_verdict)}）</p>")
+        page.append(blocks.note(review_statement(scores) or ""))
+    else:
+        page.append(f"<p>结论：{blocks.verdict_badge(result)}</p>")
+    pending_note = blocks.pending_note(result)  # 达标（待核）: the pass rests on unlisted equipment
+    if pending_note is not None:
+        page.append(pending_note)
+    page.append(blocks.report_figures(result))
+    if report.data.reviewed:
+        page.append("<h3>自评与核定对比</h3>" + tables.to_html(self_vs_reviewed_table(scores)))
+        page.append(blocks.note("本报告由评估工具根据填报文件与复核结果自动生成：得分、结论与失分清单均按核定值和评分标准计算。"))
+    else:
+        page.append(blocks.note("本报告由评估工具根据填报文件自动生成：得分、结论与失分清单均按评分标准计算。"))
+    _show_html("\n".join(page))
+
+
+def review_section(report: DistrictReport) -> None:
+    """复核意见: each correction and its reason (nothing without a review)."""
+    if not report.data.reviewed:
+        return
+    _show_html("<h2>复核意见</h2>" + blocks.note(
+        "复核逐项更正的自评值、核定值、对得分的影响及理由；“认可”为复核认可自评值并附意见的项目。"
+    ))
+    opinions = review_opinions_table(report.scores)
+    if opinions.empty:
+        _show_note("复核认可全部自评值，无更正。")
+    else:
+        _show_table(opinions)
+
+
+def evidence_section(report: DistrictReport) -> None:
+    """佐证材料核查: the evidence of every criterion that earned points (nothing unchecked)."""
+    summary = evidence_summary(report.scores)
+    if summary is None:
+        return
+    _show_html("<h2>佐证材料核查</h2>" + blocks.note(summary))
+    _show_table(evidence_table(report.scores))
+
+
+def conditions_section(report: DistrictReport) -> None:
+    """一、达标条件: each condition of the pass rule with ✓/✗."""
+    _show_html(blocks.conditions_list(report.result))
+
+
+def key_figures_section(report: DistrictReport) -> None:
+    """The key figures as plain, stable text for nbval to compare (the cell is hidden)."""
+    print(key_figures(report.result))
+
+
+def charts_section(report: DistrictReport) -> None:
+    """二、得分图表: the report's charts in reading order."""
+    for alt, figure in charts.report_charts(report.result):
+        _show_html(charts.figure_html(figure, alt))
+
+
+def scores_section(report: DistrictReport) -> None:
+    """三、类别与指标得分: the category table, then the indicators with losses marked."""
+    _show_table(tables.category_table(report.result))
+    _show_table(tables.indicator_table(report.result), highlight="失分")
+
+
+def lost_points_section(report: DistrictReport) -> None:
+    """四、失分清单: the lost criteria by responsible department."""
+    if tables.lost_criteria(report.result):
+        _show_html(blocks.department_sections(report.result))
+    else:
+        _show_note("无失分项。")
+
+
+def equipment_shortfall_section(report: DistrictReport) -> None:
+    """装备缺口: each item below its standard quantity."""
+    shortfall = tables.equipment_shortfall(report.result)
+    if shortfall.empty:
+        _show_note("各项装备均达到标准数量。")
+    else:
+        _show_table(shortfall, highlight="缺口")
+
+
+def unscored_section(report: DistrictReport) -> None:
+    """五、未计分的创建要求."""
+    _show_table(tables.unscored_table(report.result))
+
+
+def _record_plan(road: plan.Plan) -> None:
+    """Record the plan as data in an output the page drops (DATA_TAG); plan.json is written
+    from this record, so the published plan is the one this page shows."""
+    display(
+        {plan.PLAN_MIMETYPE: plan.plan_to_dict(road), "text/plain": "（达标路径数据，发布为 plan.json）"},
+        raw=True,
+        metadata={"tags": [DATA_TAG]},
+    )
+
+
+def _show_steps(road: plan.Plan) -> None:
+    """The steps to 达标 of a district that can pass but has not: how many, the score after,
+    the 需争取 warning, the table, the chart, the purchases and the cheapest alternative."""
+    _show_html(
+        f"<p>至少需采取 <b>{len(road.actions)}</b> 项措施方可达标，"
+        f"完成后总得分 {blocks.esc(fmt(road.score_after))} 分。</p>"
+    )
+    if road.recognition_points:
+        _show_note(
+            "注意：仅靠本单位可自主完成的措施无法达标。标“需争取”的措施"
+            f"（共{fmt(road.recognition_points)}分）取决于上级评定、表彰或采纳，只能争取，不是可以安排完成的任务。"
+        )
+    _show_table(plan.plan_table(road))
+    _show_html(charts.figure_html(charts.plan_chart(road), "达标路径：得分逐步提升至达标线"))
+    purchases = plan.purchase_table(road)
+    if not purchases.empty:
+        _show_html("<h3>装备购置清单</h3>" + blocks.note(
+            "“达标所需购置”为达到标准数量所缺的数量；“超标准加分购置”为高于标准、用于装备评分加分的数量。"
+        ))
+        _show_table(purchases)
+    if road.cheapest is not None:
+        _show_note(f"费用最低方案：{len(road.cheapest.actions)}项措施，购置费用{fmt(road.cheapest.cost)}元。")
+
+
+def plan_section(report: DistrictReport) -> None:
+    """六、达标路径: solve the plan, record it as data, and show it: why the district cannot
+    pass, the suggestions of one that has passed, or the steps to 达标; then the
+    recognition (可争取事项) the plan does not count on."""
+    road = plan.make_plan(report.rubric, report.result.input)
+    _record_plan(road)
+    if not road.passable:
+        _show_html(f"<p><b>无法达标：</b>{blocks.esc(road.reason or '')}</p>")
+    elif road.already_passed:
+        _show_html("<p><b>已达标。</b>以下措施可进一步提高得分：</p>")
+        _show_table(plan.suggestions_table(road))
+    else:
+        _show_steps(road)
+    hopes = plan.opportunities_table(road)
+    if not hopes.empty:
+        _show_html("<h3>可争取事项</h3>" + blocks.note(
+            "以下事项取决于上级评定、表彰或采纳，不计入达标方案；争取到时可增加的得分如下。"
+        ))
+        _show_table(hopes)
+
+
+def notes_section(report: DistrictReport) -> None:
+    """七、提示与口径说明: the scoring's warnings, then how the rubric's gaps were read."""
+    notes = tables.warnings_table(report.result)
+    if notes.empty:
+        _show_note("无提示。")
+    else:
+        _show_table(notes)
+    _show_html("<h3>口径说明</h3>" + blocks.note("评分标准原文未写明之处，本工具按以下口径理解："))
+    _show_table(tables.readings_table(report.result.rubric))
+
+
+def previous_year_section(report: DistrictReport) -> None:
+    """八、与往年比较: this year beside the earlier scores, or why there is no comparison."""
+    if report.previous is None:
+        _show_note(report.previous_problem or "未提供往年得分（scores.json），本报告不作同比比较。")
+    else:
+        _show_note(f"比较对象：{report.previous.get('district', '')} {report.previous.get('year', '')}年自评估得分。")
+        _show_table(tables.year_over_year_table(report.result, report.previous))
+
+
+def followup_section(report: DistrictReport) -> None:
+    """九、上年整改落实情况: last year's plan.json checked against this year's scores."""
+    previous_plan = followup.load_previous_plan(report.previous_scores_path)
+    if previous_plan is None:
+        _show_note("未找到上年整改方案（plan.json），本报告不作整改落实核对。")
+        return
+    checked = followup.follow_up(previous_plan, scores_dict(report.result))
+    _show_note(followup.followup_text(checked))
+    if checked.checks:
+        _show_table(followup.followup_table(checked))
+
+
+def provenance_section(report: DistrictReport) -> None:
+    """十、数据来源与版本: what a reviewer needs to reproduce the result."""
+    _show_table(tables.provenance_table(report.result, report.run_time, report.scores.get("review")))
+
+
+# --------------------------------------------------------------------------- municipal summary
+
+
+def summary_heading_section(summary: municipal.Summary, run_time: str | None) -> None:
+    """The summary's opening: title, verdict counts and what the page holds."""
+    _show_html(municipal.heading_html(summary, run_time) + blocks.note(
+        "本页汇总全市各区县的自评估结果：达标情况、排名、各指标得分率、类别对比、失分最多的指标、全市装备缺口、"
+        "未纳入汇总的填报文件，以及提供往年数据时的同比变化。所有分数均来自各区县报告的 scores.json"
+        "（或由评估程序直接计算），本页不做任何评分。"
+    ))
+
+
+def summary_key_figures_section(summary: municipal.Summary) -> None:
+    """The verdict count and each district's total as plain text for nbval (the cell is hidden)."""
+    print(municipal.key_figures(summary.scores))
+
+
+def _show_summary_table(summary: municipal.Summary, name: str) -> None:
+    _show_html(municipal.table_html(summary.tables[name]))
+
+
+def _show_summary_table_or_note(summary: municipal.Summary, name: str, empty: str) -> None:
+    """One table of the summary, or the note `empty` when it has no rows."""
+    table = summary.tables[name]
+    _show_html(municipal.table_html(table) if len(table) else blocks.note(empty))
+
+
+def summary_ranking_section(summary: municipal.Summary) -> None:
+    """排名, then, when some district was reviewed, 复核情况 with its chart."""
+    _show_summary_table(summary, "排名")
+    if municipal.REVIEW_TABLE in summary.tables:
+        _show_html(f"<h3>{municipal.REVIEW_TABLE}</h3>" + blocks.note(
+            "经市级复核的地区：自评分与核定分、核定较自评（核定分减自评分）、更正项数，以及复核前后的结论。"
+        ))
+        _show_summary_table(summary, municipal.REVIEW_TABLE)
+        _show_html(charts.figure_html(municipal.review_figure(summary.scores), "复核地区自评分与核定分对比条形图"))
+
+
+def summary_heatmap_section(summary: municipal.Summary) -> None:
+    """各指标得分率: the districts × indicators heat map (nothing without districts)."""
+    if summary.scores:
+        heat = municipal.heatmap_figure(municipal.indicator_percent(summary.scores))
+        _show_html(charts.figure_html(heat, "各地区各指标得分率热力图，未满分的格内标出得分率"))
+
+
+def summary_categories_section(summary: municipal.Summary) -> None:
+    """类别对比: each category's share per district (nothing without districts)."""
+    if summary.scores:
+        bars = municipal.category_figure(summary.scores)
+        _show_html(charts.figure_html(bars, "各类别各地区得分率条形图，虚线为达标线"))
+
+
+def summary_weakest_section(summary: municipal.Summary) -> None:
+    """失分最多的指标."""
+    _show_summary_table(summary, "失分最多的指标")
+
+
+def summary_equipment_section(summary: municipal.Summary) -> None:
+    """全市装备缺口."""
+    _show_summary_table(summary, "装备缺口")
+
+
+def summary_plans_section(summary: municipal.Summary) -> None:
+    """达标路径: each district's plan in brief and the city's purchases, when plans were given."""
+    if "达标路径" not in summary.tables:
+        _show_note("未提供各地区的达标方案（plan.json）。")
+        return
+    _show_summary_table(summary, "达标路径")
+    _show_html("<h3>全市装备购置清单</h3>")
+    _show_summary_table_or_note(summary, "装备购置清单", "各地区达标方案均无需购置装备。")
+
+
+def summary_excluded_section(summary: municipal.Summary) -> None:
+    """未纳入汇总的填报文件."""
+    _show_summary_table_or_note(summary, "未纳入汇总", "全部填报文件均已纳入汇总。")
+
+
+def summary_year_over_year_section(summary: municipal.Summary) -> None:
+    """同比变化: by district and by category, when an earlier year was given."""
+    if "同比变化-地区" not in summary.tables:
+        _show_note("未提供往年数据，不作同比。")
+        return
+    _show_summary_table(summary, "同比变化-地区")
+    _show_summary_table(summary, "同比变化-类别")
+
+
+def summary_followup_section(summary: municipal.Summary) -> None:
+    """上年整改落实情况: each district's completion and the actions most often left undone."""
+    if "上年整改落实" not in summary.tables:
+        _show_note("未提供往年批量输出中的整改方案（plan.json），不作整改落实核对。")
+        return
+    _show_summary_table(summary, "上年整改落实")
+    _show_html("<h3>未落实最多的措施</h3>")
+    _show_summary_table_or_note(summary, "上年未落实事项", "上年各地区整改措施均已完成。")
