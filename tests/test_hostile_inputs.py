@@ -24,7 +24,7 @@ from assessment.inputs.json_form import input_to_dict, input_to_json
 from assessment.inputs.limits import MAX_CELLS_PER_SHEET, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES
 from assessment.inputs.model import InputError, Problem
 from assessment.inputs.workbook import SHEET_ANSWERS, SHEET_INFO, read_workbook, write_workbook
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.samples import perfect_input
 from assessment.scoring.engine import score
 
