@@ -353,7 +353,7 @@ def schema_key(text: bytes) -> str:
 @cache
 def _schema_checked() -> frozenset[str]:
     """Schema keys of the bundled rubrics, recorded when tests/test_rubric.py proved them
-    valid (`python -m assessment.rubric.loader` re-records them): loading a bundled rubric then
+    valid (`python -m assessment.rubric` re-records them): loading a bundled rubric then
     skips the JSON-schema pass, which costs more than the rest of loading. Any other
     file, or a bundled one edited since, is checked in full."""
     record = resources.files("assessment.rubric.data").joinpath(SCHEMA_CHECKED_FILE)
@@ -389,7 +389,3 @@ def default_rubric() -> Rubric:
     """The bundled rubric, loaded once per process."""
     text = resources.files("assessment.rubric.data").joinpath(DEFAULT_RUBRIC).read_bytes()
     return parse_rubric(text, f"assessment/rubric/data/{DEFAULT_RUBRIC}")
-
-
-if __name__ == "__main__":
-    print(f"recorded: {record_schema_checks()}")
