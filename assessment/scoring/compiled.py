@@ -3,8 +3,9 @@
 `scoring.reference_score` walks the rubric in Fractions; every addition there normalises a
 fraction, and every criterion builds a fresh result. A district's points are sums and caps
 of a few rubric constants, so they are all multiples of 1/D, with D the least common
-multiple of the denominators of every rule constant, maximum and cap (times the conversion
-factors' denominators, as a conversion multiplies a part's total): D = 2 for this rubric.
+multiple of the denominators of every amount a rule gives (`RuleKind.point_amounts`),
+maximum and cap, times the conversion factors' denominators (a conversion multiplies a
+part's total): D = 20 × 5 = 100 for the bundled rubric.
 Compiled, a criterion's points are an integer count of 1/D, and the same answer to the same
 criterion at the same level always gives the same immutable `CriterionResult`, which is
 therefore made once (with its lazily formatted explanation) and reused; so are indicator,
