@@ -15,7 +15,8 @@ from pathlib import Path
 from assessment.inputs.files import load, load_all, load_input
 from assessment.inputs.json_form import input_to_json
 from assessment.inputs.model import InputError, Location, Problem
-from assessment.rubric.loader import Rubric, default_rubric
+from assessment.rubric.loader import default_rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
 from assessment.scoring.scores_json import scores_dict

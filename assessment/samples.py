@@ -13,10 +13,11 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
-from assessment.inputs.model import DistrictInput, Level
+from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import ExtraEquipment
-from assessment.rubric.kinds import Per
-from assessment.rubric.loader import Rubric
+from assessment.rubric.kinds.base import RuleKind
+from assessment.rubric.levels import Level
+from assessment.rubric.model import Rubric
 
 PLACEHOLDER = {"field": "（示例）其他现场执法辅助设备", "office": "（示例）其他通讯与办公设备"}
 
@@ -34,10 +35,11 @@ def _placeholder_extras(rubric: Rubric, quantity_over: int) -> tuple[ExtraEquipm
     return tuple(extras)
 
 
-def _enough(rule: Per, level: Level, bound: Fraction) -> int:
-    """Occurrences that reach `bound` points at `level`."""
-    unit = rule.unit(level)
-    return int(-(-bound // unit))
+def _enough(rule: RuleKind, level: Level, bound: Fraction) -> int:
+    """Occurrences that reach `bound` points at `level` (a count is answered per occurrence)."""
+    count = rule.occurrences_for(bound, level)
+    assert count is not None, f"a {rule.kind} rule answered by a count must say what a count earns"
+    return count
 
 
 def perfect_input(rubric: Rubric, district: str = "满分示例", level: Level = "county", year: int = 2023) -> DistrictInput:
@@ -51,9 +53,7 @@ def perfect_input(rubric: Rubric, district: str = "满分示例", level: Level =
         elif kind == "number":
             answers[cid] = Fraction(10)
         else:
-            rule = rubric.criteria[cid].rule
-            assert isinstance(rule, Per)
-            answers[cid] = _enough(rule, level, Fraction(5))
+            answers[cid] = _enough(rubric.criteria[cid].rule, level, Fraction(5))
     on_duty = 30
     equipment = {e.id: e.required(on_duty, level) + 1 for e in rubric.equipment}
     return DistrictInput(
@@ -106,8 +106,8 @@ def synthetic_input(
             answers[cid] = Fraction(rng.randrange(30, 60), 10) if rng.random() < d else Fraction(rng.randrange(5, 30), 10)
         else:
             rule = criterion.rule
-            assert isinstance(rule, Per)
-            top = _enough(rule, level, rule.cap if rule.cap is not None else Fraction(2))
+            cap = rule.max_points(level)
+            top = _enough(rule, level, cap if cap is not None else Fraction(2))
             answers[cid] = sum(1 for _ in range(top + 1) if rng.random() < d * 0.9)
     authorized = rng.randrange(20, 60)
     on_duty = max(1, min(authorized, round(authorized * (0.7 + 0.3 * diligence) + rng.randrange(-2, 3))))

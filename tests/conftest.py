@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from assessment.inputs.model import DistrictInput
-from assessment.rubric.loader import Rubric, default_rubric
+from assessment.rubric.loader import default_rubric
+from assessment.rubric.model import Rubric
 from assessment.samples import perfect_input
 from assessment.scoring.engine import score
 

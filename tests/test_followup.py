@@ -12,7 +12,8 @@ import pytest
 from assessment import api
 from assessment.api import scores_dict
 from assessment.inputs.edits import apply_edits
-from assessment.plan.solve import make_plan, plan_to_dict
+from assessment.plan.json_form import plan_to_dict
+from assessment.plan.solve import make_plan
 from assessment.report.followup import (
     DONE,
     PARTIAL,

@@ -25,7 +25,7 @@ from assessment.inputs.limits import MAX_CELLS_PER_SHEET, MAX_JSON_DEPTH, MAX_UN
 from assessment.inputs.model import InputError, Problem
 from assessment.inputs.workbook import read_workbook, write_workbook
 from assessment.inputs.workbook.layout import SHEET_ANSWERS, SHEET_INFO
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.samples import perfect_input
 from assessment.scoring.engine import score
 

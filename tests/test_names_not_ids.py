@@ -20,7 +20,8 @@ from assessment import api
 from assessment.batch import run as batch
 from assessment.inputs.json_form import input_to_json
 from assessment.report.text import render_text
-from assessment.rubric.loader import Rubric, default_rubric
+from assessment.rubric.loader import default_rubric
+from assessment.rubric.model import Rubric
 from assessment.samples import perfect_input
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data_templates" / "examples" / "wenzhou-2022"

@@ -22,14 +22,14 @@ matplotlib.use("Agg")
 from assessment.cli import plan as plan_command
 from assessment.inputs.edits import apply_edits
 from assessment.inputs.json_form import input_to_json
+from assessment.plan import milp as milp_module
 from assessment.plan import solve as plan_module
 from assessment.plan.actions import EFFORT_WEIGHT, candidate_actions
-from assessment.plan.solve import (
-    make_plan,
-    plan_table,
-    plan_text,
-    plan_to_dict,
-)
+from assessment.plan.details import due_of
+from assessment.plan.json_form import plan_to_dict
+from assessment.plan.solve import make_plan
+from assessment.plan.tables import plan_table, purchase_table
+from assessment.plan.text import plan_text
 from assessment.report.charts import plan_chart
 from assessment.rubric.loader import load_rubric
 from assessment.samples import sample_for_profile
@@ -214,6 +214,7 @@ def test_a_solution_rejected_by_verification_is_cut_and_the_next_best_is_found(r
             return dataclasses.replace(result, passed=False)
         return result
 
+    monkeypatch.setattr(milp_module, "score", strict)  # the search verifies every solution with it
     monkeypatch.setattr(plan_module, "score", strict)
     plan = make_plan(rubric, inp)
     assert "answers.s06_personnel_archive=True" not in [a.id for a in plan.actions]
@@ -406,7 +407,7 @@ def test_a_blank_workbook_gets_bounded_counts_and_a_plan_that_passes(rubric, bla
     assert not re.search(r"\b[a-z]\d{2}_[a-z_]+", text), "steps name criteria in Chinese, never by id"
     lines = text.splitlines()
     assert all(a != b for a, b in itertools.pairwise(lines))
-    purchases = plan_module.purchase_table(plan)
+    purchases = purchase_table(plan)
     assert (purchases["达标所需购置"] + purchases["超标准加分购置"] == purchases["购置合计"]).all()
     assert purchases["超标准加分购置"].sum() > 0 and purchases["达标所需购置"].sum() > 0
 
@@ -419,7 +420,7 @@ def test_each_step_names_its_deadline_from_the_source_or_the_year_end(rubric, bl
     assert due["s01_progress_on_time"].due == date(inp.year, 3, 20)
     assert due["s01_capacity_plan_on_time"].due == date(inp.year, 12, 31)  # the source's date is 2022's only
     assert "2022" in due["s01_capacity_plan_on_time"].due_basis
-    assert plan_module.due_of(rubric.criteria["s01_capacity_plan_on_time"], 2022)[0] == date(2022, 2, 20)
+    assert due_of(rubric.criteria["s01_capacity_plan_on_time"], 2022)[0] == date(2022, 2, 20)
     assert due["s01_group_established"].due == date(inp.year, 12, 31)
     assert all(d.serves for d in plan.details)
     out = plan_to_dict(plan)
@@ -520,7 +521,7 @@ def test_a_solver_status_other_than_optimal_or_infeasible_is_an_error_naming_it(
     """A time limit or numerical failure must never read as "this district cannot pass"."""
     import scipy.optimize
 
-    from assessment.plan.solve import PlanSolverError
+    from assessment.plan.milp import PlanSolverError
 
     monkeypatch.setattr(scipy.optimize, "milp", lambda *a, **k: _FakeResult(1))
     inp = sample_for_profile(rubric, "测试区", "county", 2023, "fail_total_only", 1)
@@ -556,6 +557,7 @@ def _reference_plan(monkeypatch: pytest.MonkeyPatch, rubric, inp, controllable_o
 
     with monkeypatch.context() as m:
         m.setattr(actions_module, "score", reference_score)
+        m.setattr(milp_module, "score", reference_score)
         m.setattr(plan_module, "score", reference_score)
         return make_plan(rubric, inp, controllable_only=controllable_only)
 

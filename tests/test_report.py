@@ -79,7 +79,8 @@ def test_scores_json_is_the_library_scoring_of_the_input(sample_report):
 
 
 def test_plan_json_is_the_plan_the_notebook_solved_and_showed(sample_report):
-    from assessment.plan.solve import PLAN_MIMETYPE, make_plan, plan_to_dict
+    from assessment.plan.json_form import PLAN_MIMETYPE, plan_to_dict
+    from assessment.plan.solve import make_plan
     from assessment.rubric.loader import default_rubric
 
     expected = plan_to_dict(make_plan(default_rubric(), api.load(SAMPLE)))

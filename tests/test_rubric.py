@@ -129,7 +129,7 @@ def test_every_bundled_rubric_passes_the_schema_and_is_recorded_as_checked():
         text = rubric_file.read_bytes()
         jsonschema.Draft202012Validator(_schema()).validate(yaml.safe_load(text))
         parse_rubric(text, force_check=True)  # every rule's parameters against its kind's schema
-        assert schema_key(text) in recorded, f"run `python -m assessment.rubric.loader` after editing {rubric_file.name}"
+        assert schema_key(text) in recorded, f"run `python -m assessment.rubric` after editing {rubric_file.name}"
 
 
 def test_an_edited_rubric_is_checked_against_the_schema_even_if_it_was_bundled():

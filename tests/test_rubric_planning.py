@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.rubric.kinds import Per
 from assessment.rubric.loader import RubricError, parse_rubric
 
 RUBRIC_FILE = Path(__file__).parents[1] / "assessment" / "rubric" / "data" / "zhejiang-2022.yaml"
@@ -46,7 +45,7 @@ def test_awards_selections_rankings_commendations_adopted_cases_and_the_bonus_de
 
 def test_every_count_has_a_yearly_plan_limit_stated_as_the_tools_reading(rubric):
     for c in rubric.criteria.values():
-        if isinstance(c.rule, Per):
+        if c.rule.needs_plan_limit():
             assert c.plan_limit is not None and c.plan_limit.count >= 1, c.id
             assert "计划口径" in c.plan_limit.reason, c.id
         else:

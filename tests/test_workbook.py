@@ -36,8 +36,8 @@ from assessment.inputs.workbook.layout import (
 )
 from assessment.inputs.xlsx_inspect import UNREADABLE
 from assessment.rubric.equipment import ExtraEquipment
-from assessment.rubric.kinds import Threshold
-from assessment.rubric.loader import Rubric, default_rubric
+from assessment.rubric.loader import default_rubric
+from assessment.rubric.model import Rubric
 
 COMMITTED_TEMPLATE = Path(__file__).resolve().parent.parent / "data_templates" / "评估填报模板.xlsx"
 VALUE_COLUMN = "D"  # 填报值 in the layout the writer uses
@@ -164,7 +164,7 @@ def test_template_guidance_says_how_to_fill_each_type_and_when_it_may_be_skipped
             continue
         assert guide[cid].startswith(GUIDANCE[kind])
         assert (CITY_ONLY_HINT in guide[cid]) == criterion.city_only
-        roster_rate = isinstance(criterion.rule, Threshold) and criterion.rule.roster is not None
+        roster_rate = criterion.rule.roster_measure() is not None
         assert (ROSTER_HINT in guide[cid]) == roster_rate
     assert CITY_ONLY_HINT in guide["s02_duties_integrated"]
     assert ROSTER_HINT in guide["s06_certified_rate"]

@@ -22,7 +22,8 @@ from assessment.inputs.model import DistrictInput, InputError, RawInput
 from assessment.inputs.validate import MAX_YEAR, MIN_YEAR, validate
 from assessment.inputs.values import parse_count
 from assessment.publish.kernels import NotebookTimeout, WarmKernel
-from assessment.rubric.loader import Rubric, load_rubric
+from assessment.rubric.loader import load_rubric
+from assessment.rubric.model import Rubric
 from assessment.util.errors import EXIT_INTERNAL, AssessmentError
 
 

@@ -47,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
     """Plan every input in order; invalid inputs or an unusable --tasks: print every problem
     and return 2 without writing anything."""
     from assessment import api
-    from assessment.plan.solve import make_plan, plan_text, plan_to_dict
+    from assessment.plan.json_form import plan_to_dict
+    from assessment.plan.solve import make_plan
+    from assessment.plan.text import plan_text
     from assessment.rubric.loader import load_rubric
 
     rubric = load_rubric(getattr(args, "rubric", None))

@@ -24,7 +24,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from assessment.inputs.files import load_input
-    from assessment.review.workbook import CHECK_MISSING, R_CHECK, write_review_template
+    from assessment.review.workbook import write_review_template
+    from assessment.review.workbook_layout import CHECK_MISSING, R_CHECK
     from assessment.rubric.loader import load_rubric
 
     rubric = load_rubric(args.rubric)

@@ -19,7 +19,7 @@ from assessment.util.errors import EXIT_INVALID, EXIT_OK
 if TYPE_CHECKING:
     from assessment.inputs.model import DistrictInput
     from assessment.review.evidence import EvidenceCheck
-    from assessment.rubric.loader import Rubric
+    from assessment.rubric.model import Rubric
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import EquipmentLine, equipment_lines
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 
 
 @dataclass(frozen=True)

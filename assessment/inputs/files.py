@@ -13,7 +13,8 @@ from assessment.inputs.json_form import read_json
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem, RawInput
 from assessment.inputs.validate import validate
 from assessment.publish.outputs import OWNED_FILES
-from assessment.rubric.loader import Rubric, default_rubric
+from assessment.rubric.loader import default_rubric
+from assessment.rubric.model import Rubric
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".json"}

@@ -27,8 +27,7 @@ from assessment.inputs.values import (
     text_of,
 )
 from assessment.rubric.equipment import ExtraEquipment
-from assessment.rubric.kinds import Threshold
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.util.exact import fmt
 
 T = TypeVar("T")
@@ -100,10 +99,10 @@ def _roster_conflicts(
 ) -> None:
     """An answer that disagrees with the roster it could be computed from is an error."""
     for cid, criterion in rubric.criteria.items():
-        rule = criterion.rule
-        if not isinstance(rule, Threshold) or rule.roster is None or cid not in answers:
+        measure = criterion.rule.roster_measure()
+        if measure is None or cid not in answers:
             continue
-        computed = roster_rate(rule.roster, roster)
+        computed = roster_rate(measure, roster)
         if computed is None:
             continue
         rate, hits, base = computed
@@ -111,7 +110,7 @@ def _roster_conflicts(
             c.add(
                 raw.answers[cid].location,
                 f"{cid}（{criterion.name}）填报值{fmt(answers[cid])}%与执法人员名册计算值不一致："
-                f"名册为{hits}/{base}={fmt(rate)}%（{MEASURE_NAMES[rule.roster]}）。请修正其中之一",
+                f"名册为{hits}/{base}={fmt(rate)}%（{MEASURE_NAMES[measure]}）。请修正其中之一",
             )
 
 

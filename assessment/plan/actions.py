@@ -1,8 +1,9 @@
 """Candidate actions: what a district could do, criterion by criterion, to gain points.
 
-Every action is derived from a criterion's rule KIND and the rubric's data (thresholds,
-tiers, caps, equipment specs), never from a particular criterion id, so that a revised
-rubric yields its own actions. An action stands for an `Edit` of the district's input in
+Every action is derived from what a criterion's rule KIND proposes (`RuleKind.answer_targets`,
+its thresholds, its equipment terms) and the rubric's data (caps, plan limits, equipment
+specs), never from a particular criterion id, so that a revised rubric or a new kind yields
+its own actions. An action stands for an `Edit` of the district's input in
 its JSON-path form (`answers.<id>`, `equipment.<id>`, `staff.on_duty`,
 `extra_equipment[i].quantity`, `roster[i].<field>`); its points are measured by applying
 the edit and re-scoring, so that caps, groups and conversions are never re-implemented.
@@ -25,7 +26,7 @@ Design choices (documented because the plan's optimality is relative to this act
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
@@ -34,8 +35,8 @@ from assessment.inputs.edits import STAFF_PATH, Edit, apply_edits, line_paths, l
 from assessment.inputs.model import DistrictInput, Person
 from assessment.inputs.roster import COLLEGE_OR_ABOVE, LAW_OR_ENVIRONMENT, MEASURE_NAMES, roster_rate
 from assessment.rubric.equipment import EquipmentLine
-from assessment.rubric.kinds import EquipmentStandard, Flag, Per, Threshold, Tiers
-from assessment.rubric.loader import Criterion, Rubric
+from assessment.rubric.kinds.base import STAFFING_RATE, AnswerSearch, RuleKind
+from assessment.rubric.model import Criterion, Rubric
 from assessment.rubric.queries import covering_criteria, staffing_criteria
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
@@ -96,17 +97,22 @@ ROSTER_FIXES: dict[str, _RosterFix] = {
     ),
 }
 
+
+def roster_target(rule: RuleKind, rate: Fraction) -> Fraction | None:
+    """The bar a roster-computed rate is raised to: its rule's lowest one above `rate`."""
+    return next((bar for bar in rule.thresholds() if bar > rate), None)
+
+
 def staffing_targets(rubric: Rubric, inp: DistrictInput) -> list[tuple[int, Fraction]]:
     """(headcount, tier bar) for every staffing tier above the current rate, lowest first."""
     targets: dict[int, Fraction] = {}
     current = percent(inp.on_duty, inp.authorized)
     for c in staffing_criteria(rubric):
-        assert isinstance(c.rule, Tiers)
-        for tier in c.rule.tiers:
-            if tier.at_least > current:
-                n = math.ceil(tier.at_least * inp.authorized / 100)
+        for bar in c.rule.thresholds():
+            if bar > current:
+                n = math.ceil(bar * inp.authorized / 100)
                 if inp.on_duty < n <= inp.authorized:
-                    targets.setdefault(n, tier.at_least)
+                    targets.setdefault(n, bar)
     return sorted(targets.items())
 
 
@@ -170,67 +176,59 @@ class _Deriver:
     def current(self, c: Criterion) -> Any:
         return self.inp.answers.get(c.id)
 
-    # --- answer kinds -------------------------------------------------------------------
-    def flag(self, c: Criterion) -> Iterable[Action]:
-        old = self.current(c)
-        edit = (Edit(f"answers.{c.id}", old, True),)
-        if self.improves(self.gains(edit)):
-            yield self.make(f"answers.{c.id}=True", c, f"{c.action}（{c.name}）", edit, c.effort, c.department)
-
-    def threshold(self, c: Criterion) -> Iterable[Action]:
+    # --- answers ------------------------------------------------------------------------
+    def criterion(self, c: Criterion) -> Iterable[Action]:
+        """The actions for one criterion: raise the staffing, fix roster rows, or answer."""
         rule = c.rule
-        assert isinstance(rule, Threshold)
-        if rule.roster and self.inp.roster is not None and roster_rate(rule.roster, self.inp.roster) is not None:
-            yield from self.roster_threshold(c, rule)
-            return
-        old = self.current(c)
-        value = Fraction(0) if old is None else Fraction(old)
-        edit = (Edit(f"answers.{c.id}", old, rule.at_least),)
-        if not self.improves(self.gains(edit)):
-            return
-        if rule.input == "rate":
-            shown = f"{c.name}{fmt(value)}% → {fmt(rule.at_least)}%"
-            if rule.roster and self.inp.on_duty > 0:
-                n = self.inp.on_duty
-                need = math.ceil(rule.at_least * n / 100) - math.floor(value * n / 100)
-                shown += f"，按到岗{n}人计还需{need}人（{MEASURE_NAMES[rule.roster].split(' / ')[0]}）"
-        else:
-            shown = f"{c.name}{fmt(value)} → {fmt(rule.at_least)}"
-        yield self.make(f"answers.{c.id}={rule.at_least}", c, f"{shown}：{c.action}", edit, c.effort, c.department)
+        if rule.computed_measure() == STAFFING_RATE:
+            return self.staffing(c)
+        measure = rule.roster_measure()
+        if measure is not None and self.inp.roster is not None and roster_rate(measure, self.inp.roster) is not None:
+            return self.roster(c, measure)
+        return self.answers(c, measure)
 
-    def roster_threshold(self, c: Criterion, rule: Threshold) -> Iterable[Action]:
+    def answers(self, c: Criterion, measure: str | None) -> Iterable[Action]:
+        """The answers the criterion's rule proposes, each re-scored alone."""
+        old = self.current(c)
+
+        def edit(value: Any) -> tuple[Edit, ...]:
+            return (Edit(f"answers.{c.id}", old, value),)
+
+        search = AnswerSearch(
+            name=c.name,
+            action=c.action,
+            current=old,
+            level=self.level,
+            top=self.rubric.criterion_max(c.id, self.level),
+            limit=None if c.plan_limit is None else c.plan_limit.count,
+            every_step=c.recognition,
+            on_duty=self.inp.on_duty,
+            counted=None if measure is None else MEASURE_NAMES[measure].split(" / ")[0],
+            improves=lambda value: self.improves(self.gains(edit(value))),
+            same=lambda a, b: _same(self.gains(edit(a)), self.gains(edit(b))),
+        )
+        for target in c.rule.answer_targets(search):
+            yield self.make(f"answers.{c.id}={target.value}", c, target.text, edit(target.value), c.effort, c.department)
+
+    def roster(self, c: Criterion, measure: str) -> Iterable[Action]:
         """A roster-computed rate: the action names how many people, and edits their rows."""
         roster = self.inp.roster
-        assert roster is not None and rule.roster is not None
-        fix = ROSTER_FIXES[rule.roster]
-        rate, hits, base = roster_rate(rule.roster, roster)  # type: ignore[misc]
-        need = math.ceil(rule.at_least * base / 100) - hits
-        if need <= 0:
+        assert roster is not None
+        fix = ROSTER_FIXES[measure]
+        rate, hits, base = roster_rate(measure, roster)  # type: ignore[misc]
+        bar = roster_target(c.rule, rate)
+        if bar is None:
             return
+        need = math.ceil(bar * base / 100) - hits
         rows = [i for i, p in enumerate(roster) if fix.counted(p) and not fix.meets(p)][:need]
         edits = tuple(Edit(f"roster[{i}].{fix.field}", getattr(roster[i], fix.field), fix.value) for i in rows)
         names = "、".join(roster[i].name for i in rows)
         text = (
-            f"{c.name}按名册{hits}/{base}={fmt(rate)}%，达到{fmt(rule.at_least)}%还需{need}人（{fix.how}）；"
+            f"{c.name}按名册{hits}/{base}={fmt(rate)}%，达到{fmt(bar)}%还需{need}人（{fix.how}）；"
             f"名册中以{names}示意所需变化：{c.action}"
         )
         if self.improves(self.gains(edits)):
             yield self.make(f"roster:{c.id}", c, text, edits, c.effort, c.department)
-
-    def tiers(self, c: Criterion) -> Iterable[Action]:
-        rule = c.rule
-        assert isinstance(rule, Tiers)
-        if rule.computed == "staffing_rate":
-            yield from self.staffing(c)
-            return
-        old = self.current(c)
-        value = Fraction(0) if old is None else Fraction(old)
-        for tier in rule.tiers:
-            if tier.at_least > value:
-                edit = (Edit(f"answers.{c.id}", old, tier.at_least),)
-                text = f"{c.name}{fmt(value)} → {fmt(tier.at_least)}（{fmt(tier.points)}分档）：{c.action}"
-                if self.improves(self.gains(edit)):
-                    yield self.make(f"answers.{c.id}={tier.at_least}", c, text, edit, c.effort, c.department)
 
     def staffing(self, c: Criterion) -> Iterable[Action]:
         inp = self.inp
@@ -243,35 +241,6 @@ class _Deriver:
             )
             yield self.make(f"{STAFF_PATH}={n}", c, text, edit, "high", c.department)
 
-    def per(self, c: Criterion) -> Iterable[Action]:
-        rule = c.rule
-        assert isinstance(rule, Per)
-        old = self.current(c)
-        value = 0 if old is None else int(old)
-        top = self.rubric.criterion_max(c.id, self.level)
-        ceiling = math.ceil(top / rule.unit(self.level))
-        bound = ""
-        if c.plan_limit is not None and c.plan_limit.count < ceiling:
-            ceiling = c.plan_limit.count
-            bound = f"；计划口径每年至多{ceiling}"  # the rubric's planning bound binds: say so
-        if ceiling <= value:
-            return
-        best = self.gains((Edit(f"answers.{c.id}", old, ceiling),))
-        if not self.improves(best):
-            return
-        lo, hi = value + 1, ceiling  # smallest count that earns what the ceiling earns (monotone)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if _same(self.gains((Edit(f"answers.{c.id}", old, mid),)), best):
-                hi = mid
-            else:
-                lo = mid + 1
-        for n in range(value + 1, lo + 1) if c.recognition else (lo,):
-            edit = (Edit(f"answers.{c.id}", old, n),)
-            if n == lo or self.improves(self.gains(edit)):
-                text = f"{c.action}：{c.name}{value} → {n}（+{n - value}{bound}）"
-                yield self.make(f"answers.{c.id}={n}", c, text, edit, c.effort, c.department)
-
     # --- equipment ------------------------------------------------------------------------
     def equipment(self) -> Iterable[Action]:
         inp, rubric = self.inp, self.rubric
@@ -282,7 +251,7 @@ class _Deriver:
             covering = covering_criteria(rubric, line)
             if not covering:
                 continue
-            pays_above = any(isinstance(c.rule, EquipmentStandard) for c in covering)
+            pays_above = any(terms.pays_above for terms in (c.rule.equipment_terms() for c in covering) if terms)
             wanted: dict[int, int] = {}
             for n in headcounts:
                 need = self.lines_at(n)[index].required
@@ -319,19 +288,12 @@ def candidate_actions(
     """
     base = base or score(rubric, inp)
     d = _Deriver(rubric, inp, base, rescore or Rescorer(rubric, inp))
-    kinds: Mapping[type, Callable[[Criterion], Iterable[Action]]] = {
-        Flag: d.flag,
-        Threshold: d.threshold,
-        Tiers: d.tiers,
-        Per: d.per,
-    }
     out: list[Action] = []
     for c in rubric.criteria.values():
-        derive = kinds.get(type(c.rule))
-        if derive is None or (c.city_only and inp.level == "county"):
+        if c.city_only and inp.level == "county":
             continue
         if base.criteria[c.id].points >= base.criteria[c.id].max:
             continue
-        out.extend(derive(c))
+        out.extend(d.criterion(c))
     out.extend(d.equipment())
     return tuple(out)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from assessment.plan.solve import Plan
+from assessment.plan.model import Plan
 from assessment.util.exact import fmt
 from assessment.util.fsutil import atomic_write_bytes
 from assessment.util.xlsx import set_text, set_value, workbook_bytes

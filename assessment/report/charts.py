@@ -20,11 +20,12 @@ from matplotlib.figure import Figure
 from matplotlib.projections.polar import PolarAxes
 
 from assessment.publish.fonts import register_cjk_font
-from assessment.scoring.result import CategoryResult, Result
+from assessment.scoring.figures import CategoryResult
+from assessment.scoring.result import Result
 from assessment.util.exact import fmt
 
 if TYPE_CHECKING:
-    from assessment.plan.solve import Plan
+    from assessment.plan.model import Plan
 
 # One palette for every chart of the report and the summary, safe for colour-blind readers
 # (Okabe & Ito): blue is a score, a pass or a met condition; vermillion is a failure or a

@@ -30,7 +30,8 @@ import nbformat
 
 from assessment.inputs import files as api_inputs
 from assessment.inputs.model import DistrictInput, Location, Problem
-from assessment.plan.solve import make_plan, plan_to_dict, recorded_plan
+from assessment.plan.json_form import plan_to_dict, recorded_plan
+from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
 from assessment.publish.html import notebook_to_html
 from assessment.publish.kernels import WarmKernel, run_notebook
@@ -56,7 +57,8 @@ from assessment.review import (
     reviewed_input,
 )
 from assessment.review.evidence import check_evidence, evidence_folder, evidence_rows
-from assessment.rubric.loader import Rubric, load_rubric
+from assessment.rubric.loader import load_rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
 from assessment.util.console import CommandError, safe

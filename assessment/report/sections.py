@@ -12,8 +12,8 @@ Each table, chart or note is displayed as its own output, as the page template
 input file reaches the page through `blocks` (escaped).
 
 The district's plan is solved once, by `plan_section`, which also records it as data
-(plan.solve.PLAN_MIMETYPE) in an output tagged publish.html.DATA_TAG: `assessment report`
-publishes that record as plan.json (plan.solve.recorded_plan) and the HTML export drops the
+(plan.PLAN_MIMETYPE) in an output tagged publish.html.DATA_TAG: `assessment report`
+publishes that record as plan.json (plan.recorded_plan) and the HTML export drops the
 output from the page.
 
 The module runs in the notebook kernel, where IPython is the display.
@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
-from assessment.plan import solve as plan
+from assessment import plan
 from assessment.publish.html import DATA_TAG
 from assessment.report import blocks, charts, followup, tables
 from assessment.report import summary as municipal
@@ -42,7 +42,8 @@ from assessment.report.district import (
     self_vs_reviewed_table,
 )
 from assessment.report.review_tables import review_statement
-from assessment.rubric.loader import Rubric, load_rubric
+from assessment.rubric.loader import load_rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.result import Result
 from assessment.scoring.scores_json import scores_dict
 from assessment.util.exact import fmt

@@ -22,7 +22,7 @@ import pandas as pd
 
 from assessment import __version__
 from assessment.report.markup import china_time, data_table
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.figures import ConditionResult, CriterionResult
 from assessment.scoring.result import Result
 from assessment.scoring.unscored import status

@@ -25,7 +25,7 @@ from assessment.inputs.limits import read_limited
 from assessment.inputs.model import Cell, DistrictInput, InputError, Location, Problem
 from assessment.review.model import RawReview, RawRow, Review, plain_value
 from assessment.review.parse import parse_review
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 
 #: The review's own facts: what it reviews, who reviewed and when.
 HEADER_KEYS = ("district", "year", "input_sha256", "reviewer", "date")

@@ -18,8 +18,7 @@ from assessment.inputs.validate import Collector
 from assessment.inputs.values import ValueProblem, parse_count, parse_free_text, parse_name, show, text_of
 from assessment.review.model import Change, Note, RawReview, Review
 from assessment.review.targets import PATH_FORMS, is_extra_quantity, targets
-from assessment.rubric.kinds import Threshold
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 
 SHA256 = re.compile(r"[0-9a-f]{64}")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -50,14 +49,8 @@ def _date(cell: Cell) -> str:
 def _roster_computed(rubric: Rubric, inp: DistrictInput | None, path: str) -> bool:
     """Whether the answer at `path` is ignored because the roster computes it."""
     cid = parse_path(path).criterion_id
-    rule = rubric.criteria[cid].rule if cid is not None and cid in rubric.criteria else None
-    return (
-        isinstance(rule, Threshold)
-        and rule.roster is not None
-        and inp is not None
-        and inp.roster is not None
-        and roster_rate(rule.roster, inp.roster) is not None
-    )
+    measure = rubric.criteria[cid].rule.roster_measure() if cid is not None and cid in rubric.criteria else None
+    return measure is not None and inp is not None and inp.roster is not None and roster_rate(measure, inp.roster) is not None
 
 
 def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = None) -> Review:

@@ -17,7 +17,7 @@ from assessment.inputs.model import DistrictInput
 from assessment.review.evidence import EvidenceCheck, evidence_dict
 from assessment.review.model import Change, Review, plain_value
 from assessment.review.targets import targets
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.rubric.queries import covering_criteria, staffing_criteria
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result

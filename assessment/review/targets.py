@@ -26,7 +26,7 @@ from assessment.inputs.edits import (
 )
 from assessment.inputs.model import FACT_LABELS, Cell, DistrictInput
 from assessment.inputs.values import PARSERS, parse_count
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 
 #: What a review path may look like, in the words error messages use.
 PATH_FORMS = forms_text((ANSWER_FORM, EQUIPMENT_FORM, *STAFF_FORMS, extra_form("quantity")))

@@ -56,7 +56,7 @@ from assessment.review.workbook_layout import (
     SHEET_REVIEW,
     SHEET_REVIEW_INFO,
 )
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.util.exact import fmt
 from assessment.util.fsutil import atomic_write_bytes, atomic_write_text

@@ -29,7 +29,7 @@ from assessment.review.workbook_layout import (
     SHEET_REVIEW,
     SHEET_REVIEW_INFO,
 )
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 
 
 def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:

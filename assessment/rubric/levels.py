@@ -9,3 +9,5 @@ from __future__ import annotations
 from typing import Literal
 
 Level = Literal["county", "city"]
+#: Both levels, in the order maxima, lattices and checks walk them.
+LEVELS: tuple[Level, ...] = ("county", "city")

@@ -1,35 +1,53 @@
-"""Loading a rubric file into an immutable model, and refusing a rubric that does not add up.
+"""Loading a rubric file into the immutable model (`assessment.rubric.model`), and refusing
+a rubric that does not add up.
 
 The rubric is data (YAML) so that maintainers can follow the province's revisions without
 touching code. Because a typo there would silently change every district's score, loading
-checks it twice: its shape against `rubrics/rubric.schema.json`, then its meaning here
-(unique ids, known rule kinds, maxima that add up to their category and part, references
-that resolve, indicators that can reach their maximum). All problems are reported at once.
+checks it twice: its shape against `assessment/rubric/data/rubric.schema.json` (each rule's
+parameters against its kind's own schema), then its meaning here (unique ids, known rule
+kinds, maxima that add up to their category and part, references that resolve, indicators
+that can reach their maximum). All problems are reported at once.
 """
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from assessment.rubric.equipment import EquipmentSpec
-from assessment.rubric.kinds import Conversion, EquipmentRatio, EquipmentStandard, Per, RuleDataError, RuleKind, build_rule
-from assessment.rubric.levels import Level
+from assessment.rubric.kinds import RuleDataError, build_rule
+from assessment.rubric.kinds.base import RubricNames
+from assessment.rubric.levels import LEVELS, Level
+from assessment.rubric.model import (
+    Bonus,
+    Category,
+    Condition,
+    Control,
+    Criterion,
+    Due,
+    Group,
+    Indicator,
+    Part,
+    PlanLimit,
+    Reading,
+    Rubric,
+    TitleRule,
+    UnscoredRequirement,
+    Veto,
+    VetoItem,
+)
 from assessment.util.errors import EXIT_INVALID, AssessmentError
 from assessment.util.exact import to_fraction
 
-LEVELS: tuple[Level, ...] = ("county", "city")
 DEFAULT_RUBRIC = "zhejiang-2022.yaml"
 SCHEMA_FILE = "rubric.schema.json"
 #: Schema keys of the bundled rubrics that passed the schema (see `_schema_checked`).
@@ -48,262 +66,6 @@ class RubricError(AssessmentError, ValueError):
         self.path = path
         self.problems = problems
         super().__init__(f"{path}: invalid rubric:\n  - " + "\n  - ".join(problems))
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How the project reads a sentence the source leaves open, and why."""
-
-    id: str
-    text: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class Group:
-    """Criteria of one indicator that share a cap (本项最高得2分) or count only their best."""
-
-    id: str
-    name: str
-    source: str
-    cap: Fraction | None
-    combine: Literal["sum", "max"]
-
-
-@dataclass(frozen=True)
-class Control:
-    """Who decides whether a criterion is met: the district itself, or others' recognition
-    (awards, selections, rankings, commendations, adopted cases, bonus items)."""
-
-    by: Literal["district", "recognition"]
-    reason: str
-
-
-@dataclass(frozen=True)
-class PlanLimit:
-    """The most occurrences of a `per` criterion a plan counts on in one year, and why.
-
-    A planning bound read by this tool (the source sets none), so that a plan never asks
-    for "0 → 17" prizes; stated with its reason wherever it is shown."""
-
-    count: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class Due:
-    """A deadline the source sets (e.g. 每年2月20日前): month and day of the assessment year;
-    `year` when the source names one year only (then other years have no such deadline)."""
-
-    month: int
-    day: int
-    source: str
-    year: int | None = None
-
-    def on(self, year: int) -> date | None:
-        """The deadline in `year`, or None when the source's deadline is for another year."""
-        if self.year is not None and self.year != year:
-            return None
-        return date(year, self.month, min(self.day, calendar.monthrange(year, self.month)[1]))
-
-
-DISTRICT_CONTROL = Control("district", "")
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """The smallest scored thing: one sentence of the source's 评分细则."""
-
-    id: str
-    name: str
-    source: str
-    rule: RuleKind
-    department: str
-    effort: Literal["low", "medium", "high"]
-    action: str
-    indicator: str
-    group: str | None = None
-    city_only: bool = False
-    control: Control = DISTRICT_CONTROL
-    plan_limit: PlanLimit | None = None
-    due: Due | None = None
-
-    @property
-    def recognition(self) -> bool:
-        """Whether meeting it depends on others' recognition (需争取), not on the district."""
-        return self.control.by == "recognition"
-
-    @property
-    def answer_type(self) -> str | None:
-        """What the analyst fills in; None when computed by the engine."""
-        return self.rule.answer_type
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    name: str
-    max: Fraction
-    department: str
-    category: str
-    requirement: str
-    evidence: str
-    groups: tuple[Group, ...]
-    criteria: tuple[Criterion, ...]
-
-
-@dataclass(frozen=True)
-class Category:
-    id: str
-    name: str
-    max: Fraction
-    part: str
-    indicators: tuple[Indicator, ...]
-
-
-@dataclass(frozen=True)
-class Part:
-    """A scoring table of its own: Annex 2 (standard) or Annex 1 (equipment)."""
-
-    id: str
-    name: str
-    source: str
-    max: Fraction
-    categories: tuple[Category, ...]
-
-
-@dataclass(frozen=True)
-class Bonus:
-    name: str
-    max: Fraction
-    department: str
-    source: str
-    groups: tuple[Group, ...]
-    criteria: tuple[Criterion, ...]
-
-
-@dataclass(frozen=True)
-class VetoItem:
-    id: str
-    name: str
-    source: str
-
-
-@dataclass(frozen=True)
-class Veto:
-    name: str
-    department: str
-    source: str
-    items: tuple[VetoItem, ...]
-
-
-@dataclass(frozen=True)
-class UnscoredRequirement:
-    """Something the source asks that no criterion scores (e.g. 缴纳工伤保险).
-
-    Listed so that a full score is not read as "every requirement met"; `check` names the
-    input fact that tells whether it is met (None: the report says 未核实).
-    """
-
-    id: str
-    name: str
-    source: str
-    where: str
-    department: str
-    check: str | None = None
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One condition of the pass rule: `measure op threshold`."""
-
-    id: str
-    name: str
-    measure: Literal["category_share", "part_total", "total", "veto_count"]
-    op: Literal["gt", "ge", "eq"]
-    threshold: Fraction
-    part: str | None = None
-
-
-@dataclass(frozen=True)
-class TitleRule:
-    from_year: int
-    to_year: int | None
-    title: str
-    full: str
-
-
-@dataclass(frozen=True)
-class Rubric:
-    id: str
-    version: str
-    name: str
-    source: str
-    sha256: str
-    levels: dict[str, str]
-    readings: tuple[Reading, ...]
-    parts: tuple[Part, ...]
-    bonus: Bonus
-    veto: Veto
-    conditions: tuple[Condition, ...]
-    pass_source: str
-    total_part: str
-    total_includes_bonus: bool
-    titles: tuple[TitleRule, ...]
-    titles_source: str
-    equipment: tuple[EquipmentSpec, ...]
-    equipment_categories: dict[str, tuple[str, int | None]]
-    criteria: dict[str, Criterion] = field(repr=False)
-    unscored: tuple[UnscoredRequirement, ...] = ()
-
-    def part(self, part_id: str) -> Part:
-        return next(p for p in self.parts if p.id == part_id)
-
-    def indicators(self) -> Iterator[Indicator]:
-        for part in self.parts:
-            for category in part.categories:
-                yield from category.indicators
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        return next(i for i in self.indicators() if i.id == indicator_id)
-
-    @cached_property
-    def _maxima(self) -> dict[tuple[str, str], Fraction]:
-        """Each criterion's real maximum per level: its own cap, its group's, its indicator's."""
-        owners = [(i.groups, i.max, i.criteria) for i in self.indicators()]
-        owners.append((self.bonus.groups, self.bonus.max, self.bonus.criteria))
-        out: dict[tuple[str, str], Fraction] = {}
-        for groups, ceiling, criteria in owners:
-            caps = {g.id: g.cap for g in groups}
-            for c in criteria:
-                for level in LEVELS:
-                    bounds = [ceiling, c.rule.max_points(level), caps.get(c.group) if c.group else None]
-                    out[c.id, level] = min(b for b in bounds if b is not None)
-        return out
-
-    @cached_property
-    def equipment_part(self) -> str | None:
-        """The part the pass rule judges on its own (装备建设单项), if any."""
-        return next((c.part for c in self.conditions if c.measure == "part_total"), None)
-
-    def criterion_max(self, criterion_id: str, level: str) -> Fraction:
-        """Most points a criterion can contribute at `level` (cached: scoring asks often)."""
-        return self._maxima[criterion_id, level]
-
-    def answerable(self) -> dict[str, str]:
-        """Every id an analyst may answer, with its answer type (flag/rate/count/number).
-
-        Veto items are flags; criteria the engine computes are absent.
-        """
-        out = {cid: c.answer_type for cid, c in self.criteria.items() if c.answer_type is not None}
-        out.update({v.id: "flag" for v in self.veto.items})
-        return out
-
-    def title_for(self, year: int) -> TitleRule | None:
-        for rule in self.titles:
-            if year >= rule.from_year and (rule.to_year is None or year <= rule.to_year):
-                return rule
-        return None
 
 
 def _schema() -> dict[str, Any]:
@@ -366,9 +128,9 @@ class _Builder:
 
     def _planning_problems(self, c: Criterion) -> None:
         """A count the plan may raise needs its yearly bound; a bound or deadline must make sense."""
-        if isinstance(c.rule, Per) and c.plan_limit is None:
+        if c.rule.needs_plan_limit() and c.plan_limit is None:
             self.problems.append(f"criterion {c.id}: a per-occurrence criterion needs a plan_limit (count, reason)")
-        if c.plan_limit is not None and not isinstance(c.rule, Per):
+        if c.plan_limit is not None and not c.rule.needs_plan_limit():
             self.problems.append(f"criterion {c.id}: plan_limit applies to per-occurrence criteria only")
         if c.due is not None:
             try:
@@ -522,11 +284,13 @@ def _build(data: dict[str, Any], path: str, sha: str, check_rules: bool = True) 
 def _semantic_problems(rubric: Rubric, reading_ids: set[str]) -> Iterator[str]:
     """Sums, references and reachability: what a schema cannot say."""
     part_ids = [p.id for p in rubric.parts]
-    equipment_ids = {e.id for e in rubric.equipment}
+    equipment_ids = frozenset(e.id for e in rubric.equipment)
+    equipment_categories = frozenset(rubric.equipment_categories)
     for part in rubric.parts:
         cat_sum = sum((c.max for c in part.categories), Fraction(0))
         if cat_sum != part.max:
             yield f"part {part.id}: categories add up to {cat_sum}, not its max {part.max}"
+        names = RubricNames(tuple(part_ids[: part_ids.index(part.id)]), equipment_ids, equipment_categories)
         for cat in part.categories:
             ind_sum = sum((i.max for i in cat.indicators), Fraction(0))
             if ind_sum != cat.max:
@@ -537,7 +301,7 @@ def _semantic_problems(rubric: Rubric, reading_ids: set[str]) -> Iterator[str]:
                     if most is not None and most < ind.max:
                         yield f"indicator {ind.id}: at most {most} reachable at level {level}, below its max {ind.max}"
                 for c in ind.criteria:
-                    yield from _rule_references(c, part_ids[: part_ids.index(part.id)], equipment_ids, rubric)
+                    yield from (f"criterion {c.id}: {problem}" for problem in c.rule.reference_problems(names))
     for c in rubric.bonus.criteria:
         if c.answer_type is None:
             yield f"bonus criterion {c.id}: bonus criteria must be answered, not computed"
@@ -548,18 +312,6 @@ def _semantic_problems(rubric: Rubric, reading_ids: set[str]) -> Iterator[str]:
         yield f"total: unknown part {rubric.total_part!r}"
     if not reading_ids:
         yield "readings: a rubric must state how it reads its source"
-
-
-def _rule_references(c: Criterion, earlier_parts: list[str], equipment_ids: set[str], rubric: Rubric) -> Iterator[str]:
-    rule = c.rule
-    if isinstance(rule, Conversion) and rule.of not in earlier_parts:
-        yield f"criterion {c.id}: converts part {rule.of!r}, which must be a part listed before its own"
-    if isinstance(rule, EquipmentRatio):
-        for item in rule.items:
-            if item not in equipment_ids:
-                yield f"criterion {c.id}: unknown equipment item {item!r}"
-    if isinstance(rule, EquipmentStandard) and rule.category not in rubric.equipment_categories:
-        yield f"criterion {c.id}: unknown equipment category {rule.category!r}"
 
 
 #: libyaml's safe loader reads the bundled rubric in ~8 ms instead of ~70 ms (same data);
@@ -601,7 +353,7 @@ def schema_key(text: bytes) -> str:
 @cache
 def _schema_checked() -> frozenset[str]:
     """Schema keys of the bundled rubrics, recorded when tests/test_rubric.py proved them
-    valid (`python -m assessment.rubric.loader` re-records them): loading a bundled rubric then
+    valid (`python -m assessment.rubric` re-records them): loading a bundled rubric then
     skips the JSON-schema pass, which costs more than the rest of loading. Any other
     file, or a bundled one edited since, is checked in full."""
     record = resources.files("assessment.rubric.data").joinpath(SCHEMA_CHECKED_FILE)
@@ -637,7 +389,3 @@ def default_rubric() -> Rubric:
     """The bundled rubric, loaded once per process."""
     text = resources.files("assessment.rubric.data").joinpath(DEFAULT_RUBRIC).read_bytes()
     return parse_rubric(text, f"assessment/rubric/data/{DEFAULT_RUBRIC}")
-
-
-if __name__ == "__main__":
-    print(f"recorded: {record_schema_checks()}")

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from assessment.rubric.equipment import EquipmentLine
-from assessment.rubric.kinds import EquipmentRatio, EquipmentStandard, Tiers
-from assessment.rubric.loader import Criterion, Rubric
+from assessment.rubric.kinds.base import STAFFING_RATE
+from assessment.rubric.model import Criterion, Rubric
 
 
 def covering_criteria(rubric: Rubric, line: EquipmentLine) -> list[Criterion]:
     """The equipment criteria whose rule reads this line (by item id or by category)."""
-    out = []
-    for c in rubric.criteria.values():
-        rule = c.rule
-        if isinstance(rule, EquipmentRatio) and line.id in rule.items:
-            out.append(c)
-        elif isinstance(rule, EquipmentStandard) and line.category == rule.category:
-            out.append(c)
-    return out
+    return [c for c in rubric.criteria.values() if c.rule.reads_line(line)]
 
 
 def staffing_criteria(rubric: Rubric) -> list[Criterion]:
-    return [c for c in rubric.criteria.values() if isinstance(c.rule, Tiers) and c.rule.computed == "staffing_rate"]
+    """The criteria computed from the staffing rate (on duty / authorized)."""
+    return [c for c in rubric.criteria.values() if c.rule.computed_measure() == STAFFING_RATE]

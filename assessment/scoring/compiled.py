@@ -3,8 +3,9 @@
 `scoring.reference_score` walks the rubric in Fractions; every addition there normalises a
 fraction, and every criterion builds a fresh result. A district's points are sums and caps
 of a few rubric constants, so they are all multiples of 1/D, with D the least common
-multiple of the denominators of every rule constant, maximum and cap (times the conversion
-factors' denominators, as a conversion multiplies a part's total): D = 2 for this rubric.
+multiple of the denominators of every amount a rule gives (`RuleKind.point_amounts`),
+maximum and cap, times the conversion factors' denominators (a conversion multiplies a
+part's total): D = 20 × 5 = 100 for the bundled rubric.
 Compiled, a criterion's points are an integer count of 1/D, and the same answer to the same
 criterion at the same level always gives the same immutable `CriterionResult`, which is
 therefore made once (with its lazily formatted explanation) and reused; so are indicator,
@@ -27,8 +28,9 @@ from typing import Any
 
 from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import EquipmentLine
-from assessment.rubric.kinds import Conversion, EquipmentRatio, EquipmentStandard, Flag, Outcome, Per, Tiers
-from assessment.rubric.loader import LEVELS, Criterion, Group, Level, Rubric
+from assessment.rubric.kinds.base import EquipmentTerms, Outcome
+from assessment.rubric.levels import LEVELS, Level
+from assessment.rubric.model import Criterion, Group, Rubric
 from assessment.scoring.conditions import evaluate_conditions
 from assessment.scoring.figures import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult
 from assessment.scoring.reference import MISSING, _computed_value, assemble, automatic, finish, reference_score
@@ -47,8 +49,7 @@ def _plain(c: Criterion) -> bool:
     """Whether the criterion's result follows from its answer alone, at every level."""
     rule = c.rule
     return (
-        rule.feed == "answer" and not c.city_only and getattr(rule, "computed", None) is None
-        and getattr(rule, "roster", None) is None
+        rule.feed == "answer" and not c.city_only and rule.computed_measure() is None and rule.roster_measure() is None
     )
 
 
@@ -84,16 +85,10 @@ def _scale(rubric: Rubric) -> int:
     factors: list[Fraction] = []
     for c in rubric.criteria.values():
         values += [rubric.criterion_max(c.id, level) for level in LEVELS]
-        rule = c.rule
-        values += [v for v in vars(rule).values() if isinstance(v, Fraction)]
-        if isinstance(rule, Flag):
-            values += list(rule.points.values())
-        elif isinstance(rule, Tiers):
-            values += [t.points for t in rule.tiers]
-        elif isinstance(rule, Per):
-            values += [rule.unit(level) for level in LEVELS]
-        elif isinstance(rule, Conversion):
-            factors.append(rule.factor)
+        values += c.rule.point_amounts()
+        conversion = c.rule.converts()
+        if conversion is not None:
+            factors.append(conversion.factor)
     for ind in rubric.indicators():
         values.append(ind.max)
         values += [g.cap for g in ind.groups if g.cap is not None]
@@ -163,12 +158,13 @@ class CompiledRubric:
         if fixed is not None:
             return fixed
         rule = c.rule
-        feed = rule.feed
-        if feed == "part_total":
-            total = parts[rule.of].points  # type: ignore[attr-defined]
+        conversion = rule.converts()
+        if conversion is not None:
+            total = parts[conversion.part].points
             return self._memo(c, level, total, lambda: rule.score(total, level), "computed")
-        if feed == "equipment":
-            return self._equipment(c, level, tuple(rule.select(lines)))  # type: ignore[attr-defined]
+        terms = rule.equipment_terms()
+        if terms is not None:
+            return self._equipment(c, level, rule.select(lines), terms)
         computed = _computed_value(c, inp)
         if computed is not None:  # the explanation names headcounts or roster figures
             value, how = computed
@@ -181,8 +177,11 @@ class CompiledRubric:
             return self._memo(c, level, answer, lambda: Outcome(Fraction(0), lambda: MISSING), "missing", None)
         return self._memo(c, level, answer, lambda: rule.score(answer, level), "answer")
 
-    def _equipment(self, c: Criterion, level: Level, selected: tuple[EquipmentLine, ...]) -> tuple[int, CriterionResult]:
-        """An equipment criterion: points in integers from its lines, the words on demand.
+    def _equipment(
+        self, c: Criterion, level: Level, selected: tuple[EquipmentLine, ...], terms: EquipmentTerms
+    ) -> tuple[int, CriterionResult]:
+        """An equipment criterion: points in integers from its lines (its rule's terms), the
+        words on demand.
 
         Lines vary from district to district far more than answers do, so the rule's Outcome
         (Fractions and a closure) is only made when the explanation is read.
@@ -190,13 +189,10 @@ class CompiledRubric:
         rule = c.rule
         top = self.units(self.rubric.criterion_max(c.id, level))
         all_met = all(line.present >= line.required for line in selected)
-        if isinstance(rule, EquipmentRatio):
-            units = self.units(rule.points) if all_met else 0
-        else:
-            assert isinstance(rule, EquipmentStandard)
+        units = self.units(terms.all_met) if all_met else 0
+        if terms.pays_above:
             above = sum(1 for line in selected if line.present > line.required)
-            bonus = min(self.units(rule.bonus_cap), self.units(rule.bonus_each) * above)
-            units = (self.units(rule.base) if all_met else 0) + bonus
+            units += min(self.units(terms.above_cap), self.units(terms.each_above) * above)
         units = min(units, top)
 
         def explain() -> str:

@@ -10,7 +10,7 @@ import operator
 from collections.abc import Callable
 from fractions import Fraction
 
-from assessment.rubric.loader import Condition, Rubric
+from assessment.rubric.model import Condition, Rubric
 from assessment.scoring.figures import CategoryResult, ConditionResult, PartResult
 from assessment.util.exact import fmt
 

@@ -10,7 +10,7 @@ reference scorer, the compiled one, and this module on top.
 from __future__ import annotations
 
 from assessment.inputs.model import DistrictInput
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.compiled import compiled
 from assessment.scoring.result import Result
 

@@ -19,10 +19,9 @@ from fractions import Fraction
 from typing import Protocol
 
 from assessment.rubric.equipment import EquipmentLine
-from assessment.rubric.kinds import EquipmentStandard
-from assessment.rubric.loader import Criterion, Rubric
+from assessment.rubric.model import Criterion, Rubric
 from assessment.scoring.figures import ConditionResult, CriterionResult, PartResult
-from assessment.util.exact import ZERO, fmt
+from assessment.util.exact import fmt
 
 
 @dataclass(frozen=True)
@@ -107,10 +106,8 @@ def incomplete_categories(rubric: Rubric, lines: Iterable[EquipmentLine]) -> tup
 
 
 def _strip(c: Criterion, categories: set[str]) -> Criterion:
-    rule = c.rule
-    if isinstance(rule, EquipmentStandard) and rule.category in categories:
-        return replace(c, rule=replace(rule, base=ZERO))
-    return c
+    rule = c.rule.without_category_base(categories)
+    return c if rule is c.rule else replace(c, rule=rule)
 
 
 def without_base(rubric: Rubric, categories: set[str]) -> Rubric:
@@ -156,8 +153,7 @@ def find_pending(
     changed = tuple(
         cid
         for cid, c in rubric.criteria.items()
-        if isinstance(c.rule, EquipmentStandard)
-        and c.rule.category in categories
+        if c.rule.without_category_base(categories) is not c.rule
         and stripped.criteria[cid].points != criteria[cid].points
     )
     if not changed:

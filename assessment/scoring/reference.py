@@ -16,8 +16,9 @@ from typing import Any
 from assessment.inputs.model import DistrictInput
 from assessment.inputs.roster import MEASURE_NAMES, roster_rate
 from assessment.rubric.equipment import EquipmentLine, equipment_lines
-from assessment.rubric.kinds import Outcome
-from assessment.rubric.loader import Criterion, Group, Level, Rubric
+from assessment.rubric.kinds.base import STAFFING_RATE, Outcome
+from assessment.rubric.levels import Level
+from assessment.rubric.model import Criterion, Group, Rubric
 from assessment.scoring.conditions import evaluate_conditions
 from assessment.scoring.figures import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult
 from assessment.scoring.pending import incomplete_categories
@@ -31,10 +32,10 @@ MISSING = "未填报，按0分计"
 def _computed_value(c: Criterion, inp: DistrictInput) -> tuple[Fraction, Callable[[], str]] | None:
     """A value the engine computes from facts (staffing, roster), with how it got it."""
     rule = c.rule
-    if getattr(rule, "computed", None) == "staffing_rate":
+    if rule.computed_measure() == STAFFING_RATE:
         rate = percent(inp.on_duty, inp.authorized)
         return rate, lambda: f"到岗{inp.on_duty}人/核定编制{inp.authorized}人="
-    roster = getattr(rule, "roster", None)
+    roster = rule.roster_measure()
     if roster and inp.roster is not None:
         got = roster_rate(roster, inp.roster)
         if got is not None:
@@ -53,12 +54,12 @@ class _Scorer:
 
     def feed(self, c: Criterion) -> tuple[Any, Outcome, str]:
         rule = c.rule
-        if rule.feed == "part_total":
-            total = self.parts[rule.of].points  # type: ignore[attr-defined]
+        conversion = rule.converts()
+        if conversion is not None:
+            total = self.parts[conversion.part].points
             return total, rule.score(total, self.level), "computed"
         if rule.feed == "equipment":
-            lines = rule.select(self.lines)  # type: ignore[attr-defined]
-            return None, rule.score(lines, self.level), "computed"
+            return None, rule.score(rule.select(self.lines), self.level), "computed"
         computed = _computed_value(c, self.inp)
         if computed is not None:
             value, how = computed

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import EquipmentLine
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.figures import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult
 from assessment.scoring.pending import find_pending
 from assessment.scoring.verdict import Verdict, judge

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assessment.inputs.model import DistrictInput
-from assessment.rubric.loader import UnscoredRequirement
+from assessment.rubric.model import UnscoredRequirement
 
 UNVERIFIED = "未核实"
 

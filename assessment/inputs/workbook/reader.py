@@ -54,7 +54,7 @@ from assessment.inputs.workbook.layout import (
     SHEET_ROSTER,
 )
 from assessment.inputs.xlsx_inspect import UNREADABLE, PackageFacts, inspect_workbook
-from assessment.rubric.loader import Rubric
+from assessment.rubric.model import Rubric
 
 
 class SheetReader:

@@ -81,8 +81,7 @@ from assessment.inputs.workbook.layout import (
     list_validation,
 )
 from assessment.rubric.equipment import EquipmentSpec, ExtraEquipment
-from assessment.rubric.kinds import Threshold
-from assessment.rubric.loader import Criterion, Rubric
+from assessment.rubric.model import Criterion, Rubric
 from assessment.util.fsutil import atomic_write_bytes
 from assessment.util.xlsx import set_value
 from assessment.util.xlsx import workbook_bytes as workbook_bytes_of
@@ -266,7 +265,7 @@ def _guidance(kind: str, criterion: Criterion | None, evidence: str) -> str:
         parts = [GUIDANCE[kind]]
         if criterion.city_only:
             parts.append(CITY_ONLY_HINT)
-        if isinstance(criterion.rule, Threshold) and criterion.rule.roster is not None:
+        if criterion.rule.roster_measure() is not None:
             parts.append(ROSTER_HINT)
     if evidence:
         parts.append(f"佐证：{evidence}")

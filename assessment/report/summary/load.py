@@ -12,11 +12,13 @@ from typing import Any
 
 from assessment.inputs.files import batch_inputs, load_input
 from assessment.inputs.model import InputError
-from assessment.plan.solve import make_plan, plan_to_dict
+from assessment.plan.json_form import plan_to_dict
+from assessment.plan.solve import make_plan
 from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON
 from assessment.report.district import earlier_years, read_previous_scores
 from assessment.report.summary.build import Summary, build_summary
-from assessment.rubric.loader import Rubric, default_rubric
+from assessment.rubric.loader import default_rubric
+from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.scores_json import scores_dict
 
