@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from assessment import api
-from assessment.report import blocks
+from assessment.report import html_parts
 from assessment.report.district import key_figures
 from assessment.report.review_tables import self_vs_reviewed
 from assessment.report.summary.tables import REVIEWED_VERDICT, SELF_VERDICT, review_table
@@ -64,7 +64,7 @@ def test_a_pass_that_only_holds_with_the_base_says_so(rubric, perfect):
     assert result.passed and result.parts["equipment"].points == 95
     assert not pend.passed_without_base  # 95 − 14 = 81 < 85
     assert not pend.conditions_without_base["equipment"].met and pend.conditions_without_base["total"].met
-    text = blocks.conditions_list(result)
+    text = html_parts.conditions_list(result)
     assert "（不计现场执法辅助设备、通讯与办公设备基础分：不满足）" in text
     assert "不能达标" in pend.note
 
@@ -101,11 +101,11 @@ def test_the_summary_ranking_shows_a_pending_pass(named_items_only):
 
 
 def test_the_badge_and_the_text_report_say_pending(named_items_only):
-    assert blocks.verdict_badge(named_items_only) == '<span class="verdict verdict-pending">达标（待核）</span>'
+    assert html_parts.verdict_badge(named_items_only) == '<span class="verdict verdict-pending">达标（待核）</span>'
     text = render_text(named_items_only)
     assert "结论：达标（待核）" in text and "装备台账尚有15项标准装备未列出" in text
     assert "结论：达标（待核）" in key_figures(named_items_only)
-    assert blocks.pending_note(named_items_only) == blocks.note(named_items_only.verdict.pending.note)
+    assert html_parts.pending_note(named_items_only) == html_parts.note(named_items_only.verdict.pending.note)
 
 
 # --------------------------------------------------------------------------- with a review
@@ -134,7 +134,7 @@ def test_self_vs_reviewed_and_the_badge_agree_on_a_pending_pass(rubric, reviewed
     verdicts = {r["项目"]: r for r in self_vs_reviewed(scores)}["结论"]
     assert (verdicts["自评分"], verdicts["核定分"]) == (both.self_result.verdict.words, both.reviewed.verdict.words)
     assert verdicts["核定分"] == "达标（待核）" and verdicts["自评分"] == "达标（待核）"
-    assert f">{verdicts['核定分']}</span>" in blocks.verdict_badge(both.reviewed)
+    assert f">{verdicts['核定分']}</span>" in html_parts.verdict_badge(both.reviewed)
     summary = review_table([{**scores, "review": {"changes": [{}]}}]).iloc[0]
     assert (summary[SELF_VERDICT], summary[REVIEWED_VERDICT]) == ("达标（待核）", "达标（待核）")
     assert "自评结论 达标（待核） → 核定结论 达标（待核）" in render_review_text(both)

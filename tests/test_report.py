@@ -25,7 +25,7 @@ from assessment.report.district import (
     render_report,
     report_folder,
 )
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 from assessment.util.fsutil import safe_dirname
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,7 +12,7 @@ from browser import DrawnText, OfflineBrowser, PageCheck, latin_only_fontconfig,
 from assessment import api
 from assessment.publish.fonts import WEB_FONT_FAMILY
 from assessment.report.district import ReportPaths, render_report
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 pytestmark = pytest.mark.browser
 

@@ -38,7 +38,8 @@ from assessment.rubric.loader import RubricError, parse_rubric
 from assessment.samples import perfect_input
 from assessment.scoring.engine import score
 from assessment.scoring.reference import reference_score
-from assessment.util.exact import fmt, to_fraction
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import fmt
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRIC_FILE = ROOT / "assessment" / "rubric" / "data" / "zhejiang-2022.yaml"

@@ -28,7 +28,7 @@ from assessment.inputs.values import (
 )
 from assessment.rubric.equipment import ExtraEquipment
 from assessment.rubric.model import Rubric
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 T = TypeVar("T")
 

@@ -40,7 +40,8 @@ from assessment.rubric.model import Criterion, Rubric
 from assessment.rubric.queries import covering_criteria, staffing_criteria
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
-from assessment.util.exact import fmt, percent
+from assessment.util.exact import percent
+from assessment.util.formatting import fmt
 
 Effort = Literal["low", "medium", "high"]
 EFFORT_WEIGHT: dict[str, int] = {"low": 1, "medium": 2, "high": 3}

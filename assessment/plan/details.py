@@ -19,7 +19,7 @@ from assessment.plan.json_form import json_value
 from assessment.plan.model import Purchase, Step
 from assessment.rubric.model import Criterion, Rubric
 from assessment.scoring.result import Result
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 def _place(rubric: Rubric, c: Criterion) -> tuple[str | None, str | None]:

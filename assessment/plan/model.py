@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from assessment.plan.actions import Action
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 @dataclass(frozen=True)

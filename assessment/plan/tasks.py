@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assessment.plan.model import Plan
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 from assessment.util.fsutil import atomic_write_bytes
 from assessment.util.xlsx import set_text, set_value, workbook_bytes
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assessment.plan.actions import EFFORT_NAMES
 from assessment.plan.model import Plan
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 def _opportunity_lines(plan: Plan) -> list[str]:

@@ -22,7 +22,7 @@ from matplotlib.projections.polar import PolarAxes
 from assessment.publish.fonts import register_cjk_font
 from assessment.scoring.figures import CategoryResult
 from assessment.scoring.result import Result
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 if TYPE_CHECKING:
     from assessment.plan.model import Plan

@@ -62,7 +62,7 @@ from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
 from assessment.util.console import CommandError, safe
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
 #: The files of a district's report folder, in the order they are published.

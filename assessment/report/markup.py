@@ -1,6 +1,6 @@
 """The HTML primitives every page of the report and the summary shares: escaped text, cell
 text of numbers, China time and the data table (`<table class="data">`, `num` cells, `loss`
-rows, `id` columns). Nothing here knows a score: `tables` (DataFrames) and `blocks` (the
+rows, `id` columns). Nothing here knows a score: `tables` (DataFrames) and `html_parts` (the
 pieces of a page) both build on it.
 """
 
@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from assessment.util.exact import fmt, to_fraction
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import fmt
 
 #: China Standard Time. A fixed offset rather than the tz database: China has kept UTC+8
 #: without daylight saving since 1991, and a machine without tzdata must show the same time.

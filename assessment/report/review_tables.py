@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from assessment.scoring.scores_json import stated_words
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 def shown_value(value: Any) -> str:

@@ -9,7 +9,7 @@ a notebook saved from JupyterLab holds no code to drift.
 
 Each table, chart or note is displayed as its own output, as the page template
 (publish/templates/report) writes a cell's outputs one after another. Every text from an
-input file reaches the page through `blocks` (escaped).
+input file reaches the page through `html_parts` (escaped).
 
 The district's plan is solved once, by `plan_section`, which also records it as data
 (plan.PLAN_MIMETYPE) in an output tagged publish.html.DATA_TAG: `assessment report`
@@ -29,7 +29,7 @@ from IPython.display import HTML, display
 
 from assessment import plan
 from assessment.publish.html import DATA_TAG
-from assessment.report import blocks, charts, followup, tables
+from assessment.report import charts, followup, html_parts, tables
 from assessment.report import summary as municipal
 from assessment.report.district import (
     ReportData,
@@ -46,7 +46,7 @@ from assessment.rubric.loader import load_rubric
 from assessment.rubric.model import Rubric
 from assessment.scoring.result import Result
 from assessment.scoring.scores_json import scores_dict
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 def _show_html(*pieces: str) -> None:
@@ -62,7 +62,7 @@ def _show_table(df: pd.DataFrame, *, highlight: str | None = None) -> None:
 
 
 def _show_note(text: str) -> None:
-    _show_html(blocks.note(text))
+    _show_html(html_parts.note(text))
 
 
 # --------------------------------------------------------------------------- district report
@@ -122,24 +122,24 @@ def verdict_section(report: DistrictReport) -> None:
     """The page's head: title, sample banner, verdict (核定 beside 自评 with a review), the
     pending note, the key figures and, with a review, the 自评与核定对比 table."""
     result, scores = report.result, report.scores
-    page = [blocks.report_head(result)]
+    page = [html_parts.report_head(result)]
     if result.input.sample:
-        page.append(blocks.sample_banner("示例数据：本报告基于合成的示例数据生成，不代表任何单位的真实情况。"))
+        page.append(html_parts.sample_banner("示例数据：本报告基于合成的示例数据生成，不代表任何单位的真实情况。"))
     if report.data.reviewed:
         self_verdict = report.data.self_result.verdict.words
-        page.append(f"<p>核定结论：{blocks.verdict_badge(result)}（自评结论：{blocks.esc(self_verdict)}）</p>")
-        page.append(blocks.note(review_statement(scores) or ""))
+        page.append(f"<p>核定结论：{html_parts.verdict_badge(result)}（自评结论：{html_parts.esc(self_verdict)}）</p>")
+        page.append(html_parts.note(review_statement(scores) or ""))
     else:
-        page.append(f"<p>结论：{blocks.verdict_badge(result)}</p>")
-    pending_note = blocks.pending_note(result)  # 达标（待核）: the pass rests on unlisted equipment
+        page.append(f"<p>结论：{html_parts.verdict_badge(result)}</p>")
+    pending_note = html_parts.pending_note(result)  # 达标（待核）: the pass rests on unlisted equipment
     if pending_note is not None:
         page.append(pending_note)
-    page.append(blocks.report_figures(result))
+    page.append(html_parts.report_figures(result))
     if report.data.reviewed:
         page.append("<h3>自评与核定对比</h3>" + tables.to_html(self_vs_reviewed_table(scores)))
-        page.append(blocks.note("本报告由评估工具根据填报文件与复核结果自动生成：得分、结论与失分清单均按核定值和评分标准计算。"))
+        page.append(html_parts.note("本报告由评估工具根据填报文件与复核结果自动生成：得分、结论与失分清单均按核定值和评分标准计算。"))
     else:
-        page.append(blocks.note("本报告由评估工具根据填报文件自动生成：得分、结论与失分清单均按评分标准计算。"))
+        page.append(html_parts.note("本报告由评估工具根据填报文件自动生成：得分、结论与失分清单均按评分标准计算。"))
     _show_html("\n".join(page))
 
 
@@ -147,7 +147,7 @@ def review_section(report: DistrictReport) -> None:
     """复核意见: each correction and its reason (nothing without a review)."""
     if not report.data.reviewed:
         return
-    _show_html("<h2>复核意见</h2>" + blocks.note(
+    _show_html("<h2>复核意见</h2>" + html_parts.note(
         "复核逐项更正的自评值、核定值、对得分的影响及理由；“认可”为复核认可自评值并附意见的项目。"
     ))
     opinions = review_opinions_table(report.scores)
@@ -162,13 +162,13 @@ def evidence_section(report: DistrictReport) -> None:
     summary = evidence_summary(report.scores)
     if summary is None:
         return
-    _show_html("<h2>佐证材料核查</h2>" + blocks.note(summary))
+    _show_html("<h2>佐证材料核查</h2>" + html_parts.note(summary))
     _show_table(evidence_table(report.scores))
 
 
 def conditions_section(report: DistrictReport) -> None:
     """一、达标条件: each condition of the pass rule with ✓/✗."""
-    _show_html(blocks.conditions_list(report.result))
+    _show_html(html_parts.conditions_list(report.result))
 
 
 def key_figures_section(report: DistrictReport) -> None:
@@ -191,7 +191,7 @@ def scores_section(report: DistrictReport) -> None:
 def lost_points_section(report: DistrictReport) -> None:
     """四、失分清单: the lost criteria by responsible department."""
     if tables.lost_criteria(report.result):
-        _show_html(blocks.department_sections(report.result))
+        _show_html(html_parts.department_sections(report.result))
     else:
         _show_note("无失分项。")
 
@@ -225,7 +225,7 @@ def _show_steps(road: plan.Plan) -> None:
     the 需争取 warning, the table, the chart, the purchases and the cheapest alternative."""
     _show_html(
         f"<p>至少需采取 <b>{len(road.actions)}</b> 项措施方可达标，"
-        f"完成后总得分 {blocks.esc(fmt(road.score_after))} 分。</p>"
+        f"完成后总得分 {html_parts.esc(fmt(road.score_after))} 分。</p>"
     )
     if road.recognition_points:
         _show_note(
@@ -236,7 +236,7 @@ def _show_steps(road: plan.Plan) -> None:
     _show_html(charts.figure_html(charts.plan_chart(road), "达标路径：得分逐步提升至达标线"))
     purchases = plan.purchase_table(road)
     if not purchases.empty:
-        _show_html("<h3>装备购置清单</h3>" + blocks.note(
+        _show_html("<h3>装备购置清单</h3>" + html_parts.note(
             "“达标所需购置”为达到标准数量所缺的数量；“超标准加分购置”为高于标准、用于装备评分加分的数量。"
         ))
         _show_table(purchases)
@@ -251,7 +251,7 @@ def plan_section(report: DistrictReport) -> None:
     road = plan.make_plan(report.rubric, report.result.input)
     _record_plan(road)
     if not road.passable:
-        _show_html(f"<p><b>无法达标：</b>{blocks.esc(road.reason or '')}</p>")
+        _show_html(f"<p><b>无法达标：</b>{html_parts.esc(road.reason or '')}</p>")
     elif road.already_passed:
         _show_html("<p><b>已达标。</b>以下措施可进一步提高得分：</p>")
         _show_table(plan.suggestions_table(road))
@@ -259,7 +259,7 @@ def plan_section(report: DistrictReport) -> None:
         _show_steps(road)
     hopes = plan.opportunities_table(road)
     if not hopes.empty:
-        _show_html("<h3>可争取事项</h3>" + blocks.note(
+        _show_html("<h3>可争取事项</h3>" + html_parts.note(
             "以下事项取决于上级评定、表彰或采纳，不计入达标方案；争取到时可增加的得分如下。"
         ))
         _show_table(hopes)
@@ -272,7 +272,7 @@ def notes_section(report: DistrictReport) -> None:
         _show_note("无提示。")
     else:
         _show_table(notes)
-    _show_html("<h3>口径说明</h3>" + blocks.note("评分标准原文未写明之处，本工具按以下口径理解："))
+    _show_html("<h3>口径说明</h3>" + html_parts.note("评分标准原文未写明之处，本工具按以下口径理解："))
     _show_table(tables.readings_table(report.result.rubric))
 
 
@@ -307,7 +307,7 @@ def provenance_section(report: DistrictReport) -> None:
 
 def summary_heading_section(summary: municipal.Summary, run_time: str | None) -> None:
     """The summary's opening: title, verdict counts and what the page holds."""
-    _show_html(municipal.heading_html(summary, run_time) + blocks.note(
+    _show_html(municipal.heading_html(summary, run_time) + html_parts.note(
         "本页汇总全市各区县的自评估结果：达标情况、排名、各指标得分率、类别对比、失分最多的指标、全市装备缺口、"
         "未纳入汇总的填报文件，以及提供往年数据时的同比变化。所有分数均来自各区县报告的 scores.json"
         "（或由评估程序直接计算），本页不做任何评分。"
@@ -326,14 +326,14 @@ def _show_summary_table(summary: municipal.Summary, name: str) -> None:
 def _show_summary_table_or_note(summary: municipal.Summary, name: str, empty: str) -> None:
     """One table of the summary, or the note `empty` when it has no rows."""
     table = summary.tables[name]
-    _show_html(municipal.table_html(table) if len(table) else blocks.note(empty))
+    _show_html(municipal.table_html(table) if len(table) else html_parts.note(empty))
 
 
 def summary_ranking_section(summary: municipal.Summary) -> None:
     """排名, then, when some district was reviewed, 复核情况 with its chart."""
     _show_summary_table(summary, "排名")
     if municipal.REVIEW_TABLE in summary.tables:
-        _show_html(f"<h3>{municipal.REVIEW_TABLE}</h3>" + blocks.note(
+        _show_html(f"<h3>{municipal.REVIEW_TABLE}</h3>" + html_parts.note(
             "经市级复核的地区：自评分与核定分、核定较自评（核定分减自评分）、更正项数，以及复核前后的结论。"
         ))
         _show_summary_table(summary, municipal.REVIEW_TABLE)

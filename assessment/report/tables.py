@@ -1,4 +1,4 @@
-"""The district report's tables as pandas DataFrames (the page's HTML pieces are `blocks`;
+"""The district report's tables as pandas DataFrames (the page's HTML pieces are `html_parts`;
 the municipal summary's tables are `summary.tables`).
 
 Every function here is pure: a `Result` (or the rubric) in, a pandas DataFrame out, with
@@ -26,7 +26,8 @@ from assessment.rubric.model import Rubric
 from assessment.scoring.figures import ConditionResult, CriterionResult
 from assessment.scoring.result import Result
 from assessment.scoring.unscored import status
-from assessment.util.exact import fmt, to_fraction
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import fmt
 
 YES, NO = "是", "否"
 NOT_RECORDED = "未记录"

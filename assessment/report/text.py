@@ -13,7 +13,7 @@ from assessment.report.review_tables import shown_value
 from assessment.review import ReviewedScores
 from assessment.review.evidence import STATUS_WORDS, EvidenceCheck
 from assessment.scoring.result import Result
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 def width(text: str) -> int:

@@ -58,7 +58,7 @@ from assessment.review.workbook_layout import (
 )
 from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 from assessment.util.fsutil import atomic_write_bytes, atomic_write_text
 from assessment.util.xlsx import set_text, workbook_bytes
 

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from assessment.rubric.model import Condition, Rubric
 from assessment.scoring.figures import CategoryResult, ConditionResult, PartResult
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 OPS: dict[str, tuple[Callable[[Fraction, Fraction], bool], str]] = {
     "gt": (operator.gt, ">"),

@@ -21,7 +21,7 @@ from typing import Protocol
 from assessment.rubric.equipment import EquipmentLine
 from assessment.rubric.model import Criterion, Rubric
 from assessment.scoring.figures import ConditionResult, CriterionResult, PartResult
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 
 @dataclass(frozen=True)

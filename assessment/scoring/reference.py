@@ -23,7 +23,8 @@ from assessment.scoring.conditions import evaluate_conditions
 from assessment.scoring.figures import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult
 from assessment.scoring.pending import incomplete_categories
 from assessment.scoring.result import Result
-from assessment.util.exact import ZERO, fmt, percent
+from assessment.util.exact import ZERO, percent
+from assessment.util.formatting import fmt
 
 AUTOMATIC = "县级不做要求，直接得分"
 MISSING = "未填报，按0分计"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from functools import lru_cache
 
 ZERO = Fraction(0)
 HUNDRED = Fraction(100)
@@ -36,16 +35,6 @@ def rounded(value: Fraction, places: int = 4) -> int | float:
     """A JSON-friendly number: an int when whole, else a float rounded to `places` decimals."""
     r = round(value, places)
     return int(r) if r.denominator == 1 else float(r)
-
-
-@lru_cache(maxsize=8192, typed=True)  # typed: 0.5 and Fraction(1, 2) stay apart
-def fmt(value: Fraction, places: int = 2) -> str:
-    """Human text for a number: no trailing zeros, at most `places` decimals (3, 0.5, 76.67).
-
-    Cached: reports and pass conditions format the same few hundred point values over and
-    over, and rounding a Fraction costs several times a cache lookup."""
-    text = f"{float(round(value, places)):.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 def percent(numerator: int, denominator: int) -> Fraction:

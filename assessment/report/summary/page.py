@@ -1,11 +1,11 @@
 """The summary page's HTML pieces: its title, its opening (heading, verdict counts, notes)
-and its tables, every text escaped (`report.blocks`, `report.markup`)."""
+and its tables, every text escaped (`report.html_parts`, `report.markup`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from assessment.report import blocks
+from assessment.report import html_parts
 from assessment.report.markup import china_time, data_table
 from assessment.report.summary.build import Summary
 from assessment.report.summary.tables import excluded_table, pass_count
@@ -33,11 +33,11 @@ def heading_html(summary: Summary, run_time: str | None = None) -> str:
     items = [(str(count.passed), "达标地区"), (str(count.total - count.passed), "未达标地区")]
     if pending:
         items.append((str(pending), "达标待核（装备台账不全）"))
-    lines = [blocks.head(SUMMARY_HEADING, meta), blocks.figures(items)]
+    lines = [html_parts.head(SUMMARY_HEADING, meta), html_parts.figures(items)]
     if any(s.get("sample") for s in summary.scores):
-        lines.append(blocks.sample_banner("注意：含示例数据，不代表任何单位的真实情况。"))
+        lines.append(html_parts.sample_banner("注意：含示例数据，不代表任何单位的真实情况。"))
     if summary.excluded:
-        lines.append(blocks.note(f"另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。"))
+        lines.append(html_parts.note(f"另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。"))
     return "\n".join(lines)
 
 

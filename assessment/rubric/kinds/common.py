@@ -7,7 +7,8 @@ from fractions import Fraction
 from typing import Any
 
 from assessment.rubric.equipment import EquipmentLine
-from assessment.util.exact import fmt, to_fraction
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import fmt
 
 NUMBER: dict[str, Any] = {"type": "number", "minimum": 0}
 #: Points that may differ by level: one number, or {county: …, city: …}.

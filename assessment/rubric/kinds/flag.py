@@ -20,7 +20,8 @@ from assessment.rubric.kinds.base import (
 )
 from assessment.rubric.kinds.common import POINTS_BY_LEVEL, by_level, rule_schema
 from assessment.rubric.levels import Level
-from assessment.util.exact import ZERO, fmt
+from assessment.util.exact import ZERO
+from assessment.util.formatting import fmt
 
 
 @dataclass(frozen=True)

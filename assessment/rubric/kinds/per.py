@@ -20,7 +20,8 @@ from assessment.rubric.kinds.base import (
 )
 from assessment.rubric.kinds.common import NUMBER, rule_schema
 from assessment.rubric.levels import LEVELS, Level
-from assessment.util.exact import fmt, to_fraction
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import fmt
 
 
 @dataclass(frozen=True)

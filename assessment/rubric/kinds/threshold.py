@@ -21,7 +21,8 @@ from assessment.rubric.kinds.base import (
 )
 from assessment.rubric.kinds.common import NUMBER, describe, rule_schema
 from assessment.rubric.levels import Level
-from assessment.util.exact import ZERO, fmt, to_fraction
+from assessment.util.exact import ZERO, to_fraction
+from assessment.util.formatting import fmt
 
 
 @dataclass(frozen=True)

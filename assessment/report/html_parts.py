@@ -1,4 +1,4 @@
-"""The pieces of a page (blocks), as HTML strings in the page's class contract: the head,
+"""The pieces of a page, as HTML strings in the page's class contract: the head,
 the verdict badge, the conditions, the row of key figures, notes, banners and the 失分清单
 per department, for the district report and the municipal summary.
 
@@ -19,7 +19,7 @@ from assessment.inputs.model import LEVEL_NAMES
 from assessment.report.markup import cell_text, data_table, esc
 from assessment.report.tables import department_totals, equipment_score, lost_criteria, lost_points_by_department
 from assessment.scoring.result import Result
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 REPORT_TITLE = "生态环境保护综合行政执法机构规范化建设自评估报告"
 

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from assessment.report import blocks, markup
+from assessment.report import html_parts, markup
 from assessment.scoring.engine import score
-from assessment.util.exact import fmt
+from assessment.util.formatting import fmt
 
 XSS = "<script>alert(1)</script>"
 
@@ -35,7 +35,7 @@ def test_times_are_shown_in_china_time_as_chinese_readers_write_them(iso, shown)
 
 
 def test_the_title_block_has_one_title_and_district_year_level(rubric, perfect):
-    head = blocks.report_head(score(rubric, perfect(district=XSS)))
+    head = html_parts.report_head(score(rubric, perfect(district=XSS)))
     assert head == (
         '<header class="report-head"><h1 class="report-title">生态环境保护综合行政执法机构规范化建设自评估报告</h1>'
         '<p class="report-meta">&lt;script&gt;alert(1)&lt;/script&gt; · 2023年 · 县级</p></header>'
@@ -50,19 +50,19 @@ def test_the_title_block_has_one_title_and_district_year_level(rubric, perfect):
     ],
 )
 def test_the_verdict_badge_carries_its_state_class(rubric, perfect, answers, badge):
-    assert blocks.verdict_badge(score(rubric, perfect(answers=answers))) == badge
+    assert html_parts.verdict_badge(score(rubric, perfect(answers=answers))) == badge
 
 
 def test_conditions_are_a_list_of_met_and_unmet_items(rubric, perfect):
     result = score(rubric, perfect(answers={"v_integrity_incident": True}))
-    page = blocks.conditions_list(result)
+    page = html_parts.conditions_list(result)
     items = re.findall(r'<li class="(met|unmet)">(.)', page)
     assert page.startswith('<ul class="conditions">')
     assert items == [("met", "✓"), ("met", "✓"), ("met", "✓"), ("unmet", "✗")]
 
 
 def test_key_figures_are_a_row_of_value_and_label(lost_result):
-    row = blocks.report_figures(lost_result)
+    row = html_parts.report_figures(lost_result)
     pairs = re.findall(r'<div class="figure-value">([^<]*)</div><div class="figure-label">([^<]*)</div>', row)
     assert row.startswith('<div class="figures"><div class="figure">')
     assert pairs[0] == (fmt(lost_result.total), "总得分（满分105，含加分5）")
@@ -70,7 +70,7 @@ def test_key_figures_are_a_row_of_value_and_label(lost_result):
 
 
 def test_the_lost_list_has_one_heading_and_table_per_department_most_lost_first(lost_result):
-    page = blocks.department_sections(lost_result)
+    page = html_parts.department_sections(lost_result)
     headings = re.findall(r'<h3 class="department">([^<]*)</h3>', page)
     assert headings == [
         "执法队：失分2分，1项", "党总支：失分1分，1项", "办公室：失分0.5分，1项", "办公室、执法队：失分0.4分，1项"
@@ -95,5 +95,5 @@ def test_a_data_table_aligns_by_kind_and_marks_lost_rows():
 
 
 def test_banner_and_note_are_escaped_and_classed():
-    assert blocks.sample_banner("示例<b>") == '<div class="sample-banner">示例&lt;b&gt;</div>'
-    assert blocks.note("说明&") == '<p class="note">说明&amp;</p>'
+    assert html_parts.sample_banner("示例<b>") == '<div class="sample-banner">示例&lt;b&gt;</div>'
+    assert html_parts.note("说明&") == '<p class="note">说明&amp;</p>'
