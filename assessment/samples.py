@@ -13,6 +13,7 @@ from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
+from assessment.inputs.edits import parse_path
 from assessment.inputs.model import DistrictInput
 from assessment.rubric.equipment import ExtraEquipment
 from assessment.rubric.kinds.base import RuleKind
@@ -209,7 +210,7 @@ def next_year_sample(inp: DistrictInput, actions: Sequence[Any], year: int) -> D
                 i % 3 == 1
                 and isinstance(e.new, (int, Fraction))
                 and not isinstance(e.new, bool)
-                and not e.path.startswith("roster[")
+                and parse_path(e.path).section != "roster"
             )
             if halfway:
                 start = e.old or 0

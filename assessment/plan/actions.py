@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
-from assessment.inputs.edits import STAFF_PATH, Edit, apply_edits, line_paths, lines_at
+from assessment.inputs.edits import STAFF_PATH, Edit, answer_path, apply_edits, line_paths, lines_at, roster_path
 from assessment.inputs.model import DistrictInput, Person
 from assessment.inputs.roster import COLLEGE_OR_ABOVE, LAW_OR_ENVIRONMENT, MEASURE_NAMES, roster_rate
 from assessment.rubric.equipment import EquipmentLine
@@ -193,7 +193,7 @@ class _Deriver:
         old = self.current(c)
 
         def edit(value: Any) -> tuple[Edit, ...]:
-            return (Edit(f"answers.{c.id}", old, value),)
+            return (Edit(answer_path(c.id), old, value),)
 
         search = AnswerSearch(
             name=c.name,
@@ -209,7 +209,7 @@ class _Deriver:
             same=lambda a, b: _same(self.gains(edit(a)), self.gains(edit(b))),
         )
         for target in c.rule.answer_targets(search):
-            yield self.make(f"answers.{c.id}={target.value}", c, target.text, edit(target.value), c.effort, c.department)
+            yield self.make(f"{answer_path(c.id)}={target.value}", c, target.text, edit(target.value), c.effort, c.department)
 
     def roster(self, c: Criterion, measure: str) -> Iterable[Action]:
         """A roster-computed rate: the action names how many people, and edits their rows."""
@@ -222,7 +222,7 @@ class _Deriver:
             return
         need = math.ceil(bar * base / 100) - hits
         rows = [i for i, p in enumerate(roster) if fix.counted(p) and not fix.meets(p)][:need]
-        edits = tuple(Edit(f"roster[{i}].{fix.field}", getattr(roster[i], fix.field), fix.value) for i in rows)
+        edits = tuple(Edit(roster_path(i, fix.field), getattr(roster[i], fix.field), fix.value) for i in rows)
         names = "、".join(roster[i].name for i in rows)
         text = (
             f"{c.name}按名册{hits}/{base}={fmt(rate)}%，达到{fmt(bar)}%还需{need}人（{fix.how}）；"

@@ -12,7 +12,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from assessment.inputs.edits import STAFF_PATH, line_paths, lines_at
+from assessment.inputs.edits import STAFF_PATH, line_paths, lines_at, parse_path
 from assessment.inputs.model import DistrictInput
 from assessment.plan.actions import Action, roster_target
 from assessment.plan.json_form import json_value
@@ -98,7 +98,7 @@ def _evidence(rubric: Rubric, base: Result, a: Action, c: Criterion, purchase: P
         done = f"「{purchase.name}」实有数量达到{purchase.target}{purchase.unit}"
     elif edit.path == STAFF_PATH:
         done = f"实际到岗执法人员达到{edit.new}人"
-    elif edit.path.startswith("roster["):
+    elif parse_path(edit.path).section == "roster":
         done = f"{c.name}达到{fmt(_roster_bar(base, c))}%"
     elif edit.new is True:
         done = c.name
@@ -174,7 +174,7 @@ def _goals(base: Result, a: Action, c: Criterion | None, purchase: Purchase | No
     if edit.path == STAFF_PATH:
         return ({"what": "staff", "id": "on_duty", "name": "实际到岗执法人员数", "from": edit.old, "to": edit.new},)
     assert c is not None
-    if edit.path.startswith("roster["):  # the rate the roster rows stand for
+    if parse_path(edit.path).section == "roster":  # the rate the roster rows stand for
         return ({"what": "criterion", "id": c.id, "name": c.name, "from": json_value(base.criteria[c.id].value),
                  "to": json_value(_roster_bar(base, c))},)
     return ({"what": "criterion", "id": c.id, "name": c.name, "from": json_value(edit.old), "to": json_value(edit.new)},)
