@@ -1,0 +1,147 @@
+"""However a run ends (Ctrl-C, SIGKILL of the main process, a district past its time limit),
+no worker or kernel outlives it, no temporary file is left and the next run starts clean."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from assessment.batch import run as batch
+
+psutil = pytest.importorskip("psutil")
+
+SAMPLES = Path(__file__).resolve().parents[2] / "data_templates" / "examples" / "wenzhou-2022"
+SAMPLE = SAMPLES / "龙湾区.xlsx"
+CLI = [sys.executable, "-m", "assessment"]
+
+
+def _default_sigint() -> None:
+    """A test runner started in the background ignores SIGINT, and children inherit that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _start(args: list[str], tmp: Path, **kwargs) -> subprocess.Popen:
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    return subprocess.Popen(
+        [*CLI, *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_default_sigint, **kwargs
+    )
+
+
+def _wait_for_kernels(proc: subprocess.Popen, count: int, timeout: float = 60) -> list:
+    """The process's descendants once `count` kernels run among them."""
+    parent = psutil.Process(proc.pid)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        descendants = parent.children(recursive=True)
+        kernels = [p for p in descendants if "ipykernel_launcher" in " ".join(_cmdline(p))]
+        if len(kernels) >= count:
+            return descendants
+        time.sleep(0.2)
+    raise AssertionError("kernels never started")
+
+
+def _cmdline(process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+def _assert_all_gone(processes: list, within: float = 5.0) -> None:
+    _, alive = psutil.wait_procs(processes, timeout=within)
+    assert [(p.pid, _cmdline(p)) for p in alive] == []
+
+
+@pytest.fixture
+def tmpdir_for_children(tmp_path) -> Path:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    return folder
+
+
+def test_ctrl_c_stops_a_report_with_exit_130_one_line_and_nothing_left(tmp_path, tmpdir_for_children):
+    proc = _start(["report", str(SAMPLE), "--out", str(tmp_path / "out")], tmpdir_for_children)
+    descendants = _wait_for_kernels(proc, 1)
+    time.sleep(1)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode() == "已中断\n"
+    _assert_all_gone(descendants)
+    assert list(tmpdir_for_children.iterdir()) == []
+
+
+def test_ctrl_c_in_a_terminal_stops_a_batch_quietly(tmp_path, tmpdir_for_children):
+    """Ctrl-C reaches the whole foreground process group: main process and workers."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("龙湾区", "鹿城区"):
+        shutil.copy(SAMPLES / f"{name}.xlsx", data)
+    proc = _start(["batch", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"], tmpdir_for_children,
+                  start_new_session=True)
+    descendants = _wait_for_kernels(proc, 2)
+    time.sleep(1)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode().endswith("已中断\n") and "Traceback" not in err.decode() and "Task" not in err.decode()
+    _assert_all_gone(descendants)
+    assert list(tmpdir_for_children.iterdir()) == []
+
+
+def test_sigkill_of_the_batch_ends_workers_and_kernels_and_a_rerun_leaves_a_clean_folder(tmp_path, tmpdir_for_children):
+    data, out = tmp_path / "data", tmp_path / "out"
+    data.mkdir()
+    for name in ("龙湾区", "鹿城区", "瓯海区"):
+        shutil.copy(SAMPLES / f"{name}.xlsx", data)
+    proc = _start(["batch", str(data), "--out", str(out), "--jobs", "2"], tmpdir_for_children)
+    descendants = _wait_for_kernels(proc, 2)
+    time.sleep(2)
+    proc.kill()
+    proc.wait()
+    _assert_all_gone(descendants)
+
+    (out / "2022").mkdir(parents=True, exist_ok=True)
+    (out / "2022" / ".永嘉县.0123456789abcdef.new").mkdir()  # what older versions left
+    rerun = subprocess.run(
+        [*CLI, "batch", str(data), "--out", str(out), "--jobs", "2"],
+        capture_output=True, env={**os.environ, "TMPDIR": str(tmpdir_for_children)},
+    )
+    assert rerun.returncode == 0, rerun.stderr.decode()
+    assert [str(p.relative_to(out)) for p in out.rglob(".*")] == []
+    assert list(tmpdir_for_children.iterdir()) == []
+
+
+def _slow_notebook(folder: Path) -> Path:
+    parameters = new_code_cell("input_path = None\nprevious_scores_path = None\nrun_time = None\nrubric_path = None")
+    parameters.metadata["tags"] = ["parameters"]
+    slow = new_code_cell("import time\nif '鹿城区' in input_path:\n    time.sleep(120)")
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "slow.ipynb"
+    nbformat.write(new_notebook(cells=[parameters, slow], metadata={"kernelspec": kernelspec}), path)
+    return path
+
+
+def test_a_district_past_its_time_limit_fails_as_timeout_and_the_others_go_on(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    for name in ("鹿城区", "龙湾区"):
+        shutil.copy(SAMPLES / f"{name}.xlsx", data)
+    started = time.monotonic()
+    outcome = batch.run_batch(
+        data, tmp_path / "out", jobs=1, progress=False, notebook=_slow_notebook(tmp_path), timeout=4
+    )
+    assert time.monotonic() - started < 90
+    by_name = {d.district: d for d in outcome.districts}
+    assert by_name["龙湾区"].status == "ok"
+    assert by_name["鹿城区"].status == "failed" and "超时" in by_name["鹿城区"].errors[0]
+    assert "超时" in (tmp_path / "out" / "batch.log").read_text("utf-8")

@@ -1,0 +1,208 @@
+"""District reports end to end: the notebook runs on a sample and is published whole, offline,
+with input strings escaped; invalid input publishes nothing."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import json
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+from assessment import api
+from assessment.cli import report as report_command
+from assessment.inputs.json_form import input_to_json
+from assessment.inputs.model import InputError
+from assessment.publish.html import external_references
+from assessment.report.district import (
+    ReportPaths,
+    find_previous_scores,
+    render_report,
+    report_folder,
+)
+from assessment.util.formatting import fmt
+from assessment.util.fsutil import safe_dirname
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
+XSS = "<script>alert(1)</script>"
+ESCAPED_XSS = "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+@pytest.fixture(scope="module")
+def out_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("reports")
+
+
+@pytest.fixture(scope="module")
+def sample_report(out_root) -> ReportPaths:
+    return render_report(SAMPLE, out_root)
+
+
+@pytest.fixture(scope="module")
+def xss_report(tmp_path_factory) -> ReportPaths:
+    """A district whose name is a script tag, as JSON input."""
+    folder = tmp_path_factory.mktemp("xss")
+    inp = dataclasses.replace(api.load(SAMPLE), district=XSS)
+    source = folder / "xss.json"
+    source.write_text(input_to_json(inp), encoding="utf-8")
+    return render_report(source, folder / "out")
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="assessment")
+    parser.add_argument("--rubric", type=Path, default=None)
+    report_command.add_parser(parser.add_subparsers(dest="command", required=True))
+    return parser.parse_args(argv)
+
+
+def test_report_folder_is_year_then_safe_district_name(tmp_path):
+    assert report_folder(tmp_path, 2022, "龙湾区") == tmp_path / "2022" / "龙湾区"
+    assert report_folder(tmp_path, 2022, "a/../b").parent == tmp_path / "2022"
+
+
+def test_report_publishes_notebook_html_and_scores_in_the_district_folder(sample_report, out_root):
+    assert sample_report.folder == out_root / "2022" / "龙湾区"
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["plan.json", "report.html", "report.ipynb", "scores.json"]
+    assert sorted(p.name for p in (out_root / "2022").iterdir()) == ["龙湾区"]
+
+
+def test_scores_json_is_the_library_scoring_of_the_input(sample_report):
+    expected = api.scores_dict(api.score_path(SAMPLE))
+    written = json.loads(sample_report.scores.read_text("utf-8"))
+    assert written == json.loads(json.dumps(expected, ensure_ascii=False))
+
+
+def test_plan_json_is_the_plan_the_notebook_solved_and_showed(sample_report):
+    from assessment.plan.json_form import PLAN_MIMETYPE, plan_to_dict
+    from assessment.plan.solve import make_plan
+    from assessment.rubric.loader import default_rubric
+
+    expected = plan_to_dict(make_plan(default_rubric(), api.load(SAMPLE)))
+    written = json.loads((sample_report.folder / "plan.json").read_text("utf-8"))
+    assert written == json.loads(json.dumps(expected, ensure_ascii=False))
+    page = sample_report.html.read_text("utf-8")
+    assert PLAN_MIMETYPE not in page and "达标路径" in page
+
+
+def test_html_is_offline_and_shows_district_total_and_charts(sample_report):
+    page = sample_report.html.read_text("utf-8")
+    result = api.score_path(SAMPLE)
+    assert external_references(page) == []
+    assert "<title>龙湾区 2022年 规范化建设自评估报告</title>" in page
+    assert "龙湾区" in page
+    assert fmt(result.total) in page
+    assert page.count("data:image/png;base64,") >= 3
+    assert "示例数据" in page
+
+
+def test_html_shows_no_code(sample_report):
+    page = sample_report.html.read_text("utf-8")
+    assert "from assessment import" not in page
+    assert "input_path" not in page
+    assert 'class="highlight hl-ipython3"' not in page
+    assert "print(key_figures(result))" not in page
+
+
+def test_executed_notebook_ran_on_the_given_input_with_a_run_time(sample_report):
+    nb = json.loads(sample_report.notebook.read_text("utf-8"))
+    injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assignments = ast.parse("".join(injected["source"])).body
+    parameters = {a.targets[0].id: ast.literal_eval(a.value) for a in assignments}
+    assert parameters["input_path"] == str(SAMPLE)
+    assert datetime.fromisoformat(parameters["run_time"]).tzinfo is not None
+    assert parameters["previous_scores_path"] is None
+    assert not any(o.get("output_type") == "error" for c in nb["cells"] for o in c.get("outputs", []))
+
+
+def test_district_name_is_escaped_in_html_and_safe_as_folder(xss_report):
+    page = xss_report.html.read_text("utf-8")
+    assert XSS not in page
+    assert ESCAPED_XSS in page
+    assert xss_report.folder.name == safe_dirname(XSS)
+    assert xss_report.folder.parent.name == "2022"
+    assert "/" not in xss_report.folder.name and "<" not in xss_report.folder.name
+
+
+def test_invalid_input_raises_and_creates_no_folder(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"district": "龙湾区", "level": "county"}), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(InputError):
+        render_report(bad, out)
+    assert not out.exists()
+
+
+def test_find_previous_scores_takes_the_latest_earlier_year(tmp_path):
+    for year in (2019, 2021, 2022, 2023):
+        (tmp_path / str(year) / "龙湾区").mkdir(parents=True)
+        (tmp_path / str(year) / "龙湾区" / "scores.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "2021" / "龙湾区" / "scores.json").unlink()
+    assert find_previous_scores(tmp_path, "龙湾区", 2022) == tmp_path / "2019" / "龙湾区" / "scores.json"
+    assert find_previous_scores(tmp_path, "龙湾区", 2019) is None
+    assert find_previous_scores(tmp_path, "鹿城区", 2022) is None
+    assert find_previous_scores(tmp_path / "missing", "龙湾区", 2022) is None
+
+
+def test_report_command_with_one_invalid_input_prints_problems_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"district": "龙湾区", "level": "county"}), encoding="utf-8")
+    out = tmp_path / "out"
+    args = _parse(["report", str(SAMPLE), str(bad), "--out", str(out)])
+    assert args.func(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "bad.json" in err and "缺少年度" in err
+    assert not out.exists()
+
+
+def test_report_command_refuses_two_inputs_for_the_same_district_and_year(tmp_path, capsys):
+    args = _parse(["report", str(SAMPLE), str(SAMPLE), "--out", str(tmp_path / "out")])
+    assert args.func(args) == 2
+    assert "报告会互相覆盖" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_rerun_replaces_the_reports_files_keeps_others_and_compares_with_the_previous_year(
+    sample_report, out_root, tmp_path, capsys
+):
+    """A second run (through the CLI command, with last year's scores) replaces the report's
+    files and leaves a file a person put in the folder alone."""
+    kept = sample_report.folder / "审核意见.docx"
+    kept.write_text("a reviewer's notes", encoding="utf-8")
+    previous = tmp_path / "previous"
+    last_year = previous / "2021" / "龙湾区"
+    last_year.mkdir(parents=True)
+    old_scores = json.loads(sample_report.scores.read_text("utf-8"))
+    old_scores.update(year=2021, total=88.5)
+    (last_year / "scores.json").write_text(json.dumps(old_scores, ensure_ascii=False), encoding="utf-8")
+
+    args = _parse(["report", str(SAMPLE), "--out", str(out_root), "--previous", str(previous)])
+    assert args.func(args) == 0
+    assert str(sample_report.html) in capsys.readouterr().out
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == [
+        "plan.json", "report.html", "report.ipynb", "scores.json", "审核意见.docx"
+    ]
+    assert kept.read_text("utf-8") == "a reviewer's notes"
+    assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]
+    page = sample_report.html.read_text("utf-8")
+    assert "2021年自评估得分" in page
+    assert "88.5" in page
+
+
+def test_failed_notebook_run_leaves_the_previous_report_untouched(sample_report, out_root, tmp_path):
+    before = {p.name: p.read_bytes() for p in sample_report.folder.iterdir()}
+    broken = tmp_path / "broken.ipynb"
+    parameters = new_code_cell("input_path = None")
+    parameters.metadata["tags"] = ["parameters"]
+    kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cells = [parameters, new_code_cell("raise RuntimeError('坏了')")]
+    nbformat.write(new_notebook(cells=cells, metadata={"kernelspec": kernelspec}), broken)
+    with pytest.raises(Exception, match="坏了"):
+        render_report(SAMPLE, out_root, notebook=broken)
+    assert {p.name: p.read_bytes() for p in sample_report.folder.iterdir()} == before
+    assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]

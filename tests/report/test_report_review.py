@@ -1,0 +1,151 @@
+"""Reports with a municipal review (复核), checked evidence (佐证材料) and --pdf: what the
+reader gets in report.html and scores.json, and what a bad review or a missing Chromium does."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from browser_harness import require_chromium
+
+from assessment.cli.app import main
+from assessment.report.district import ReportPaths, render_report
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "data_templates" / "examples"
+SAMPLE = EXAMPLES / "wenzhou-2022" / "龙湾区.xlsx"
+REVIEWS = EXAMPLES / "wenzhou-2022-reviews"
+EVIDENCE = EXAMPLES / "wenzhou-2022-evidence"
+MEDIA_BOX = re.compile(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]")
+A4_POINTS = (595.28, 841.89)  # 210 mm x 297 mm
+
+
+def page_text(path: Path) -> str:
+    """The visible text of a report page, whitespace collapsed."""
+    page = path.read_text("utf-8")
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory) -> ReportPaths:
+    return render_report(SAMPLE, tmp_path_factory.mktemp("reviewed"), review=REVIEWS, evidence=EVIDENCE)
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory) -> ReportPaths:
+    return render_report(SAMPLE, tmp_path_factory.mktemp("plain"))
+
+
+def test_reviewed_report_leads_with_the_reviewed_verdict_and_the_self_assessed_one_beside_it(reviewed):
+    text = page_text(reviewed.html)
+    lead = text[: text.index("一、达标条件")]
+    assert "核定结论： 未达标 （自评结论：达标（示范单位））" in lead
+    assert "自评与核定对比" in lead
+    assert "总得分 102.3 98.3 105" in lead  # 项目, 自评分, 核定分, 满分
+
+
+def test_reviewed_report_has_a_review_section_with_every_correction_and_its_reason(reviewed):
+    review = json.loads((REVIEWS / "龙湾区.review.json").read_text("utf-8"))
+    text = page_text(reviewed.html)
+    section = text[text.index("复核意见") : text.index("一、达标条件")]
+    for change in review["changes"]:
+        assert change["reason"] in section
+    assert "1→0" in section  # the effect of a correction on the criterion's points
+
+
+def test_checked_evidence_section_lists_evidence_and_flags_missing_evidence(reviewed):
+    text = page_text(reviewed.html)
+    section = text[text.index("佐证材料核查") : text.index("一、达标条件")]
+    assert "已找到" in section
+    assert "缺少佐证" in section  # the sample folder lacks one listed file on purpose
+    assert "文件不存在" in section
+
+
+def test_reviewed_scores_json_holds_reviewed_totals_the_self_assessment_and_provenance(reviewed):
+    scores = json.loads(reviewed.scores.read_text("utf-8"))
+    assert (scores["total"], scores["passed"]) == (98.3, False)
+    assert (scores["self"]["total"], scores["self"]["passed"]) == (102.3, True)
+    assert len(scores["review"]["changes"]) == 3
+    review_bytes = (REVIEWS / "龙湾区.review.json").read_bytes()
+    assert reviewed.provenance == {
+        "input_sha256": hashlib.sha256(SAMPLE.read_bytes()).hexdigest(),
+        "review_sha256": hashlib.sha256(review_bytes).hexdigest(),
+        "review": str(REVIEWS / "龙湾区.review.json"),
+        "evidence_count": scores["evidence"]["count"],
+    }
+    assert scores["evidence"]["count"] > 0
+
+
+def test_reviewed_reports_sources_name_the_review_file_beside_the_input(reviewed):
+    text = page_text(reviewed.html)
+    sources = text[text.index("数据来源与版本"):]
+    digest = hashlib.sha256((REVIEWS / "龙湾区.review.json").read_bytes()).hexdigest()
+    assert f"复核文件 龙湾区.review.json 复核文件SHA-256 {digest}" in sources
+    assert str(REVIEWS) not in sources  # a file name, not this machine's folders
+
+
+def test_report_without_review_or_evidence_has_neither_section(plain):
+    text = page_text(plain.html)
+    for absent in ("核定", "复核意见", "佐证材料核查"):
+        assert absent not in text
+    assert "self" not in json.loads(plain.scores.read_text("utf-8"))
+
+
+def test_review_of_another_file_is_refused_with_its_location_and_nothing_is_written(tmp_path, capsys):
+    review = json.loads((REVIEWS / "龙湾区.review.json").read_text("utf-8"))
+    review["input_sha256"] = "0" * 64
+    bad = tmp_path / "龙湾区.review.json"
+    bad.write_text(json.dumps(review, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--review", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "$.input_sha256" in err and "不符" in err
+    assert not out.exists()
+
+
+def test_damaged_previous_scores_are_named_in_the_comparison_section(tmp_path):
+    previous = tmp_path / "previous"
+    (previous / "2021" / "龙湾区").mkdir(parents=True)
+    (previous / "2021" / "龙湾区" / "scores.json").write_text("{ not json", encoding="utf-8")
+    paths = render_report(SAMPLE, tmp_path / "out", previous_root=previous)
+    text = page_text(paths.html)
+    comparison = text[text.index("八、与往年比较") : text.index("九、")]
+    assert "无法读取" in comparison and "未作同比比较" in comparison
+    assert "未提供往年得分" not in comparison
+    assert paths.warnings
+
+
+def test_pdf_without_chromium_exits_2_with_the_reason_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CHROMIUM", str(tmp_path / "no-such-chromium"))
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--pdf"]) == 2
+    assert "未找到 Chromium" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.browser
+def test_report_pdf_prints_the_published_page_on_a4(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CHROMIUM", require_chromium())
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--pdf"]) == 0
+    pdf = out / "2022" / "龙湾区" / "report.pdf"
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    boxes = {(float(w), float(h)) for w, h in MEDIA_BOX.findall(data)}
+    assert boxes and all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in boxes), boxes
+    assert f"已打印PDF：{pdf}" in capsys.readouterr().out
+
+
+def test_review_folder_without_the_districts_review_reports_the_self_assessment(tmp_path):
+    reviews = tmp_path / "reviews"
+    reviews.mkdir()
+    shutil.copy(REVIEWS / "瓯海区.review.json", reviews)
+    paths = render_report(SAMPLE, tmp_path / "out", review=reviews)
+    assert "self" not in json.loads(paths.scores.read_text("utf-8"))
+    assert paths.provenance["review_sha256"] is None
