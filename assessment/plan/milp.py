@@ -19,8 +19,8 @@ from assessment.inputs.edits import STAFF_PATH, apply_edits, line_paths, lines_a
 from assessment.inputs.model import DistrictInput
 from assessment.plan.actions import EFFORT_WEIGHT, Action
 from assessment.rubric.kinds.base import PartConversion
-from assessment.rubric.levels import LEVELS
 from assessment.rubric.model import Group, Rubric
+from assessment.rubric.queries import denominator_lcm, point_lattice
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
 from assessment.util.errors import AssessmentError
@@ -233,13 +233,9 @@ class _Model:
             x = res
             if stage < len(stages) - 1:  # keep this stage's optimum (exact: it reads only x)
                 best = sum((c * round(x[v]) for v, c in objective.items()), Fraction(0))
-                rows.append((objective, None, best + Fraction(1, 2 * _denominator_lcm(objective.values()))))
+                rows.append((objective, None, best + Fraction(1, 2 * denominator_lcm(objective.values()))))
         assert x is not None
         return [i for i, v in enumerate(self.x) if x[v] > 0.5]
-
-
-def _denominator_lcm(values: Iterable[Fraction | int]) -> int:
-    return math.lcm(1, *{v.denominator for v in values})
 
 
 class PlanSolverError(AssessmentError, RuntimeError):
@@ -260,7 +256,7 @@ def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fra
     lo = np.full(len(rows), -np.inf)
     hi = np.full(len(rows), np.inf)
     for r, (coefs, low, h) in enumerate(rows):
-        scale = _denominator_lcm([*coefs.values(), *(b for b in (low, h) if b is not None)])
+        scale = denominator_lcm([*coefs.values(), *(b for b in (low, h) if b is not None)])
         for v, c in coefs.items():
             a[r, v] += float(c * scale)
         if low is not None:
@@ -268,7 +264,7 @@ def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fra
         if h is not None:
             hi[r] = float(h * scale)
     costs = np.zeros(n)
-    scale = _denominator_lcm(objective.values())
+    scale = denominator_lcm(objective.values())
     for v, coef in objective.items():
         costs[v] = float(coef * scale)
     res = milp(
@@ -287,25 +283,15 @@ def _milp(n: int, rows: Sequence[tuple[dict[int, Fraction], Fraction | None, Fra
 
 def _lattice(rubric: Rubric, results: Iterable[Result]) -> int:
     """D such that every reachable score is a multiple of 1/D (see the module docstring)."""
-    values: list[Fraction] = []
     seen: set[int] = set()
+    points: list[Fraction] = []
     for r in results:  # results share unchanged criteria: each distinct one once
         for got in r.criteria.values():
             if id(got) not in seen:
                 seen.add(id(got))
-                values.append(got.points)
-    factors: list[Fraction] = []
-    for c in rubric.criteria.values():
-        values += [rubric.criterion_max(c.id, level) for level in LEVELS]
-        values += c.rule.point_amounts()
-        conversion = c.rule.converts()
-        if conversion is not None:
-            factors.append(conversion.factor)
-    for ind in rubric.indicators():
-        values.append(ind.max)
-        values += [g.cap for g in ind.groups if g.cap is not None]
-    values += [g.cap for g in rubric.bonus.groups if g.cap is not None] + [rubric.bonus.max]
-    return _denominator_lcm(values) * _denominator_lcm(factors)
+                points.append(got.points)
+    values, factors = point_lattice(rubric)
+    return math.lcm(denominator_lcm(points), values) * factors
 
 
 

@@ -20,7 +20,6 @@ roster, judged from equipment lines) are scored by the reference rule on every c
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,6 +30,7 @@ from assessment.rubric.equipment import EquipmentLine
 from assessment.rubric.kinds.base import EquipmentTerms, Outcome
 from assessment.rubric.levels import LEVELS, Level
 from assessment.rubric.model import Criterion, Group, Rubric
+from assessment.rubric.queries import point_lattice
 from assessment.scoring.conditions import evaluate_conditions
 from assessment.scoring.figures import CategoryResult, ConditionResult, CriterionResult, IndicatorResult, PartResult
 from assessment.scoring.reference import MISSING, _computed_value, assemble, automatic, finish, reference_score
@@ -75,33 +75,13 @@ class _Owner:
     ceiling: int
 
 
-def _lcm_of_denominators(values: list[Fraction]) -> int:
-    return math.lcm(1, *(v.denominator for v in values))
-
-
-def _scale(rubric: Rubric) -> int:
-    """D: every reachable point value is a multiple of 1/D (checked again while scoring)."""
-    values: list[Fraction] = []
-    factors: list[Fraction] = []
-    for c in rubric.criteria.values():
-        values += [rubric.criterion_max(c.id, level) for level in LEVELS]
-        values += c.rule.point_amounts()
-        conversion = c.rule.converts()
-        if conversion is not None:
-            factors.append(conversion.factor)
-    for ind in rubric.indicators():
-        values.append(ind.max)
-        values += [g.cap for g in ind.groups if g.cap is not None]
-    values += [g.cap for g in rubric.bonus.groups if g.cap is not None] + [rubric.bonus.max]
-    return _lcm_of_denominators(values) * _lcm_of_denominators(factors)
-
-
 class CompiledRubric:
     """A rubric ready to score many districts fast; `score` equals `reference_score`."""
 
     def __init__(self, rubric: Rubric) -> None:
         self.rubric = rubric
-        self.d = _scale(rubric)
+        values, factors = point_lattice(rubric)
+        self.d = values * factors  # every reachable point value is a multiple of 1/D (checked again while scoring)
         self._fractions: dict[int, Fraction] = {}
         self._automatic: dict[str, tuple[int, CriterionResult]] = {}
         self._indicators: dict[tuple[str, int], IndicatorResult] = {}
