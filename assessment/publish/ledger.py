@@ -8,6 +8,10 @@ from the ledger, or changed since, is a person's, and only `--force` replaces it
 versions before the ledger have no entry and are treated the same way (refused, the message
 says to use --force once). A damaged or unreadable ledger proves nothing and so adopts
 nothing.
+
+A name may carry two hashes while files are being renamed into place (`publishing`): the
+ledger first lists the old and the new content, then, once every rename is done, only the
+new; a run killed in between leaves every file provable.
 """
 
 from __future__ import annotations
@@ -37,8 +41,9 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_ledger(folder: Path) -> dict[str, str]:
-    """The folder's ledger (file name → sha256); empty when absent, unreadable or damaged."""
+def read_ledger(folder: Path) -> dict[str, list[str]]:
+    """The folder's ledger (file name → the sha256 its content may have); empty when absent,
+    unreadable or damaged."""
     try:
         data = json.loads((Path(folder) / LEDGER).read_bytes())
     except (OSError, ValueError):
@@ -46,27 +51,51 @@ def read_ledger(folder: Path) -> dict[str, str]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return {}
-    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+    ledger: dict[str, list[str]] = {}
+    for name, value in files.items():
+        hashes = [value] if isinstance(value, str) else value
+        if isinstance(name, str) and isinstance(hashes, list) and all(isinstance(h, str) for h in hashes):
+            ledger[name] = hashes
+    return ledger
 
 
 def wrote(path: Path) -> bool:
     """Whether the tool provably wrote `path` as it is now (its ledger has this content)."""
     path = Path(path)
     recorded = read_ledger(path.parent).get(path.name)
-    if recorded is None:
+    if not recorded:
         return False
     try:
-        return sha256_file(path) == recorded
+        return sha256_file(path) in recorded
     except OSError:
         return False
 
 
-def record(folder: Path, hashes: Mapping[str, str]) -> None:
-    """Add `hashes` (name → sha256 of what was just written) to the folder's ledger,
-    atomically; entries of other names are kept."""
-    files = {**read_ledger(folder), **hashes}
-    body = {"note": "assessment 生成的文件及其 sha256；请勿编辑", "files": dict(sorted(files.items()))}
+def _write(folder: Path, files: Mapping[str, list[str]]) -> None:
+    """Replace the ledger atomically (a reader sees the old ledger or the new, never half)."""
+    shown = {name: hashes[0] if len(hashes) == 1 else hashes for name, hashes in sorted(files.items())}
+    body = {"note": "assessment 生成的文件及其 sha256；请勿编辑", "files": shown}
     atomic_write_bytes(Path(folder) / LEDGER, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def record(folder: Path, hashes: Mapping[str, str]) -> None:
+    """Set `hashes` (name → sha256 of what was just written) in the folder's ledger,
+    atomically; entries of other names are kept."""
+    _write(folder, {**read_ledger(folder), **{name: [h] for name, h in hashes.items()}})
+
+
+def publishing(folder: Path, hashes: Mapping[str, str]) -> None:
+    """Before renaming new files into place: let each name be its current content (if
+    existing and proven or forced) or the new one (see the module's note)."""
+    folder = Path(folder)
+    updated = read_ledger(folder)
+    for name, new in hashes.items():
+        try:
+            now = [sha256_file(folder / name)]
+        except OSError:  # absent: nothing to keep provable
+            now = []
+        updated[name] = [*now, new]
+    _write(folder, updated)
 
 
 def record_file(path: Path) -> None:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.publish.ledger import record, sha256_bytes, wrote
+from assessment.publish.ledger import publishing, record, sha256_bytes, wrote
 from assessment.util.console import CommandError, safe
 from assessment.util.fsutil import _fsync_directory, _sibling_name, safe_dirname
 
@@ -230,9 +230,9 @@ def publish_files(
 
     Every file is first staged next to its target and flushed; only then is each renamed
     into place, so a failure while staging leaves the previous files as they were. The
-    ledger is written last: a crash between the renames and the ledger leaves files the
-    ledger does not prove, which the next run refuses rather than guesses. Other files in
-    the folder are never touched.
+    ledger lists old and new content during the renames and only the new after them, so a
+    run killed at any point leaves files the next run can prove. Other files in the folder
+    are never touched.
     """
     folder = Path(folder)
     if root is not None:
@@ -250,9 +250,11 @@ def publish_files(
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+        hashes = {name: sha256_bytes(data) for name, data in files.items()}
+        publishing(folder, hashes)
         for temp, target in staged:
             os.replace(temp, target)
-        record(folder, {name: sha256_bytes(data) for name, data in files.items()})
+        record(folder, hashes)
     except OSError as exc:
         raise os_error(exc, folder) from exc
     finally:

@@ -43,14 +43,33 @@ def copy_sample(folder: Path, name: str = "龙湾区.xlsx") -> Path:
 
 def test_publishing_records_each_file_and_its_sha256_in_the_folders_ledger(tmp_path):
     publish_files(tmp_path, {"report.html": b"<html>", "scores.json": b"{}"})
-    assert read_ledger(tmp_path) == {"report.html": sha256_bytes(b"<html>"), "scores.json": sha256_bytes(b"{}")}
+    assert read_ledger(tmp_path) == {"report.html": [sha256_bytes(b"<html>")], "scores.json": [sha256_bytes(b"{}")]}
 
 
 def test_a_file_the_tool_wrote_and_nobody_changed_is_replaced(tmp_path):
     publish_files(tmp_path, {"report.html": b"first"})
     publish_files(tmp_path, {"report.html": b"second"})
     assert (tmp_path / "report.html").read_bytes() == b"second"
-    assert read_ledger(tmp_path)["report.html"] == sha256_bytes(b"second")
+    assert read_ledger(tmp_path)["report.html"] == [sha256_bytes(b"second")]
+
+
+def test_a_run_killed_while_renaming_leaves_every_file_provable(tmp_path, monkeypatch):
+    publish_files(tmp_path, {"report.html": b"old", "scores.json": b"old"})
+    real_replace = os.replace
+    renamed = []
+
+    def killed_after_first_rename(src, dst):
+        if renamed:
+            raise KeyboardInterrupt
+        renamed.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", killed_after_first_rename)
+    with pytest.raises(KeyboardInterrupt):
+        publish_files(tmp_path, {"report.html": b"new", "scores.json": b"new"})
+    monkeypatch.setattr(os, "replace", real_replace)
+    publish_files(tmp_path, {"report.html": b"newer", "scores.json": b"newer"})
+    assert (tmp_path / "report.html").read_bytes() == (tmp_path / "scores.json").read_bytes() == b"newer"
 
 
 def test_a_file_changed_since_the_tool_wrote_it_is_refused_unless_forced(tmp_path):
