@@ -266,3 +266,18 @@ def test_batch_refuses_a_year_folder_linking_out_of_out_before_any_work(tmp_path
     (out / "2022").symlink_to(elsewhere, target_is_directory=True)
     refused(["batch", str(data), "--out", str(out), "--force"], capsys, str(out / "2022"), "之外")
     assert list(elsewhere.iterdir()) == []
+
+
+def test_batch_fails_a_district_whose_folder_holds_a_persons_report_and_keeps_it(tmp_path, capsys):
+    data, out = tmp_path / "data", tmp_path / "out"
+    data.mkdir()
+    copy_sample(data)
+    folder = out / "2022" / "龙湾区"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("本人的报告", encoding="utf-8")
+    assert main(["batch", str(data), "--out", str(out), "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "生成失败：龙湾区" in err and str(folder / "report.html") in err and "--force" in err
+    assert (folder / "report.html").read_text("utf-8") == "本人的报告"
+    (district,) = json.loads((out / "2022" / "manifest.json").read_text("utf-8"))["districts"]
+    assert district["status"] == "failed"
