@@ -31,7 +31,8 @@ class BatchOptions:
     started from); `previous` is an earlier batch output, `review_dir` a folder of reviews,
     `evidence_dir` a folder of evidence folders, `pdf` also prints the pages; `notebook`
     and `summary_notebook` replace the packaged notebooks (None: the packaged ones);
-    `timeout` limits each district and each summary in seconds (None: no limit).
+    `timeout` limits each district and each summary in seconds (None: no limit); `force`
+    lets the run replace files with its names that it cannot prove it wrote (never inputs).
     """
 
     data_dir: Path
@@ -45,6 +46,7 @@ class BatchOptions:
     review_dir: Path | None = None
     evidence_dir: Path | None = None
     pdf: bool = False
+    force: bool = False
 
     @classmethod
     def resolved(
@@ -61,6 +63,7 @@ class BatchOptions:
         review: Path | str | None = None,
         evidence: Path | str | None = None,
         pdf: bool = False,
+        force: bool = False,
     ) -> BatchOptions:
         """The options of `run_batch`'s arguments: folders made absolute, `jobs` one per CPU
         when not given."""
@@ -76,6 +79,7 @@ class BatchOptions:
             review_dir=_absolute(review),
             evidence_dir=_absolute(evidence),
             pdf=pdf,
+            force=force,
         )
 
     def deadline(self, now: float) -> float | None:

@@ -32,6 +32,7 @@ from assessment.publish.outputs import (
     SUMMARY_XLSX,
     YEAR_FILES,
     OutputLock,
+    check_links_inside,
     check_owned,
     clean_staging,
     district_dirname,
@@ -78,6 +79,7 @@ def run_batch(
     review: Path | None = None,
     evidence: Path | None = None,
     pdf: bool = False,
+    force: bool = False,
 ) -> BatchOutcome:
     """Report every input of `data_dir` into `out_dir` and summarise each year (see `assessment.batch`).
 
@@ -86,7 +88,8 @@ def run_batch(
     for a bar only on a terminal. `rubric` is a rubric file (default: the bundled one);
     `notebook` and `summary_notebook` replace the report and summary notebooks; `timeout`
     limits each district and each summary (seconds; None for no limit). `review` is a folder
-    of reviews, `evidence` a folder of evidence folders, `pdf` also prints the pages.
+    of reviews, `evidence` a folder of evidence folders, `pdf` also prints the pages; `force`
+    replaces files with the tool's names it cannot prove it wrote (`outputs.check_target`).
 
     Workers are spawned, so a script calling this must guard its top level with
     `if __name__ == "__main__":` (the `assessment` command and notebooks need nothing).
@@ -95,6 +98,7 @@ def run_batch(
     options = BatchOptions.resolved(
         data_dir, out_dir, jobs=jobs, previous=previous, rubric=rubric, notebook=notebook,
         summary_notebook=summary_notebook, timeout=timeout, review=review, evidence=evidence, pdf=pdf,
+        force=force,
     )
     check_batch_folders(options)
     if options.pdf:
@@ -178,8 +182,9 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     started = now_iso()
     out_dir = options.out_dir
     files, skipped = batch_inputs(options.data_dir)
+    check_links_inside(out_dir)
     _clean_leftovers(out_dir)
-    check_owned(out_dir, [MANIFEST, BATCH_LOG], files)
+    check_owned(out_dir, [MANIFEST, BATCH_LOG], files, force=options.force)
     bar = progress_display.make_progress(len(files), progress)
     try:
         # Report workers keep a warm kernel each (assessment.publish.kernels); the pool is closed
@@ -189,13 +194,13 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
         years = sorted({o.year for o in outcomes if o.year is not None})
         for year in years:
             year_dir = out_dir / str(year)
+            check_owned(year_dir, YEAR_FILES, files, force=options.force, root=out_dir)
             ensure_folder(year_dir)
-            check_owned(year_dir, YEAR_FILES, files)
             manifest = manifest_dict(
                 _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, started=started,
                 finished=None, summary=None,
             )
-            publish_files(year_dir, {MANIFEST: json_bytes(manifest)})
+            publish_files(year_dir, {MANIFEST: json_bytes(manifest)}, force=options.force, root=out_dir)
         bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
         with worker_pool(max(1, min(options.jobs, len(years)))) as pool:
             futures = {y: submit(pool, summarise_year, out_dir / str(y), options, started) for y in years}
@@ -213,7 +218,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
             _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, started=started,
             finished=finished, summary=summary_record,
         )
-        publish_files(year_dir, {MANIFEST: json_bytes(manifest)})
+        publish_files(year_dir, {MANIFEST: json_bytes(manifest)}, force=options.force, root=out_dir)
         summaries.append(
             YearSummary(
                 year,
@@ -230,7 +235,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     top["skipped"] = skipped
     top["log"] = BATCH_LOG
     log = log_text(outcomes, summaries)
-    publish_files(out_dir, {MANIFEST: json_bytes(top), BATCH_LOG: log.encode("utf-8")})
+    publish_files(out_dir, {MANIFEST: json_bytes(top), BATCH_LOG: log.encode("utf-8")}, force=options.force)
     return BatchOutcome(
         out_dir, tuple(outcomes), tuple(summaries), out_dir / MANIFEST, started, finished, out_dir / BATCH_LOG,
         tuple(skipped),

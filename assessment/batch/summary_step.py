@@ -31,7 +31,7 @@ def summarise_year(year_dir: Path, options: BatchOptions, run_time: str) -> dict
             year_dir, previous=options.previous, notebook=options.summary_notebook, run_time=run_time,
             deadline=options.deadline(time.monotonic()),
         )
-        publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx})
+        publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx}, force=options.force)
         if options.pdf:
             from assessment.report.district import print_pdf
 

@@ -142,7 +142,7 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
         paths = render_report(
             Path(inp.path), options.out_dir, previous_root=options.previous, rubric=options.rubric_path,
             notebook=options.notebook, kernel=kernel, inp=inp, deadline=options.deadline(time.monotonic()),
-            review=options.review_dir, evidence=options.evidence_dir, pdf=options.pdf,
+            review=options.review_dir, evidence=options.evidence_dir, pdf=options.pdf, force=options.force,
         )
         record: dict[str, Any] = {
             "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),

@@ -50,6 +50,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument(
         "--pdf", action="store_true", help=f"另存每个地区的 {REPORT_PDF} 与市级汇总 {SUMMARY_PDF}（需要 Chromium）"
     )
+    p.add_argument(
+        "--force", action="store_true",
+        help="替换输出目录中本工具无法证明由其生成的同名文件（如本人保存的 manifest.json；不会替换填报文件或特殊文件）",
+    )
     p.set_defaults(func=run)
     return p
 
@@ -71,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         review=getattr(args, "review", None),
         evidence=getattr(args, "evidence", None),
         pdf=pdf,
+        force=getattr(args, "force", False),
     )
     ok, invalid, failed = (outcome.with_status(s) for s in ("ok", "invalid", "failed"))
     print(f"共{len(outcome.districts)}个填报文件：{len(ok)}个已生成报告，{len(invalid)}个校验未通过，{len(failed)}个生成失败")

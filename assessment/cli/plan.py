@@ -23,6 +23,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="只用本单位可自主完成的措施（不含表彰、入选、排名等需争取事项）；无法达标时说明各条件的差距")
     p.add_argument("--tasks", type=Path, default=None, metavar="OUT.xlsx",
                    help="另存整改任务清单（xlsx，每项措施一行）；只能用于一个填报文件")
+    p.add_argument("--force", action="store_true",
+                   help="替换已存在的任务清单（其中“状态”列已填写的进度将丢失；不会替换填报文件或特殊文件）")
     p.set_defaults(func=run)
     return p
 
@@ -52,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
     from assessment.plan.text import plan_text
     from assessment.rubric.loader import load_rubric
 
+    if getattr(args, "tasks", None) is not None:
+        from assessment.publish.outputs import check_target
+
+        check_target(args.tasks, args.files, force=getattr(args, "force", False), filled_in=True)
     rubric = load_rubric(getattr(args, "rubric", None))
     inputs, problems = api.load_all(args.files, rubric)
     wrong = _tasks_problem(args)

@@ -29,6 +29,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="佐证材料目录（每个区县一个子目录，或单个区县的目录）：逐项列出得分项的佐证并标记缺少佐证",
     )
     p.add_argument("--pdf", action="store_true", help=f"另存A4版面的 {REPORT_PDF}（需要 Chromium）")
+    p.add_argument(
+        "--force", action="store_true",
+        help="替换地区目录中本工具无法证明由其生成的同名文件（如本人保存的 report.html；不会替换填报文件或特殊文件）",
+    )
     p.set_defaults(func=run)
     return p
 
@@ -81,13 +85,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     owned = (*REPORT_FILES, REPORT_PDF) if args.pdf else REPORT_FILES
     for inp in inputs:
-        check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files)
+        check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files, force=args.force, root=args.out)
     with OutputLock(args.out):
         for inp in inputs:
             clean_staging(Path(args.out) / str(inp.year))
             paths = render_report(
                 Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
-                review=args.review, evidence=args.evidence, pdf=args.pdf,
+                review=args.review, evidence=args.evidence, pdf=args.pdf, force=args.force,
             )
             for warning in paths.warnings:
                 print(f"提示：{safe(warning)}", file=sys.stderr)

@@ -18,16 +18,20 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--evidence", type=Path, default=None, metavar="DIR",
         help="佐证材料目录（每个区县一个子目录，或单个区县的目录）；缺失佐证的得分项预填“缺失”",
     )
+    p.add_argument("--force", action="store_true",
+                   help="替换已存在的复核表（其中已填写的内容将丢失；不会替换输入文件或特殊文件）")
     p.set_defaults(func=run)
     return p
 
 
 def run(args: argparse.Namespace) -> int:
     from assessment.inputs.files import load_input
+    from assessment.publish.outputs import check_writable_file
     from assessment.review.workbook import write_review_template
     from assessment.review.workbook_layout import CHECK_MISSING, R_CHECK
     from assessment.rubric.loader import load_rubric
 
+    check_writable_file(args.out, [args.input], force=args.force, filled_in=True)
     rubric = load_rubric(args.rubric)
     inp = load_input(args.input, rubric)
     evidence = write_review_template(inp, rubric, args.out, args.evidence)

@@ -4,7 +4,9 @@ People keep their own files next to reports (审核意见.docx, 佐证材料/ �
 `--out` at a folder that holds inputs, so the tool never swaps or deletes a folder: it
 writes only the file names listed here, each replaced atomically, and refuses (OutputError,
 exit 2) to write where a file it does not own, or a plain file where a folder must be, is
-in the way. Its own staging files (`.<name>.<16 hex>.tmp|.new|.old`, the last two from older
+in the way. An existing file with an owned name is replaced only when the folder's ledger
+proves the tool wrote it (`assessment.publish.ledger`), or with `--force`. Its own staging
+files (`.<name>.<16 hex>.tmp|.new|.old`, the last two from older
 versions that swapped whole folders) are recognised and removed by the next run, which holds
 the folder's lock, so no run ever removes another live run's staging files.
 """
@@ -16,12 +18,14 @@ import os
 import re
 import shutil
 import socket
+import stat
 import sys
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from assessment.publish.ledger import publishing, record, sha256_bytes, wrote
 from assessment.util.console import CommandError, safe
 from assessment.util.fsutil import _fsync_directory, _sibling_name, safe_dirname
 
@@ -103,12 +107,14 @@ def ensure_folder(folder: Path) -> None:
         raise os_error(exc, folder) from exc
 
 
-def check_writable_file(path: Path) -> None:
-    """OutputError unless `path` can be a file a command writes: not a folder, its parent a
-    folder (created when missing)."""
-    if path.is_dir():
-        raise OutputError(f"无法写入“{safe(path)}”：该路径是文件夹，应为文件名（例如 {safe(path / '填报模板.xlsx')}）")
-    ensure_folder(path.parent)
+def check_writable_file(
+    path: Path, inputs: Iterable[Path] = (), *, force: bool = False, filled_in: bool = False
+) -> None:
+    """OutputError unless `path` can be the file a command writes (see check_target): not a
+    folder, special file or input, not an existing file it may not replace; its parent a folder
+    (created when missing)."""
+    check_target(Path(path), inputs, force=force, filled_in=filled_in)
+    ensure_folder(Path(path).parent)
 
 
 def clean_staging(folder: Path) -> None:
@@ -126,32 +132,113 @@ def clean_staging(folder: Path) -> None:
                 entry.unlink(missing_ok=True)
 
 
-def check_owned(folder: Path, names: Iterable[str], inputs: Iterable[Path] = ()) -> None:
-    """OutputError unless every `folder/name` may be written: absent, or a plain file the tool
-    owns that is not one of `inputs` (a run must not overwrite what it reads)."""
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_inside(folder: Path, root: Path) -> None:
+    """OutputError when `folder`, followed through its links, leaves `root` (a district or
+    year folder that is a symlink to elsewhere must not lead writes out of --out)."""
+    real_root = Path(root).resolve()
+    for part in [Path(folder), *Path(folder).parents]:
+        if part == Path(root) or part.resolve() == real_root:
+            break
+        if part.is_symlink() and not part.resolve().is_relative_to(real_root):
+            raise OutputError(
+                f"无法写入“{safe(folder)}”：“{safe(part)}”是指向输出目录“{safe(root)}”之外的链接，本工具不经链接写到输出目录以外"
+            )
+    if not Path(folder).resolve().is_relative_to(real_root):
+        raise OutputError(f"无法写入“{safe(folder)}”：该路径经链接通向输出目录“{safe(root)}”之外")
+
+
+def check_links_inside(root: Path) -> None:
+    """OutputError when a year or district folder under `root` is a link leading out of it,
+    checked before a batch does any work (a report's own folder is checked again by
+    check_owned)."""
+    root = Path(root)
+    for year in (p for p in root.iterdir() if p.is_dir()):
+        check_inside(year, root)
+        if not year.is_symlink():
+            for district in (p for p in year.iterdir() if p.is_symlink()):
+                check_inside(district, root)
+
+
+def check_target(path: Path, inputs: Iterable[Path] = (), *, force: bool = False, filled_in: bool = False) -> None:
+    """OutputError unless the tool may write the file `path`.
+
+    Never (not even with `force`): a folder, a special file (FIFO, device, socket, link), or
+    one of the run's `inputs`. An existing file: a document people fill in (`filled_in`:
+    template, review template, task list) only with `force`; any other only when the folder's
+    ledger proves the tool wrote it as it is now (`ledger.wrote`), or with `force`.
+    """
+    path = Path(path)
+    try:
+        mode = path.lstat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise os_error(exc, path) from exc
+    if stat.S_ISDIR(mode):
+        raise OutputError(f"无法写入“{safe(path)}”：该路径是文件夹，应为文件名（例如 {safe(path / '填报模板.xlsx')}）")
+    if not stat.S_ISREG(mode):
+        raise OutputError(f"无法写入“{safe(path)}”：它不是普通文件（管道、设备或链接等），本工具不替换特殊文件")
+    if any(_same_file(path, p) for p in inputs):
+        raise OutputError(f"无法写入“{safe(path)}”：它是本次运行读取的填报文件，输出不能覆盖输入；请换一个输出位置")
+    if force:
+        return
+    if filled_in:
+        raise OutputError(
+            f"无法写入“{safe(path)}”：该文件已存在，可能已有人填写；请换一个文件名，或确认可以替换后加 --force"
+        )
+    if not wrote(path):
+        raise OutputError(
+            f"无法写入“{safe(path)}”：该文件不是本工具生成的（或生成后被修改过），本工具不替换他人的文件；"
+            "请移走该文件，或确认可以替换后加 --force"
+        )
+
+
+def check_owned(
+    folder: Path, names: Iterable[str], inputs: Iterable[Path] = (), *, force: bool = False, root: Path | None = None
+) -> None:
+    """OutputError unless every `folder/name` may be written (see check_target): absent, or a
+    plain file the tool provably wrote (or, with `force`, any plain file) that is not one of
+    `inputs`; with `root`, `folder` must not lead out of it through a link."""
     folder = Path(folder)
+    if root is not None:
+        check_inside(folder, root)
     _no_file_in_the_way(folder)
-    protected = {Path(p).resolve() for p in inputs}
+    inputs = list(inputs)
     for name in names:
         if name not in OWNED_FILES:
             raise ValueError(f"{name} is not a file the tool owns")
-        target = folder / name
-        if target.is_dir() or (target.exists() and not target.is_file()):
-            raise OutputError(f"无法写入“{target}”：该路径是文件夹或特殊文件，本工具只覆盖自己生成的文件")
-        if target.exists() and target.resolve() in protected:
-            raise OutputError(f"无法写入“{target}”：它是本次运行读取的填报文件，输出不能覆盖输入；请换一个输出目录")
+        check_target(folder / name, inputs, force=force)
 
 
-def publish_files(folder: Path, files: Mapping[str, bytes], inputs: Iterable[Path] = ()) -> None:
-    """Write `files` (owned name → bytes) into `folder`, all or none of them new.
+def publish_files(
+    folder: Path,
+    files: Mapping[str, bytes],
+    inputs: Iterable[Path] = (),
+    *,
+    force: bool = False,
+    root: Path | None = None,
+) -> None:
+    """Write `files` (owned name → bytes) into `folder`, all or none of them new, and record
+    them in the folder's ledger (`assessment.publish.ledger`).
 
     Every file is first staged next to its target and flushed; only then is each renamed
-    into place, so a failure while staging leaves the previous files as they were. Other
-    files in the folder are never touched.
+    into place, so a failure while staging leaves the previous files as they were. The
+    ledger lists old and new content during the renames and only the new after them, so a
+    run killed at any point leaves files the next run can prove. Other files in the folder
+    are never touched.
     """
     folder = Path(folder)
+    if root is not None:
+        check_inside(folder, root)
     ensure_folder(folder)
-    check_owned(folder, files, inputs)
+    check_owned(folder, files, inputs, force=force)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():
@@ -163,8 +250,11 @@ def publish_files(folder: Path, files: Mapping[str, bytes], inputs: Iterable[Pat
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
+        hashes = {name: sha256_bytes(data) for name, data in files.items()}
+        publishing(folder, hashes)
         for temp, target in staged:
             os.replace(temp, target)
+        record(folder, hashes)
     except OSError as exc:
         raise os_error(exc, folder) from exc
     finally:

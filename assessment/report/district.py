@@ -289,6 +289,7 @@ def render_report(
     review: Path | None = None,
     evidence: Path | None = None,
     pdf: bool = False,
+    force: bool = False,
 ) -> ReportPaths:
     """Validate, score and publish one district's report; returns where it went.
 
@@ -302,7 +303,9 @@ def render_report(
     before anything is written, when there is no Chromium). InputError is raised before
     anything is written; OutputError when a file the tool does not own is in the way. All
     files are made before any is published, so a failure leaves the previous report in
-    place; files in the folder the tool did not write stay as they are.
+    place; files in the folder the tool did not write stay as they are, and such a file with
+    an owned name (a person's own report.html) is refused unless `force`
+    (`outputs.check_target`).
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
@@ -317,7 +320,7 @@ def render_report(
     review_file = review_for(review, inp.district)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
-    check_owned(folder, (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES, [input_path])
+    check_owned(folder, (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES, [input_path], force=force, root=out_root)
     warnings: list[str] = []
     previous_warning = None
     previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
@@ -346,7 +349,7 @@ def render_report(
         PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     }
     clean_staging(folder)
-    publish_files(folder, files, [input_path])
+    publish_files(folder, files, [input_path], force=force, root=out_root)
     printed = print_pdf(folder / REPORT_HTML, folder / REPORT_PDF) if pdf else None
     return ReportPaths(
         folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
@@ -366,11 +369,15 @@ def chromium_or_error() -> str:
 
 
 def print_pdf(html: Path, pdf: Path) -> Path:
-    """Print a published page to `pdf` (A4); CommandError when Chromium cannot print it."""
+    """Print a published page to `pdf` (A4) and record it in the folder's ledger (the next run
+    may replace it); CommandError when Chromium cannot print it."""
+    from assessment.publish.ledger import record_file
     from assessment.publish.pdf import PdfError, html_to_pdf
 
     try:
-        return html_to_pdf(html, pdf)
+        printed = html_to_pdf(html, pdf)
+        record_file(printed)
+        return printed
     except PdfError as exc:
         raise CommandError(str(exc)) from None
 

@@ -22,6 +22,7 @@ from assessment.batch import run as batch
 from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
 from assessment.cli import batch as batch_command
 from assessment.publish.html import external_references
+from assessment.publish.ledger import LEDGER
 from assessment.rubric.loader import default_rubric
 from assessment.util.errors import EXIT_INTERNAL, EXIT_INVALID
 
@@ -57,7 +58,7 @@ def test_every_valid_district_gets_its_report_folder(run):
     _, _, out, _ = run
     for name in DISTRICTS:
         folder = out / "2022" / name
-        assert {p.name for p in folder.iterdir()} == {"report.ipynb", "report.html", "scores.json", "plan.json"}
+        assert {p.name for p in folder.iterdir()} == {"report.ipynb", "report.html", "scores.json", "plan.json", LEDGER}
         assert json.loads((folder / "scores.json").read_text("utf-8"))["district"] == name
 
 

@@ -1,4 +1,5 @@
-"""The tool writes only its own files: nothing a person keeps in an output folder is lost,
+"""The tool writes only its own files (proven by its ledger, see test_ownership_proof.py): nothing a
+person keeps in an output folder is lost,
 and an output that would harm anything is refused with exit 2 and the path named."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pytest
 
 from assessment.cli.app import main
 from assessment.inputs.files import batch_inputs
+from assessment.publish.ledger import LEDGER
 from assessment.publish.outputs import (
     LOCK,
     OutputError,
@@ -31,7 +33,10 @@ CLI = [sys.executable, "-m", "assessment"]
 
 
 def files_below(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file below `folder` but the tool's ledgers (the proof of what it wrote)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file() and p.name != LEDGER
+    }
 
 
 # --------------------------------------------------------------------------- publishing
@@ -40,7 +45,7 @@ def files_below(folder: Path) -> dict[str, bytes]:
 def test_publish_replaces_owned_files_and_keeps_every_other_file(tmp_path):
     folder = tmp_path / "2022" / "龙湾区"
     folder.mkdir(parents=True)
-    (folder / "report.html").write_text("旧报告", encoding="utf-8")
+    publish_files(folder, {"report.html": "旧报告".encode()})
     (folder / "审核意见.docx").write_bytes(b"notes")
     (folder / "佐证材料").mkdir()
     (folder / "佐证材料" / "照片.jpg").write_bytes(b"jpg")
@@ -74,7 +79,7 @@ def test_publish_refuses_to_overwrite_an_input_or_a_folder_with_an_owned_name(tm
 
 
 def test_publish_writes_none_when_staging_fails(tmp_path, monkeypatch):
-    (tmp_path / "report.html").write_text("旧", encoding="utf-8")
+    publish_files(tmp_path, {"report.html": "旧".encode()})
     real_fsync = os.fsync
     calls = []
 
@@ -268,5 +273,5 @@ def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_f
     after = files_below(folder)
     assert {k: after[k] for k in people} == people
     assert set(after) - set(people) == {"report.html", "report.ipynb", "scores.json", "plan.json"}
-    assert [p.name for p in tmp_path.rglob(".*")] == []
+    assert [p.name for p in tmp_path.rglob(".*")] == [LEDGER]  # only the proof of what it wrote
     assert list(temp.iterdir()) == []

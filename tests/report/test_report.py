@@ -19,6 +19,7 @@ from assessment.cli import report as report_command
 from assessment.inputs.json_form import input_to_json
 from assessment.inputs.model import InputError
 from assessment.publish.html import external_references
+from assessment.publish.ledger import LEDGER
 from assessment.report.district import (
     ReportPaths,
     find_previous_scores,
@@ -68,7 +69,9 @@ def test_report_folder_is_year_then_safe_district_name(tmp_path):
 
 def test_report_publishes_notebook_html_and_scores_in_the_district_folder(sample_report, out_root):
     assert sample_report.folder == out_root / "2022" / "龙湾区"
-    assert sorted(p.name for p in sample_report.folder.iterdir()) == ["plan.json", "report.html", "report.ipynb", "scores.json"]
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == sorted(
+        [LEDGER, "plan.json", "report.html", "report.ipynb", "scores.json"]
+    )
     assert sorted(p.name for p in (out_root / "2022").iterdir()) == ["龙湾区"]
 
 
@@ -184,9 +187,9 @@ def test_rerun_replaces_the_reports_files_keeps_others_and_compares_with_the_pre
     args = _parse(["report", str(SAMPLE), "--out", str(out_root), "--previous", str(previous)])
     assert args.func(args) == 0
     assert str(sample_report.html) in capsys.readouterr().out
-    assert sorted(p.name for p in sample_report.folder.iterdir()) == [
-        "plan.json", "report.html", "report.ipynb", "scores.json", "审核意见.docx"
-    ]
+    assert sorted(p.name for p in sample_report.folder.iterdir()) == sorted(
+        [LEDGER, "plan.json", "report.html", "report.ipynb", "scores.json", "审核意见.docx"]
+    )
     assert kept.read_text("utf-8") == "a reviewer's notes"
     assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]
     page = sample_report.html.read_text("utf-8")

@@ -1,0 +1,104 @@
+"""The proof of what the tool wrote: a small hidden ledger in each folder it publishes into.
+
+A file name alone proves nothing (a person may keep their own report.html or manifest.json
+in an output folder), so the tool replaces an existing file only when the folder's ledger
+`.assessment-files.json` records that name with the sha256 of the bytes on disk now: the
+file is then exactly what the tool wrote, and replacing it loses nothing. A file missing
+from the ledger, or changed since, is a person's, and only `--force` replaces it. Outputs of
+versions before the ledger have no entry and are treated the same way (refused, the message
+says to use --force once). A damaged or unreadable ledger proves nothing and so adopts
+nothing.
+
+A name may carry two hashes while files are being renamed into place (`publishing`): the
+ledger first lists the old and the new content, then, once every rename is done, only the
+new; a run killed in between leaves every file provable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from assessment.util.fsutil import atomic_write_bytes
+
+LEDGER = ".assessment-files.json"
+_CHUNK = 1 << 20
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The hex sha256 of bytes about to be published."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    """The hex sha256 of a file, read in chunks so that a large file costs no memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_ledger(folder: Path) -> dict[str, list[str]]:
+    """The folder's ledger (file name → the sha256 its content may have); empty when absent,
+    unreadable or damaged."""
+    try:
+        data = json.loads((Path(folder) / LEDGER).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return {}
+    ledger: dict[str, list[str]] = {}
+    for name, value in files.items():
+        hashes = [value] if isinstance(value, str) else value
+        if isinstance(name, str) and isinstance(hashes, list) and all(isinstance(h, str) for h in hashes):
+            ledger[name] = hashes
+    return ledger
+
+
+def wrote(path: Path) -> bool:
+    """Whether the tool provably wrote `path` as it is now (its ledger has this content)."""
+    path = Path(path)
+    recorded = read_ledger(path.parent).get(path.name)
+    if not recorded:
+        return False
+    try:
+        return sha256_file(path) in recorded
+    except OSError:
+        return False
+
+
+def _write(folder: Path, files: Mapping[str, list[str]]) -> None:
+    """Replace the ledger atomically (a reader sees the old ledger or the new, never half)."""
+    shown = {name: hashes[0] if len(hashes) == 1 else hashes for name, hashes in sorted(files.items())}
+    body = {"note": "assessment 生成的文件及其 sha256；请勿编辑", "files": shown}
+    atomic_write_bytes(Path(folder) / LEDGER, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
+def record(folder: Path, hashes: Mapping[str, str]) -> None:
+    """Set `hashes` (name → sha256 of what was just written) in the folder's ledger,
+    atomically; entries of other names are kept."""
+    _write(folder, {**read_ledger(folder), **{name: [h] for name, h in hashes.items()}})
+
+
+def publishing(folder: Path, hashes: Mapping[str, str]) -> None:
+    """Before renaming new files into place: let each name be its current content (if
+    existing and proven or forced) or the new one (see the module's note)."""
+    folder = Path(folder)
+    updated = read_ledger(folder)
+    for name, new in hashes.items():
+        try:
+            now = [sha256_file(folder / name)]
+        except OSError:  # absent: nothing to keep provable
+            now = []
+        updated[name] = [*now, new]
+    _write(folder, updated)
+
+
+def record_file(path: Path) -> None:
+    """Record a file the tool has just written (by another writer) in its folder's ledger."""
+    path = Path(path)
+    record(path.parent, {path.name: sha256_file(path)})
