@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assessment.review.files import ReviewIndex
 
 #: Seconds one district (or one year's summary) may take before it counts as failed.
 DEFAULT_TIMEOUT = 600
@@ -32,6 +36,8 @@ class BatchOptions:
     `evidence_dir` a folder of evidence folders, `pdf` also prints the pages; `notebook`
     and `summary_notebook` replace the packaged notebooks (None: the packaged ones);
     `timeout` limits each district and each summary in seconds (None: no limit).
+    `reviews` are the run's reviews by the district named inside each (from `review_dir`,
+    else from the reviews kept beside the inputs in `data_dir`), indexed once by the run.
     """
 
     data_dir: Path
@@ -45,6 +51,7 @@ class BatchOptions:
     review_dir: Path | None = None
     evidence_dir: Path | None = None
     pdf: bool = False
+    reviews: ReviewIndex | None = None
 
     @classmethod
     def resolved(
