@@ -52,13 +52,32 @@ def json_bytes(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def log_text(outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSummary]) -> str:
-    """batch.log: every failure with its traceback (or its reason when there is none)."""
-    parts = []
-    for o in outcomes:
-        if o.status == "failed":
+def counts_line(outcomes: Iterable[DistrictOutcome]) -> str:
+    """The run's counts as the terminal's closing line and batch.log both say them, from the
+    same outcomes the manifest counts, so the three never disagree."""
+    listed = list(outcomes)
+    ok, invalid, failed = (sum(1 for o in listed if o.status == s) for s in ("ok", "invalid", "failed"))
+    return f"共{len(listed)}个填报文件：{ok}个已生成报告，{invalid}个校验未通过，{failed}个生成失败"
+
+
+def log_text(
+    outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSummary], skipped: Iterable[dict[str, str]] = ()
+) -> str:
+    """batch.log: the counts, then every input that failed validation with its problems, every
+    failure with its traceback (or its reason when there is none), every file left out (a
+    review that matched no input among them); "没有失败" only when every input was reported."""
+    listed, years = list(outcomes), list(summaries)
+    parts = [counts_line(listed)]
+    for o in listed:
+        if o.status == "invalid":
+            parts.append(f"== {o.input}（{o.name}）校验未通过 ==\n" + "\n".join(o.errors))
+        elif o.status == "failed":
             parts.append(f"== {o.input}（{o.name}）生成失败 ==\n{o.trace or '；'.join(o.errors)}")
-    for s in summaries:
+    for s in years:
         if s.error:
             parts.append(f"== {s.year}年市级汇总生成失败 ==\n{s.trace or s.error}")
-    return "\n\n".join(parts) + "\n" if parts else "本次运行没有失败。\n"
+    for item in skipped:
+        parts.append(f"== 已跳过：{item['file']} ==\n{item['reason']}")
+    if len(parts) == 1:
+        parts.append("本次运行没有失败。")
+    return "\n\n".join(parts) + "\n"

@@ -9,6 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from assessment.review.files import ReviewIndex
 
 #: Seconds one district (or one year's summary) may take before it counts as failed.
 DEFAULT_TIMEOUT = 600
@@ -33,6 +37,8 @@ class BatchOptions:
     and `summary_notebook` replace the packaged notebooks (None: the packaged ones);
     `timeout` limits each district and each summary in seconds (None: no limit); `force`
     lets the run replace files with its names that it cannot prove it wrote (never inputs).
+    `reviews` are the run's reviews by the district named inside each (from `review_dir`,
+    else from the reviews kept beside the inputs in `data_dir`), indexed once by the run.
     """
 
     data_dir: Path
@@ -47,6 +53,7 @@ class BatchOptions:
     evidence_dir: Path | None = None
     pdf: bool = False
     force: bool = False
+    reviews: ReviewIndex | None = None
 
     @classmethod
     def resolved(

@@ -12,6 +12,7 @@ to the same folder (same district and year) are caught before rendering; the lat
 from __future__ import annotations
 
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -119,7 +120,9 @@ def _clean_leftovers(out_dir: Path) -> None:
 
 
 def _folder_key(record: dict[str, Any]) -> tuple[int, str]:
-    return record["year"], district_dirname(record["district"])
+    """The report folder an input publishes to, casefolded: names differing only in case are
+    one folder on Windows and macOS, so the second would overwrite the first there."""
+    return record["year"], district_dirname(record["district"]).casefold()
 
 
 def _report_all(
@@ -156,7 +159,8 @@ def _report_all(
                 status="invalid",
                 errors=[
                     f"{path.name}：与“{first.name}”的地区和年度相同"
-                    f"（{check['district']} {check['year']}年），报告会互相覆盖，本文件未生成报告"
+                    f"（{check['district']} {check['year']}年；地区名称只差全角半角、首尾空格或大小写的视为同一地区），"
+                    "报告会互相覆盖，本文件未生成报告"
                 ],
             )
         inp = check.pop("input", None)
@@ -178,11 +182,41 @@ def _year_outcomes(outcomes: list[DistrictOutcome], year: int) -> list[DistrictO
     return [o for o in outcomes if o.year == year] + [o for o in outcomes if o.year is None]
 
 
+def _with_reviews(options: BatchOptions, files: list[Path]) -> tuple[BatchOptions, list[Path], list[dict[str, str]]]:
+    """The run's reviews indexed once by the district named inside each: those of --review,
+    else the reviews kept beside the inputs (recognised by content, never read as inputs).
+    Returns the options with the index, the inputs proper, and the beside-the-inputs reviews
+    left unused because --review was given (each with its reason)."""
+    from assessment.review.files import review_index, reviews_in
+    from assessment.review.workbook import is_review_file
+    from assessment.rubric.loader import load_rubric
+
+    beside = [p for p in files if is_review_file(p)]
+    inputs = [p for p in files if p not in beside]
+    if options.review_dir is not None:
+        unused = [{"file": p.name, "reason": "复核文件；已用--review指定复核文件目录，本文件未使用"} for p in beside]
+        sources = reviews_in(options.review_dir)
+    else:
+        unused, sources = [], beside
+    index = review_index(sources, load_rubric(options.rubric_path)) if sources else None
+    return replace(options, reviews=index), inputs, unused
+
+
+def _unmatched_reviews(options: BatchOptions, outcomes: list[DistrictOutcome]) -> list[dict[str, str]]:
+    """Each review that belongs to no input of the run, with why: a warning, never silence."""
+    if options.reviews is None:
+        return []
+    inputs = {(o.district, o.year) for o in outcomes if o.district is not None and o.year is not None}
+    return [{"file": p.name, "reason": reason} for p, reason in options.reviews.unmatched(inputs)]
+
+
 def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     started = now_iso()
     out_dir = options.out_dir
     files, skipped = batch_inputs(options.data_dir)
     check_links_inside(out_dir)
+    options, files, unused = _with_reviews(options, files)
+    skipped += unused
     _clean_leftovers(out_dir)
     check_owned(out_dir, [MANIFEST, BATCH_LOG], files, force=options.force)
     bar = progress_display.make_progress(len(files), progress)
@@ -191,6 +225,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
         # before the summaries so that those kernels' memory is freed first.
         with worker_pool(options.jobs) as pool:
             outcomes = _report_all(pool, files, options, bar)
+        skipped += _unmatched_reviews(options, outcomes)
         years = sorted({o.year for o in outcomes if o.year is not None})
         for year in years:
             year_dir = out_dir / str(year)
@@ -234,7 +269,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     top["years"] = {str(s.year): {"manifest": f"{s.year}/{MANIFEST}", "summary_error": s.error} for s in summaries}
     top["skipped"] = skipped
     top["log"] = BATCH_LOG
-    log = log_text(outcomes, summaries)
+    log = log_text(outcomes, summaries, skipped)
     publish_files(out_dir, {MANIFEST: json_bytes(top), BATCH_LOG: log.encode("utf-8")}, force=options.force)
     return BatchOutcome(
         out_dir, tuple(outcomes), tuple(summaries), out_dir / MANIFEST, started, finished, out_dir / BATCH_LOG,

@@ -63,11 +63,21 @@ def _year_and_district(raw: RawInput) -> tuple[int | None, str | None]:
     return year, district
 
 
-def _check_review(review_dir: Path, rubric: Rubric, inp: DistrictInput) -> None:
-    """InputError when the district's review in `review_dir` does not fit its input."""
-    from assessment.review import load_review, review_file_for
+def review_of(options: BatchOptions, inp: DistrictInput) -> Path | None:
+    """The district's review among the run's reviews (matched by the district named inside
+    it), None without one; InputError when two claim it."""
+    from assessment.review.files import one_review
 
-    review = review_file_for(review_dir, inp.district)
+    if options.reviews is None:
+        return None
+    return one_review(options.reviews.files_for(inp.district, inp.year), inp.district)
+
+
+def _check_review(options: BatchOptions, rubric: Rubric, inp: DistrictInput) -> None:
+    """InputError when the district's review does not fit its input, or two claim it."""
+    from assessment.review import load_review
+
+    review = review_of(options, inp)
     if review is not None:
         load_review(review, rubric, inp)
 
@@ -75,7 +85,7 @@ def _check_review(review_dir: Path, rubric: Rubric, inp: DistrictInput) -> None:
 def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
     """Read and validate one input, once: its validated input (handed on to render_input),
     or every problem with the district and year when those two cells could be read. With
-    a review folder the district's review there (if any) is validated against the input
+    reviews the district's review (if any) is validated against the input
     too: an invalid review makes the district invalid, with its problems located."""
     started = time.perf_counter()
     record: dict[str, Any] = {"sha256": input_sha256(path)}
@@ -85,8 +95,7 @@ def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
         try:
             raw = read_raw(path, rubric)
             inp = validate(raw, rubric)
-            if options.review_dir is not None:
-                _check_review(options.review_dir, rubric, inp)
+            _check_review(options, rubric, inp)
         except InputError as exc:
             year, district = _year_and_district(raw) if raw is not None else (None, None)
             record.update(
@@ -142,7 +151,7 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
         paths = render_report(
             Path(inp.path), options.out_dir, previous_root=options.previous, rubric=options.rubric_path,
             notebook=options.notebook, kernel=kernel, inp=inp, deadline=options.deadline(time.monotonic()),
-            review=options.review_dir, evidence=options.evidence_dir, pdf=options.pdf, force=options.force,
+            review=review_of(options, inp), evidence=options.evidence_dir, pdf=options.pdf, force=options.force,
         )
         record: dict[str, Any] = {
             "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),

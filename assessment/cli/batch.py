@@ -61,6 +61,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run everything, then say where it went and what did not work; the exit code is the
     run's (`BatchOutcome.exit_code`)."""
+    from assessment.batch.manifest import counts_line
     from assessment.batch.run import run_batch
 
     pdf, debug = getattr(args, "pdf", False), getattr(args, "debug", False)
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         force=getattr(args, "force", False),
     )
     ok, invalid, failed = (outcome.with_status(s) for s in ("ok", "invalid", "failed"))
-    print(f"共{len(outcome.districts)}个填报文件：{len(ok)}个已生成报告，{len(invalid)}个校验未通过，{len(failed)}个生成失败")
+    print(counts_line(outcome.districts))
     for s in outcome.summaries:
         print(f"{s.year}年：报告目录 {safe(s.folder)}")
         if s.html:
@@ -106,8 +107,8 @@ def run(args: argparse.Namespace) -> int:
         for s in outcome.summaries:
             if s.trace:
                 print(s.trace, file=sys.stderr)
-    if failed or any(s.error for s in outcome.summaries):
+    if failed or invalid or any(s.error for s in outcome.summaries):
         if failed:
             print("生成失败的地区：" + "、".join(safe(d.name) for d in failed), file=sys.stderr)
-        print(f"失败详情（含堆栈）见：{safe(outcome.log)}", file=sys.stderr)
+        print(f"未通过校验和失败的详情见：{safe(outcome.log)}", file=sys.stderr)
     return outcome.exit_code

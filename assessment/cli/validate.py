@@ -20,12 +20,18 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     from assessment import api
+    from assessment.inputs.validate import unfilled_count
     from assessment.rubric.loader import load_rubric
 
-    inputs, problems = api.load_all(list(args.files), load_rubric(args.rubric))
+    rubric = load_rubric(args.rubric)
+    inputs, problems = api.load_all(list(args.files), rubric)
     print_problems(problems)
     for inp in inputs:
-        print(f"通过：{safe(inp.path)}（{safe(inp.district)} {inp.year}年）")
+        blank = unfilled_count(inp, rubric)
+        verdict = f"通过（{blank}项未填）" if blank else "通过"
+        print(f"{verdict}：{safe(inp.path)}（{safe(inp.district)} {inp.year}年）")
+        if blank:
+            print(f"  提示：{blank}项未填写，按未填报计0分；如属实可忽略，否则请补填")
         for warning in inp.warnings:
             print(f"  提示：{safe(warning)}")
     bad = len(args.files) - len(inputs)

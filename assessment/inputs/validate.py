@@ -19,6 +19,7 @@ from assessment.inputs.values import (
     ambiguous_rate,
     label_key,
     parse_count,
+    parse_district,
     parse_flag,
     parse_free_text,
     parse_level,
@@ -174,10 +175,18 @@ def _notes(c: Collector, cells: dict[str, Cell], known: set[str], what: str) -> 
     return out
 
 
+def unfilled_count(inp: DistrictInput, rubric: Rubric) -> int:
+    """How many items the file leaves blank: answerable criteria and veto items without an
+    answer, and standard equipment without a quantity. A blank item is valid (it scores 0),
+    but a mostly blank workbook must not read as a plain pass."""
+    answers = sum(1 for cid in rubric.answerable() if cid not in inp.answers)
+    return answers + sum(1 for e in rubric.equipment if e.id not in inp.equipment)
+
+
 def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     """The trusted input, or InputError listing every problem with its location."""
     c = Collector(raw.problems, Location(raw.path))
-    district = c.parse(raw.district, parse_name, "地区（district）")
+    district = c.parse(raw.district, parse_district, "地区（district）")
     level = c.parse(raw.level, parse_level, "层级（level）")
     year = c.parse(raw.year, _year, "年度（year）")
     authorized = c.parse(raw.authorized, lambda x: parse_count(x, 1), "核定编制数（staff.authorized）")

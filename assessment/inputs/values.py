@@ -233,6 +233,18 @@ def parse_name(cell: Cell) -> str:
     return text
 
 
+def district_key(name: str) -> str:
+    """A district name as names are compared: NFKC (full-width 开发区１ is 开发区1, a full-width
+    space a space) with spaces trimmed, so one district typed two ways is never two districts."""
+    return unicodedata.normalize("NFKC", name).strip()
+
+
+def parse_district(cell: Cell) -> str:
+    """A district name (see parse_name) in its compared form (district_key): the name every
+    report, folder and summary uses, whatever width or spacing the file typed it in."""
+    return district_key(parse_name(cell))
+
+
 def parse_free_text(cell: Cell) -> str:
     """Free text (佐证材料, 备注, 其他信息): line breaks as \\n, stripped, no control characters.
 

@@ -13,6 +13,7 @@ the folder's lock, so no run ever removes another live run's staging files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from assessment.publish.ledger import publishing, record, sha256_bytes, wrote
 from assessment.util.console import CommandError, safe
-from assessment.util.fsutil import _fsync_directory, _sibling_name, safe_dirname
+from assessment.util.fsutil import MAX_DIRNAME_BYTES, _fsync_directory, _sibling_name, safe_dirname
 
 # Every file name the tool writes, in one place.
 REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF = (
@@ -80,8 +81,16 @@ def os_error(exc: OSError, path: Path | str | None = None, doing: str = "写入"
 
 def district_dirname(district: str) -> str:
     """The folder name of a district: its safe name, never one of the tool's own file names
-    (a district called "manifest.json" would otherwise take the year manifest's place)."""
+    (a district called "manifest.json" would otherwise take the year manifest's place).
+
+    A name too long for one folder name is cut and ends in a digest of the whole name, so
+    two long names sharing their first 40 characters get two folders, never one. Callers
+    compare folder names casefolded (Windows and macOS do)."""
     name = safe_dirname(district)
+    if len(district.encode("utf-8")) > MAX_DIRNAME_BYTES:
+        digest = "-" + hashlib.sha256(district.encode("utf-8")).hexdigest()[:10]
+        kept = name.encode("utf-8")[: MAX_DIRNAME_BYTES - len(digest)].decode("utf-8", "ignore")
+        name = kept.rstrip(" ._") + digest
     return f"_{name}" if name.casefold() in {n.casefold() for n in OWNED_FILES} else name
 
 

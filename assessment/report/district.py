@@ -106,13 +106,14 @@ class ReportData:
         return self.review is not None
 
 
-def review_for(review: Path | None, district: str) -> Path | None:
+def review_for(review: Path | None, district: str, year: int | None = None) -> Path | None:
     """The review of a district: `review` itself when it is a file, the district's review in
-    it when it is a folder of reviews (review.review_file_for), None without one."""
+    it when it is a folder of reviews (matched by the district and year inside each, see
+    review.review_file_for), None without one."""
     if review is None:
         return None
     review = Path(review)
-    return review_file_for(review, district) if review.is_dir() else review
+    return review_file_for(review, district, year) if review.is_dir() else review
 
 
 def report_data(
@@ -130,7 +131,7 @@ def report_data(
     Evidence is judged against the points the district claimed, not the reviewed ones."""
     if inp is None:
         inp = api_inputs.load(Path(input_path), rubric)  # type: ignore[arg-type]
-    own_review = review_for(None if review_path is None else Path(review_path), inp.district)
+    own_review = review_for(None if review_path is None else Path(review_path), inp.district, inp.year)
     review = load_review(own_review, rubric, inp) if own_review is not None else None
     self_result = score(rubric, inp)
     evidence = None
@@ -179,24 +180,35 @@ def report_folder(out_root: Path, year: int, district: str) -> Path:
     return Path(out_root) / str(year) / district_dirname(district)
 
 
-def earlier_years(root: Path, year: int) -> list[int]:
-    """The year folders (named by a number) under a batch output before `year`, latest first."""
+def is_year_folder(folder: Path) -> bool:
+    """A batch's year folder (named by a number, with no year folders of its own), the folder
+    a batch prints: `--previous outputs/2022` means that year, as `--previous outputs` means
+    every year in it."""
+    folder = Path(folder)
+    return folder.name.isdigit() and folder.is_dir() and not any(p.is_dir() and p.name.isdigit() for p in folder.iterdir())
+
+
+def earlier_year_folders(root: Path, year: int) -> list[Path]:
+    """The year folders before `year` under `--previous`, latest first: the numbered folders of
+    an output, or `root` itself when it is one year folder."""
     root = Path(root)
     if not root.is_dir():
         return []
-    return sorted((int(p.name) for p in root.iterdir() if p.is_dir() and p.name.isdigit() and int(p.name) < year),
-                  reverse=True)
+    if is_year_folder(root):
+        return [root] if int(root.name) < year else []
+    folders = [p for p in root.iterdir() if p.is_dir() and p.name.isdigit() and int(p.name) < year]
+    return sorted(folders, key=lambda p: int(p.name), reverse=True)
 
 
 def find_previous_scores(previous_root: Path, district: str, year: int) -> Path | None:
-    """The same district's scores.json from the latest earlier year under `previous_root`.
+    """The same district's scores.json from the latest earlier year under `previous_root`
+    (an output folder or one of its year folders).
 
     Year folders are those named by a number; a later or equal year is never "previous",
     so re-rendering an old year does not compare it with the future.
     """
-    root = Path(previous_root)
-    for earlier in earlier_years(root, year):
-        candidate = report_folder(root, earlier, district) / SCORES_JSON
+    for folder in earlier_year_folders(Path(previous_root), year):
+        candidate = folder / district_dirname(district) / SCORES_JSON
         if candidate.is_file():
             return candidate
     return None
@@ -204,14 +216,16 @@ def find_previous_scores(previous_root: Path, district: str, year: int) -> Path 
 
 def check_previous_root(previous_root: Path | None) -> None:
     """CommandError unless `previous_root` is an earlier output: a folder with a year folder
-    (named by a number) or a manifest. Checked before any work, so that a mistyped --previous
+    (named by a number) or a manifest, or one such year folder. Checked before any work, so that a mistyped --previous
     stops the run instead of silently comparing with nothing."""
     if previous_root is None:
         return
     root = Path(previous_root)
     if not root.is_dir():
         raise CommandError(f"往年输出目录“{safe(root)}”不存在或不是文件夹（--previous 应为往年报告的输出目录）")
-    if not (root / MANIFEST).is_file() and not any(p.is_dir() and p.name.isdigit() for p in root.iterdir()):
+    if not (root / MANIFEST).is_file() and not is_year_folder(root) and not any(
+        p.is_dir() and p.name.isdigit() for p in root.iterdir()
+    ):
         raise CommandError(
             f"“{safe(root)}”不是往年的输出目录：其中没有按年度命名的文件夹（应为 <年度>/<地区>/scores.json）"
         )
@@ -317,7 +331,7 @@ def render_report(
     review = None if review is None else Path(review).resolve()
     evidence = None if evidence is None else Path(evidence).resolve()
     data = report_data(input_path, loaded, review, evidence, inp=inp)
-    review_file = review_for(review, inp.district)
+    review_file = review_for(review, inp.district, inp.year)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
     check_owned(folder, (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES, [input_path], force=force, root=out_root)
@@ -387,7 +401,7 @@ def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     seen: dict[tuple[int, str], str] = {}
     problems = []
     for inp in inputs:
-        key = (inp.year, district_dirname(inp.district))
+        key = (inp.year, district_dirname(inp.district).casefold())  # one folder on Windows and macOS
         if key in seen:
             problems.append(
                 Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")

@@ -99,7 +99,7 @@ def data_table(df: pd.DataFrame, *, loss: str | None = None) -> str:
 
     head = "".join(f"<th{classes(c)}>{esc(c)}</th>" for c in columns)
     rows = []
-    for record in df.itertuples(index=False):
+    for record in df.itertuples(index=False, name=None):  # plain tuples: columns may be district names
         values = dict(zip(columns, record))
         lost = loss is not None and _is_number(values.get(loss)) and values[loss] > 0
         cells = "".join(

@@ -15,7 +15,7 @@ from assessment.inputs.edits import parse_path
 from assessment.inputs.model import Cell, DistrictInput, InputError, Location
 from assessment.inputs.roster import roster_rate
 from assessment.inputs.validate import Collector
-from assessment.inputs.values import ValueProblem, parse_count, parse_free_text, parse_name, show, text_of
+from assessment.inputs.values import ValueProblem, parse_count, parse_district, parse_free_text, parse_name, show, text_of
 from assessment.review.model import Change, Note, RawReview, Review
 from assessment.review.targets import PATH_FORMS, is_extra_quantity, targets
 from assessment.rubric.model import Rubric
@@ -62,7 +62,7 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
     """
     c = Collector(raw.problems, raw.where or Location(raw.path))
     f = raw.fields
-    district = c.parse(f.get("district"), parse_name, "地区（district）")
+    district = c.parse(f.get("district"), parse_district, "地区（district）")
     year = c.parse(f.get("year"), parse_count, "年度（year）")
     sha = c.parse(f.get("input_sha256"), _sha256, "自评文件SHA-256（input_sha256）")
     reviewer = c.parse(f.get("reviewer"), parse_name, "复核人（reviewer）")

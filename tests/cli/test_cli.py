@@ -215,3 +215,24 @@ def test_review_template_is_a_command(tmp_path):
     out = tmp_path / "复核表.xlsx"
     assert main(["review-template", str(sample), str(out)]) == 0
     assert out.is_file()
+
+
+def test_validate_says_how_many_items_are_unfilled_instead_of_a_bare_pass(tmp_path, rubric, good_json, capsys):
+    data = json.loads(good_json.read_text("utf-8"))
+    data["answers"] = {}
+    data["equipment"] = {}
+    blank = _json_input(tmp_path, "空白.json", data)
+    unfilled = len(rubric.answerable()) + len(rubric.equipment)
+    assert main(["validate", str(blank), str(good_json)]) == 0
+    out = capsys.readouterr().out
+    assert f"通过（{unfilled}项未填）：{blank}" in out
+    assert f"{unfilled}项未填写" in out
+    assert f"通过：{good_json}" in out  # a complete file still simply passes
+
+
+def test_a_district_name_is_read_in_its_normalised_form(tmp_path, good_json, capsys):
+    data = json.loads(good_json.read_text("utf-8"))
+    data["district"] = "\u3000开发区１ "
+    wide = _json_input(tmp_path, "全角.json", data)
+    assert main(["score", str(wide), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["district"] == "开发区1"

@@ -152,6 +152,22 @@ def test_find_previous_scores_takes_the_latest_earlier_year(tmp_path):
     assert find_previous_scores(tmp_path / "missing", "龙湾区", 2022) is None
 
 
+def test_previous_may_be_the_year_folder_a_batch_prints_or_its_parent(tmp_path):
+    from assessment.report.district import check_previous_root
+    from assessment.report.summary.load import previous_scores
+
+    scores = {"district": "龙湾区", "year": 2022, "total": 98.3, "categories": {}, "indicators": {}}
+    folder = tmp_path / "outputs" / "2022" / "龙湾区"
+    folder.mkdir(parents=True)
+    (folder / "scores.json").write_text(json.dumps(scores, ensure_ascii=False), encoding="utf-8")
+    year_dir = tmp_path / "outputs" / "2022"
+    check_previous_root(year_dir)  # a year folder without a manifest is an earlier output too
+    for given in (year_dir, tmp_path / "outputs"):
+        assert find_previous_scores(given, "龙湾区", 2023) == folder / "scores.json"
+        assert [s["total"] for s in previous_scores(given, 2023)] == [98.3]
+    assert find_previous_scores(year_dir, "龙湾区", 2022) is None  # never the same or a later year
+
+
 def test_report_command_with_one_invalid_input_prints_problems_and_writes_nothing(tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"district": "龙湾区", "level": "county"}), encoding="utf-8")

@@ -353,3 +353,17 @@ def test_review_figure_draws_self_and_reviewed_totals_of_reviewed_districts_only
     assert any("达标（示范单位）→未达标" in label for label in labels)  # the verdict the review changed
     colours = {p.get_facecolor()[:3] for p in ax.patches}
     assert len(colours) == 2
+
+
+def test_district_names_that_are_one_identifier_to_python_still_make_a_summary():
+    # 开发区1 and 开发区１ are distinct strings but one identifier after NFKC: a summary whose
+    # heat table has both as columns must not build row types from them (SyntaxError before).
+    from assessment.report.markup import data_table
+
+    city = [district("开发区1", 90, True), district("开发区１", 80, False)]
+    summary = S.build_summary(city)
+    wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(summary)))
+    heat = wb["指标得分率"]
+    assert {"开发区1", "开发区１"} <= {c.value for c in heat[1]}
+    html = data_table(summary.tables["指标得分率"])
+    assert "开发区1" in html and "开发区１" in html

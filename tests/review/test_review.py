@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -434,10 +435,12 @@ def test_review_statement_names_the_review_applied(rubric, longwan):
     assert review_statement(api.scores_dict(score(rubric, longwan))) is None
 
 
-def test_review_file_for_a_district_is_found_by_name_and_must_be_unique(tmp_path):
+def test_review_file_for_a_district_is_found_by_the_district_inside_and_must_be_unique(tmp_path):
     assert review_file_for(EXAMPLES / "wenzhou-2022-reviews", "龙湾区") == LONGWAN_REVIEW
     assert review_file_for(EXAMPLES / "wenzhou-2022-reviews", "乐清市") is None
-    (tmp_path / "龙湾区.review.json").write_text("{}", encoding="utf-8")
-    (tmp_path / "龙湾区.review.xlsx").write_bytes(b"")
+    shutil.copy(LONGWAN_REVIEW, tmp_path / "复核-龙湾区.json")  # any file name: the header says whose
+    assert review_file_for(tmp_path, "龙湾区", 2022) == tmp_path / "复核-龙湾区.json"
+    assert review_file_for(tmp_path, "龙湾区", 2023) is None
+    shutil.copy(LONGWAN_REVIEW, tmp_path / "龙湾区第二份.json")
     with pytest.raises(InputError, match="请只保留一份复核文件"):
         review_file_for(tmp_path, "龙湾区")

@@ -15,7 +15,7 @@ from assessment.inputs.model import InputError
 from assessment.plan.json_form import plan_to_dict
 from assessment.plan.solve import make_plan
 from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON
-from assessment.report.district import earlier_years, read_previous_scores
+from assessment.report.district import earlier_year_folders, read_previous_scores
 from assessment.report.summary.build import Summary, build_summary
 from assessment.rubric.loader import default_rubric
 from assessment.rubric.model import Rubric
@@ -77,10 +77,10 @@ def score_inputs(
 
 def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
     """Scores of the latest year before `year` in an earlier batch output (empty if none)."""
-    years = earlier_years(Path(previous_dir), year)
-    if not years:
+    folders = earlier_year_folders(Path(previous_dir), year)  # an output, or its year folder
+    if not folders:
         return []
-    year_dir = Path(previous_dir) / str(years[0])
+    year_dir = folders[0]
     manifest_path = year_dir / MANIFEST
     try:
         manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
@@ -94,10 +94,10 @@ def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
 def previous_plans(previous_dir: Path, year: int) -> list[dict[str, Any]]:
     """The plan.json of each district of the latest year before `year` in an earlier batch
     output (empty if none), like previous_scores."""
-    years = earlier_years(Path(previous_dir), year)
-    if not years:
+    folders = earlier_year_folders(Path(previous_dir), year)  # an output, or its year folder
+    if not folders:
         return []
-    year_dir = Path(previous_dir) / str(years[0])
+    year_dir = folders[0]
     manifest_path = year_dir / MANIFEST
     return load_plans_dir(year_dir, load_manifest(manifest_path) if manifest_path.is_file() else None)
 

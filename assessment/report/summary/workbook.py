@@ -22,7 +22,9 @@ def summary_workbook_bytes(summary: Summary) -> bytes:
             set_text(cell, str(column))
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for r, row in enumerate(table.itertuples(index=False), start=2):
+        # name=None: plain tuples, since district names (开发区1, 开发区１) head columns and must
+        # never become field names of a generated type.
+        for r, row in enumerate(table.itertuples(index=False, name=None), start=2):
             for n, value in enumerate(row, start=1):
                 set_value(ws.cell(r, n), value)
         ws.freeze_panes = "A2"
