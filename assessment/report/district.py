@@ -29,6 +29,7 @@ from typing import Any
 import nbformat
 
 from assessment.inputs import files as api_inputs
+from assessment.inputs.json_form import input_snapshot
 from assessment.inputs.model import DistrictInput, Location, Problem
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
@@ -302,7 +303,9 @@ def render_report(
     before anything is written, when there is no Chromium). InputError is raised before
     anything is written; OutputError when a file the tool does not own is in the way. All
     files are made before any is published, so a failure leaves the previous report in
-    place; files in the folder the tool did not write stay as they are.
+    place; files in the folder the tool did not write stay as they are. The notebook is
+    handed the validated input itself (json_form.input_snapshot), so the page and plan.json
+    show the numbers of scores.json even when the file is saved again while it runs.
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
@@ -326,8 +329,11 @@ def render_report(
         if previous_warning:
             warnings.append(previous_warning)
             previous = None
+    snapshot, snapshot_sha256 = input_snapshot(inp)
     parameters = {
         "input_path": str(input_path),
+        "input_snapshot": snapshot,  # the notebook scores this, never a re-read of the file
+        "input_snapshot_sha256": snapshot_sha256,
         "previous_scores_path": None if previous is None else str(previous.resolve()),
         "previous_warning": previous_warning,
         "review_path": None if review_file is None else str(review_file),

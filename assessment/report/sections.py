@@ -28,6 +28,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment import plan
+from assessment.inputs.json_form import input_from_snapshot
 from assessment.publish.html import DATA_TAG
 from assessment.report import charts, followup, html_parts, tables
 from assessment.report import summary as municipal
@@ -102,11 +103,18 @@ def district_report(
     previous_scores_path: str | None = None,
     previous_warning: str | None = None,
     run_time: str | None = None,
+    input_snapshot: str | None = None,
+    input_snapshot_sha256: str | None = None,
 ) -> DistrictReport:
-    """Read, validate and score the district of the notebook's parameters (see
-    district.report_data); InputError with every problem located for an invalid input."""
+    """Score the district of the notebook's parameters (see district.report_data):
+    `input_snapshot` with its sha256 is the input render_report validated (scored as it is,
+    so the page cannot disagree with scores.json); without it (a notebook run by hand) the
+    file at `input_path` is read and validated. InputError with every problem located."""
     rubric = load_rubric(rubric_path)
-    data = report_data(input_path, rubric, review_path, evidence_dir)
+    inp = None
+    if input_snapshot is not None:
+        inp = input_from_snapshot(input_snapshot, input_snapshot_sha256 or "", rubric)
+    data = report_data(input_path, rubric, review_path, evidence_dir, inp=inp)
     previous, previous_problem = previous_state(previous_scores_path, previous_warning)
     return DistrictReport(
         rubric=rubric,
