@@ -163,12 +163,13 @@ def evidence_table(scores: dict[str, Any]) -> Any:
 
 
 def evidence_summary(scores: dict[str, Any]) -> str | None:
-    """One sentence on the evidence check (None when evidence was not checked)."""
+    """One sentence on the evidence check (None when evidence was not checked); its count of
+    缺少佐证 is that of the table below it (evidence_rows), so the two never disagree."""
     record = scores.get("evidence")
     if record is None:
         return None
     listed = len(record["files"])
-    flags = len(record["flags"])
+    flags = sum(1 for row in evidence_rows(scores) if row["标记"])
     where = "已在佐证材料目录中逐一核查" if record["folder"] is not None else "未提供佐证材料目录，未核查文件"
     verdict = f"{flags}个得分项标记为“缺少佐证”" if flags else "得分项均列有佐证材料"
     return f"填报列出佐证材料{listed}项，{where}，找到{record['count']}项；{verdict}。"
