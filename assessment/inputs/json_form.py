@@ -309,6 +309,22 @@ def input_to_json(inp: DistrictInput) -> str:
     return json.dumps(input_to_dict(inp), ensure_ascii=False, indent=2) + "\n"
 
 
+def flat_input(data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON form as one value per field path (`answers.<id>`, `staff.on_duty`,
+    `roster[2].name`…), for naming field by field what differs between two contents."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                items = row.items() if isinstance(row, dict) else [("", row)]
+                out.update({f"{key}[{i}]" + (f".{k}" if k else ""): v for k, v in items})
+        else:
+            out[key] = value
+    return out
+
+
 def canonical_json(inp: DistrictInput) -> str:
     """The input's content as one canonical text (sorted keys, no spacing): a workbook, the
     same workbook re-saved by another program and its JSON conversion all give the same
