@@ -106,7 +106,9 @@ def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
                 problems=[p.to_dict() for p in exc.problems],
             )
         else:
-            record.update(status="ok", district=inp.district, year=inp.year, input=inp)
+            # the sha256 of the bytes validated, not of a later read: the manifest names what
+            # the report (handed this very input as a snapshot) shows
+            record.update(status="ok", district=inp.district, year=inp.year, input=inp, sha256=inp.sha256)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         record.update(status="failed", errors=[error_text(exc)], trace=traceback.format_exc())
     record["seconds"] = time.perf_counter() - started

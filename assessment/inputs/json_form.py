@@ -15,6 +15,7 @@ Reading only locates values (with their JSON path); `validate` judges them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -37,6 +38,8 @@ from assessment.inputs.model import (
     RawInput,
     RawPerson,
 )
+from assessment.inputs.validate import validate
+from assessment.rubric.model import Rubric
 
 TOP_KEYS = {
     "district", "level", "year", "staff", "answers", "equipment", "prices", "extra_equipment",
@@ -304,3 +307,57 @@ def input_to_dict(inp: DistrictInput) -> dict[str, Any]:
 
 def input_to_json(inp: DistrictInput) -> str:
     return json.dumps(input_to_dict(inp), ensure_ascii=False, indent=2) + "\n"
+
+
+def flat_input(data: dict[str, Any]) -> dict[str, Any]:
+    """A JSON form as one value per field path (`answers.<id>`, `staff.on_duty`,
+    `roster[2].name`…), for naming field by field what differs between two contents."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update({f"{key}.{k}": v for k, v in value.items()})
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                items = row.items() if isinstance(row, dict) else [("", row)]
+                out.update({f"{key}[{i}]" + (f".{k}" if k else ""): v for k, v in items})
+        else:
+            out[key] = value
+    return out
+
+
+def canonical_json(inp: DistrictInput) -> str:
+    """The input's content as one canonical text (sorted keys, no spacing): a workbook, the
+    same workbook re-saved by another program and its JSON conversion all give the same
+    text, so its sha256 (`content_sha256`) names the content, not the file's bytes."""
+    return json.dumps(input_to_dict(inp), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_sha256(inp: DistrictInput) -> str:
+    """The sha256 of `canonical_json`: what a review binds to."""
+    return hashlib.sha256(canonical_json(inp).encode("utf-8")).hexdigest()
+
+
+def input_snapshot(inp: DistrictInput) -> tuple[str, str]:
+    """The validated input as the text handed to a report's notebook, and its sha256.
+
+    A run reads and validates its input once; everything it publishes (scores.json, the
+    page, plan.json, the manifest) must come from that reading, even if the file is saved
+    again meanwhile. So the notebook is handed this snapshot instead of the file's path:
+    the canonical content plus what is about the file (its path, its bytes' sha256 and the
+    located warnings of how it was written), which the JSON form does not carry."""
+    text = json.dumps(
+        {"input": input_to_dict(inp), "path": inp.path, "sha256": inp.sha256, "warnings": list(inp.warnings)},
+        ensure_ascii=False, sort_keys=True,
+    )
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def input_from_snapshot(text: str, digest: str, rubric: Rubric) -> DistrictInput:
+    """The input `input_snapshot` made, checked against its sha256 (InputError when the text
+    was altered on the way) and validated again, so it equals the input the run read."""
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != digest:
+        raise InputError([Problem(Location("<snapshot>"), f"输入快照与其SHA-256（{digest}）不符，快照在传递中被改动")])
+    data = json.loads(text)
+    raw = parse_json_input(json.dumps(data["input"], ensure_ascii=False).encode("utf-8"), data["path"])
+    inp = validate(raw, rubric)
+    return dataclasses.replace(inp, path=data["path"], sha256=data["sha256"], warnings=tuple(data["warnings"]))

@@ -29,6 +29,7 @@ from typing import Any
 import nbformat
 
 from assessment.inputs import files as api_inputs
+from assessment.inputs.json_form import input_snapshot
 from assessment.inputs.model import DistrictInput, Location, Problem
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
@@ -163,12 +164,13 @@ def evidence_table(scores: dict[str, Any]) -> Any:
 
 
 def evidence_summary(scores: dict[str, Any]) -> str | None:
-    """One sentence on the evidence check (None when evidence was not checked)."""
+    """One sentence on the evidence check (None when evidence was not checked); its count of
+    缺少佐证 is that of the table below it (evidence_rows), so the two never disagree."""
     record = scores.get("evidence")
     if record is None:
         return None
     listed = len(record["files"])
-    flags = len(record["flags"])
+    flags = sum(1 for row in evidence_rows(scores) if row["标记"])
     where = "已在佐证材料目录中逐一核查" if record["folder"] is not None else "未提供佐证材料目录，未核查文件"
     verdict = f"{flags}个得分项标记为“缺少佐证”" if flags else "得分项均列有佐证材料"
     return f"填报列出佐证材料{listed}项，{where}，找到{record['count']}项；{verdict}。"
@@ -319,7 +321,9 @@ def render_report(
     files are made before any is published, so a failure leaves the previous report in
     place; files in the folder the tool did not write stay as they are, and such a file with
     an owned name (a person's own report.html) is refused unless `force`
-    (`outputs.check_target`).
+    (`outputs.check_target`). The notebook is handed the validated input itself
+    (json_form.input_snapshot), so the page and plan.json show the numbers of scores.json
+    even when the file is saved again while it runs.
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
@@ -343,8 +347,11 @@ def render_report(
         if previous_warning:
             warnings.append(previous_warning)
             previous = None
+    snapshot, snapshot_sha256 = input_snapshot(inp)
     parameters = {
         "input_path": str(input_path),
+        "input_snapshot": snapshot,  # the notebook scores this, never a re-read of the file
+        "input_snapshot_sha256": snapshot_sha256,
         "previous_scores_path": None if previous is None else str(previous.resolve()),
         "previous_warning": previous_warning,
         "review_path": None if review_file is None else str(review_file),

@@ -21,6 +21,7 @@ The module runs in the notebook kernel, where IPython is the display.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from assessment import plan
+from assessment.inputs.json_form import input_from_snapshot
 from assessment.publish.html import DATA_TAG
 from assessment.report import charts, followup, html_parts, tables
 from assessment.report import summary as municipal
@@ -102,11 +104,18 @@ def district_report(
     previous_scores_path: str | None = None,
     previous_warning: str | None = None,
     run_time: str | None = None,
+    input_snapshot: str | None = None,
+    input_snapshot_sha256: str | None = None,
 ) -> DistrictReport:
-    """Read, validate and score the district of the notebook's parameters (see
-    district.report_data); InputError with every problem located for an invalid input."""
+    """Score the district of the notebook's parameters (see district.report_data):
+    `input_snapshot` with its sha256 is the input render_report validated (scored as it is,
+    so the page cannot disagree with scores.json); without it (a notebook run by hand) the
+    file at `input_path` is read and validated. InputError with every problem located."""
     rubric = load_rubric(rubric_path)
-    data = report_data(input_path, rubric, review_path, evidence_dir)
+    inp = None
+    if input_snapshot is not None:
+        inp = input_from_snapshot(input_snapshot, input_snapshot_sha256 or "", rubric)
+    data = report_data(input_path, rubric, review_path, evidence_dir, inp=inp)
     previous, previous_problem = previous_state(previous_scores_path, previous_warning)
     return DistrictReport(
         rubric=rubric,
@@ -277,12 +286,19 @@ def notes_section(report: DistrictReport) -> None:
 
 
 def previous_year_section(report: DistrictReport) -> None:
-    """八、与往年比较: this year beside the earlier scores, or why there is no comparison."""
+    """八、与往年比较: this year beside the earlier scores on one basis, named above the table
+    (核定 with 核定 when both years were reviewed, else 自评 with 自评), or why there is none."""
     if report.previous is None:
         _show_note(report.previous_problem or "未提供往年得分（scores.json），本报告不作同比比较。")
     else:
-        _show_note(f"比较对象：{report.previous.get('district', '')} {report.previous.get('year', '')}年自评估得分。")
-        _show_table(tables.year_over_year_table(report.result, report.previous))
+        basis = tables.comparison_basis(report.data.reviewed, tables.is_reviewed_scores(report.previous))
+        before: Mapping[str, Any]
+        if basis == tables.REVIEWED_BASIS:
+            now, before = report.result, report.previous
+        else:
+            now, before = report.data.self_result, tables.self_assessed(report.previous)
+        _show_note(tables.comparison_label(report.previous, basis))
+        _show_table(tables.year_over_year_table(now, before))
 
 
 def followup_section(report: DistrictReport) -> None:
@@ -384,6 +400,7 @@ def summary_year_over_year_section(summary: municipal.Summary) -> None:
     if "同比变化-地区" not in summary.tables:
         _show_note("未提供往年数据，不作同比。")
         return
+    _show_note("同口径比较：两年均经市级复核的地区比较核定得分，其余地区比较两年的自评估得分（见“比较口径”列）。")
     _show_summary_table(summary, "同比变化-地区")
     _show_summary_table(summary, "同比变化-类别")
 

@@ -286,9 +286,38 @@ def provenance_table(result: Result, run_time: str | None, review: Mapping[str, 
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
 
+#: The two bases of a year-over-year comparison: both years' reviewed scores, or both self-assessed.
+REVIEWED_BASIS, SELF_BASIS = "核定", "自评"
+BASIS_WORDS = {REVIEWED_BASIS: "核定得分", SELF_BASIS: "自评估得分"}
+
+
+def is_reviewed_scores(scores: Mapping[str, Any]) -> bool:
+    """Whether a scores.json holds 核定 at its top level and the 自评 in its `self` block."""
+    return isinstance(scores.get("self"), dict) and isinstance(scores.get("review"), dict)
+
+
+def self_assessed(scores: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A scores.json's self-assessed figures in the form of its top level (itself unless reviewed)."""
+    return {**scores, **scores["self"]} if is_reviewed_scores(scores) else scores
+
+
+def comparison_basis(now_reviewed: bool, previous_reviewed: bool) -> str:
+    """Like with like: 核定 with 核定 when both years were reviewed, else 自评 with 自评 (a
+    reviewed score beside a self-assessed one would show the review as progress)."""
+    return REVIEWED_BASIS if now_reviewed and previous_reviewed else SELF_BASIS
+
+
+def comparison_label(previous: Mapping[str, Any], basis: str) -> str:
+    """The sentence above the district's 与往年比较 table naming what is compared."""
+    words = BASIS_WORDS[basis]
+    return f"比较对象：{previous.get('district', '')} {previous.get('year', '')}年{words}（本年亦为{words}）。"
+
+
 def year_over_year_table(result: Result, previous: Mapping[str, Any]) -> pd.DataFrame:
     """This year against an earlier `scores.json` of the same district: each category,
-    the equipment score and the total (本年, 上年, 变化; 上年 blank when it lacks an item)."""
+    the equipment score and the total (本年, 上年, 变化; 上年 blank when it lacks an item).
+    `result` and `previous` must be on one basis (comparison_basis; `self_assessed` gives an
+    earlier reviewed year's 自评)."""
     old_categories = previous.get("categories", {})
     old_equipment = (previous.get("equipment") or {}).get("points")
     rows: list[tuple[str, Fraction, Any]] = [

@@ -198,8 +198,9 @@ def evidence_dict(check: EvidenceCheck) -> dict[str, Any]:
 
 def evidence_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The report's evidence table from a scores.json with an `evidence` record: per
-    criterion that earned points from an answer, its listed files, what the check found,
-    and 缺少佐证 where it applies. Empty when the evidence was not recorded."""
+    criterion that earned points from an answer, and every flagged one (judged on the
+    claimed points, so flagged even when a review took them away), its listed files, what
+    the check found, and 缺少佐证 where it applies. Empty when the evidence was not recorded."""
     record = scores.get("evidence")
     if record is None:
         return []
@@ -209,8 +210,8 @@ def evidence_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
     flagged = {f["criterion_id"] for f in record["flags"]}
     rows = []
     for cid, c in scores["criteria"].items():
-        if c["source"] != "answer" or c["points"] <= 0:
-            continue
+        if (c["source"] != "answer" or c["points"] <= 0) and cid not in flagged:
+            continue  # a flag stays shown when a review took the claimed points away
         own = files.get(cid, [])
         rows.append(
             {

@@ -2,7 +2,7 @@
 
 The JSON form:
 
-    {"district": "龙湾区", "year": 2022, "input_sha256": "<sha256 of the self-assessment>",
+    {"district": "龙湾区", "year": 2022, "input_sha256": "<sha256 of the self-assessment's content>",
      "reviewer": "…", "date": "2023-03-01",
      "changes": [{"path": "answers.s12_annual_plan", "to": false, "reason": "未见备案回执",
                   "evidence_check": "缺失"}],
@@ -29,7 +29,9 @@ from assessment.rubric.model import Rubric
 
 #: The review's own facts: what it reviews, who reviewed and when.
 HEADER_KEYS = ("district", "year", "input_sha256", "reviewer", "date")
-TOP_KEYS = (*HEADER_KEYS, "changes", "notes")
+#: `input`: optional, the content reviewed (the input's JSON form), so that a refused review
+#: can name every field changed since (see parse_review).
+TOP_KEYS = (*HEADER_KEYS, "input", "changes", "notes")
 CHANGE_KEYS = ("path", "to", "reason", "evidence_check")
 NOTE_KEYS = ("path", "comment", "evidence_check")
 
@@ -45,7 +47,7 @@ def parse_json_review(text: bytes, path: str) -> RawReview:
 
     for key in sorted(set(data) - set(TOP_KEYS)):
         raw.problems.append(Problem(Location(path, json_path=key_path("$", key)), f"未知字段“{key}”"))
-    for key in HEADER_KEYS:
+    for key in (*HEADER_KEYS, "input"):
         if key in data:
             raw.fields[key] = cell(data[key], f"$.{key}")
     for key, keys, changed in (("changes", CHANGE_KEYS, True), ("notes", NOTE_KEYS, False)):

@@ -2,16 +2,23 @@
 
 `parse_review` is as strict as the input contract: same value parsers, every problem
 collected with its location. Given the self-assessment it reviews, a review must name its
-district and year and carry the sha256 of that very file, so that a review can never be
-applied to a self-assessment changed after it was reviewed.
+district and year and carry the sha256 of that self-assessment's content (the canonical JSON
+form, `json_form.content_sha256`), so that a review can never be applied to a self-assessment
+changed after it was reviewed, while re-saving the workbook in another program or converting
+it to JSON keeps the review valid. Reviews written before carry the sha256 of the file's
+bytes; that is still accepted (the bundled samples and reviews already handed out stay valid).
+A review that also records the content it reviewed (`input`, the JSON form) is refused with
+every field that differs named.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from assessment.inputs.edits import parse_path
+from assessment.inputs.json_form import content_sha256, flat_input, input_to_dict
 from assessment.inputs.model import Cell, DistrictInput, InputError, Location
 from assessment.inputs.roster import roster_rate
 from assessment.inputs.validate import Collector
@@ -53,6 +60,49 @@ def _roster_computed(rubric: Rubric, inp: DistrictInput | None, path: str) -> bo
     return measure is not None and inp is not None and inp.roster is not None and roster_rate(measure, inp.roster) is not None
 
 
+def _field_name(rubric: Rubric, inp: DistrictInput, path: str) -> str:
+    """A field of the input as a person knows it: the indicator or equipment name of a review
+    target, else the workbook's wording for the rest (basic facts, roster, evidence lists)."""
+    known = targets(rubric, inp)
+    if path in known:
+        return f"「{known[path].name}」"
+    head, _, key = path.partition(".")
+    criterion = rubric.criteria.get(key)
+    label = criterion.name if criterion is not None else key
+    words = {"district": "地区", "level": "级别", "year": "年度", "sample": "示例标记", "info": "基本信息",
+             "evidence": "佐证材料", "remarks": "备注", "prices": "装备单价", "equipment": "装备"}
+    if head.startswith("roster["):
+        return f"执法人员名册第{int(head[7:-1]) + 1}行"
+    if head.startswith("extra_equipment["):
+        return f"其他装备第{int(head[16:-1]) + 1}行"
+    return f"{words.get(head, head)}「{label}」" if key else words.get(head, head)
+
+
+def _changed_fields(rubric: Rubric, inp: DistrictInput, recorded: Cell | None) -> list[str]:
+    """The fields where `inp` differs from the content the review recorded (its `input`), each
+    with its value then and now; empty when the review recorded none."""
+    if recorded is None or not isinstance(recorded.value, dict):
+        return []
+    then: dict[str, Any] = flat_input(recorded.value)
+    now = flat_input(input_to_dict(inp))
+    out: list[str] = []
+    for path in sorted(set(then) | set(now)):
+        if then.get(path) != now.get(path):
+            name = _field_name(rubric, inp, path)
+            if path.startswith(("roster[", "extra_equipment[")):
+                out.append(f"{name}有改动")  # a row is named once, not per column
+            else:
+                out.append(f"{name}：复核时为{_shown(then.get(path))}，现为{_shown(now.get(path))}")
+    return list(dict.fromkeys(out))
+
+
+def _shown(value: Any) -> str:
+    """A recorded value as the workbook writes it (是/否 for yes/no items)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "（空）" if value is None else show(value)
+
+
 def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = None) -> Review:
     """The trusted review, or InputError listing every problem with its location.
 
@@ -72,11 +122,15 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
             c.add(f["district"].location, f"复核的地区为“{district}”，与自评文件的地区“{inp.district}”不符")
         if year is not None and year != inp.year:
             c.add(f["year"].location, f"复核的年度为{year}，与自评文件的年度{inp.year}不符")
-        if sha is not None and sha != inp.sha256:
+        content = content_sha256(inp)
+        if sha is not None and sha not in (content, inp.sha256):
+            changed = _changed_fields(rubric, inp, f.get("input"))
             c.add(
                 f["input_sha256"].location,
-                f"复核针对的自评文件SHA-256为{sha}，与所给自评文件{inp.path}（{inp.sha256}）不符："
-                "自评文件在复核后被修改过，或复核对应的不是这份文件",
+                f"复核针对的自评内容SHA-256为{sha}，与所给自评文件{inp.path}不符"
+                f"（内容SHA-256 {content}，文件SHA-256 {inp.sha256}）："
+                + (f"自评文件在复核后被修改过，改动的项目：{'；'.join(changed)}" if changed
+                   else "自评文件在复核后被修改过，或复核对应的不是这份文件"),
             )
 
     known = targets(rubric, inp)

@@ -27,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from assessment.inputs.edits import answer_path, parse_path, value_at
+from assessment.inputs.json_form import content_sha256
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
 from assessment.inputs.workbook import COMPUTED_FILL, HEADER_FONT, Column, body_cell, header_row, list_validation
@@ -177,7 +178,7 @@ def review_workbook_bytes(
     info = {
         "district": review.district if review else inp.district if inp else None,
         "year": review.year if review else inp.year if inp else None,
-        "input_sha256": review.input_sha256 if review else inp.sha256 if inp else None,
+        "input_sha256": review.input_sha256 if review else content_sha256(inp) if inp else None,
         "file": Path(inp.path).name if inp is not None else None,
         "reviewer": review.reviewer if review else None,
         "date": review.date if review else None,

@@ -36,7 +36,7 @@ INFO_ROWS: dict[str, tuple[str | None, bool, str]] = {
     "地区": ("district", False, "自评文件的地区"),
     "年度": ("year", False, "评估年度"),
     "自评文件": (None, False, "所复核的自评文件名（仅供查看）"),
-    "自评文件SHA-256": ("input_sha256", False, "自评文件的SHA-256；自评文件改动后本复核表不再适用"),
+    "自评文件SHA-256": ("input_sha256", False, "自评内容的SHA-256（另存或转换格式不变）；自评内容改动后本复核表不再适用"),
     "复核人": ("reviewer", True, "必填。复核人姓名"),
     "复核日期": ("date", True, "必填。如2023-03-01"),
 }

@@ -14,6 +14,7 @@ import pytest
 from assessment import api
 from assessment.cli import review_template as review_template_command
 from assessment.cli import score as score_command
+from assessment.inputs.json_form import content_sha256
 from assessment.inputs.model import InputError
 from assessment.report.review_tables import review_opinions, review_statement, self_vs_reviewed
 from assessment.review import (
@@ -262,7 +263,7 @@ def test_review_template_has_one_locked_self_value_row_per_answer_and_equipment_
     assert not any(ws[f"{col}{plan}"].protection.locked for col in "DEF")
     info = openpyxl.load_workbook(path)[SHEET_REVIEW_INFO]
     values = {info.cell(row=r, column=1).value: info.cell(row=r, column=2) for r in range(2, 8)}
-    assert values["自评文件SHA-256"].value == longwan.sha256 and values["自评文件SHA-256"].protection.locked
+    assert values["自评文件SHA-256"].value == content_sha256(longwan) and values["自评文件SHA-256"].protection.locked
     assert not values["复核人"].protection.locked and info.protection.sheet is True
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from assessment.report.tables import BASIS_WORDS, REVIEWED_BASIS, comparison_basis, self_assessed
 from assessment.scoring.scores_json import stated_words
 
 Scores = Mapping[str, Any]
@@ -199,8 +200,18 @@ def excluded_table(entries: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["文件", DISTRICT, "状态", "原因"])
 
 
+def like_with_like(now: Scores, before: Scores) -> tuple[str, Mapping[str, Any], Mapping[str, Any]]:
+    """One district's two years on one basis: (basis, now, before), both 核定 when both
+    years were reviewed, else both 自评 (see report.tables.comparison_basis)."""
+    basis = comparison_basis(is_reviewed(now), is_reviewed(before))
+    if basis == REVIEWED_BASIS:
+        return basis, now, before
+    return basis, self_assessed(now), self_assessed(before)
+
+
 def year_over_year(current: Sequence[Scores], previous: Sequence[Scores]) -> pd.DataFrame:
-    """Per district: the earlier and the current total, the change, and each category's change.
+    """Per district: the earlier and the current total, the change, and each category's change,
+    on the basis its 比较口径 column names (核定得分 when both years were reviewed, else 自评估得分).
 
     Districts are matched by name; one without earlier scores shows blanks, not zeros.
     """
@@ -209,18 +220,20 @@ def year_over_year(current: Sequence[Scores], previous: Sequence[Scores]) -> pd.
     rows = []
     for s in ranked(current):
         p = before.get(s["district"])
+        basis, now, then_ = like_with_like(s, p) if p else (None, s, None)
         row: dict[str, Any] = {
             DISTRICT: s["district"],
+            "比较口径": BASIS_WORDS[basis] if basis else None,
             "上期年度": p["year"] if p else None,
-            "上期总得分": p["total"] if p else None,
-            "本期总得分": s["total"],
-            "总得分变化": round(s["total"] - p["total"], 4) if p else None,
+            "上期总得分": then_["total"] if then_ else None,
+            "本期总得分": now["total"],
+            "总得分变化": round(now["total"] - then_["total"], 4) if then_ else None,
         }
         for cid, name in cats:
-            now, then = s["categories"].get(cid), p["categories"].get(cid) if p else None
-            row[f"{name}变化"] = round(now["points"] - then["points"], 4) if now and then else None
-        row["上期结论"] = stated_words(p) if p else None
-        row["本期结论"] = stated_words(s)
+            a, b = now["categories"].get(cid), then_["categories"].get(cid) if then_ else None
+            row[f"{name}变化"] = round(a["points"] - b["points"], 4) if a and b else None
+        row["上期结论"] = stated_words(then_) if then_ else None
+        row["本期结论"] = stated_words(now)
         rows.append(row)
     table = pd.DataFrame(rows)
     for column in ("上期年度", "上期总得分", "总得分变化", *(f"{n}变化" for _, n in cats)):
@@ -230,10 +243,12 @@ def year_over_year(current: Sequence[Scores], previous: Sequence[Scores]) -> pd.
 
 
 def category_change(current: Sequence[Scores], previous: Sequence[Scores]) -> pd.DataFrame:
-    """Per category: the city's mean percent of maximum then and now, over districts in both."""
-    common = {s["district"] for s in current} & {s["district"] for s in previous}
-    now = category_percent([s for s in current if s["district"] in common])
-    then = category_percent([s for s in previous if s["district"] in common])
+    """Per category: the city's mean percent of maximum then and now, over districts in both,
+    each district on the basis of `like_with_like`."""
+    before = {s["district"]: s for s in previous}
+    pairs = [like_with_like(s, before[s["district"]]) for s in current if s["district"] in before]
+    now = category_percent([dict(n) for _, n, _ in pairs])
+    then = category_percent([dict(b) for _, _, b in pairs])
     rows = [
         {
             "类别": name,
