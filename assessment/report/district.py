@@ -21,6 +21,8 @@ page to report.pdf with headless Chromium (`assessment.publish.pdf`).
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +31,8 @@ from typing import Any
 import nbformat
 
 from assessment.inputs import files as api_inputs
-from assessment.inputs.model import DistrictInput, Location, Problem
+from assessment.inputs.limits import read_limited
+from assessment.inputs.model import DistrictInput, InputError, Location, Problem
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
@@ -223,15 +226,31 @@ _PREVIOUS_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _finite(value: Any) -> bool:
+    """A number the comparison can subtract: not a bool, a string, NaN or infinity."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _points_ok(data: Mapping[str, Any]) -> bool:
+    """Every figure the year-over-year tables read is a finite number."""
+    parts = [*data["categories"].values(), *data["indicators"].values()]
+    if isinstance(data.get("equipment"), dict):
+        parts.append(data["equipment"])
+    return _finite(data["total"]) and all(isinstance(p, dict) and _finite(p.get("points")) for p in parts)
+
+
 def read_previous_scores(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """An earlier scores.json, or (None, a Chinese warning) when it is damaged: a bad file from
-    last year costs the comparison, never this year's report."""
+    """An earlier scores.json, or (None, a Chinese warning) when it is damaged: too large,
+    truncated, mis-shaped or holding figures that are not numbers (NaN, text). A bad file
+    from last year costs the comparison, never this year's report."""
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None, f"往年得分文件“{path}”无法读取（不是有效的JSON），本报告未作同比比较"
+        data = json.loads(read_limited(Path(path)).decode("utf-8"))
+    except (InputError, UnicodeDecodeError, ValueError, RecursionError):
+        return None, f"往年得分文件“{path}”无法读取（文件过大、已截断或不是有效的JSON），本报告未作同比比较"
     if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in _PREVIOUS_KEYS.items()):
         return None, f"往年得分文件“{path}”不是本工具生成的scores.json（缺少或错误的字段），本报告未作同比比较"
+    if not _points_ok(data):
+        return None, f"往年得分文件“{path}”中有不是数值的得分（如NaN或文字），本报告未作同比比较"
     return data, None
 
 
