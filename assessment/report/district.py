@@ -125,12 +125,14 @@ def report_data(
     evidence_dir: str | Path | None = None,
     *,
     inp: DistrictInput | None = None,
+    deadline: float | None = None,
 ) -> ReportData:
     """Read, validate and score one district as its report shows it (the notebook and
     `render_report` both call this). `review_path` is a review file or a folder of reviews;
     `evidence_dir` an evidence folder (the district's own, or one holding a folder per
     district). InputError for an invalid input or review, with every problem located.
-    Evidence is judged against the points the district claimed, not the reviewed ones."""
+    Evidence is judged against the points the district claimed, not the reviewed ones;
+    checking it stops with NotebookTimeout past `deadline` (time.monotonic())."""
     if inp is None:
         inp = api_inputs.load(Path(input_path), rubric)  # type: ignore[arg-type]
     own_review = review_for(None if review_path is None else Path(review_path), inp.district)
@@ -138,7 +140,7 @@ def report_data(
     self_result = score(rubric, inp)
     evidence = None
     if evidence_dir is not None:
-        evidence = check_evidence(self_result, evidence_folder(Path(evidence_dir), inp.district))
+        evidence = check_evidence(self_result, evidence_folder(Path(evidence_dir), inp.district), deadline=deadline)
     result = score(rubric, reviewed_input(inp, review)) if review is not None else self_result
     return ReportData(result, district_scores(rubric, inp, review, evidence), self_result, review)
 
@@ -315,7 +317,8 @@ def render_report(
     notebook runs in its own kernel and can only be handed a path. `kernel` is a warm kernel
     to run on (batch workers); by default each report starts its own. `inp` is the input
     already read and validated from `input_path` (the batch reads each file once);
-    `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
+    `deadline` (time.monotonic()) stops the evidence check or a notebook still running then
+    (kernels.NotebookTimeout).
     `review` is a review file or a folder of reviews and `evidence` an evidence folder (see
     `report_data`); `pdf` also prints report.pdf once the page is published (CommandError,
     before anything is written, when there is no Chromium). InputError is raised before
@@ -332,7 +335,7 @@ def render_report(
         inp = api_inputs.load(input_path, loaded)
     review = None if review is None else Path(review).resolve()
     evidence = None if evidence is None else Path(evidence).resolve()
-    data = report_data(input_path, loaded, review, evidence, inp=inp)
+    data = report_data(input_path, loaded, review, evidence, inp=inp, deadline=deadline)
     review_file = review_for(review, inp.district)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)

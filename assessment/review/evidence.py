@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import stat
+import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
+from assessment.publish.kernels import NotebookTimeout
 from assessment.scoring.result import Result
 from assessment.util.fsutil import safe_dirname
 
@@ -136,12 +138,21 @@ def _refusal(name: str) -> str | None:
     return None
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, deadline: float | None = None) -> str:
+    """The file's sha256, streamed; NotebookTimeout once `deadline` (time.monotonic()) passes."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         while chunk := stream.read(CHUNK):
+            _in_time(deadline)
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _in_time(deadline: float | None) -> None:
+    """NotebookTimeout past the run's deadline: the batch reports it as it reports a notebook
+    still running at --timeout, so checking evidence never outlasts the district's time."""
+    if deadline is not None and time.monotonic() >= deadline:
+        raise NotebookTimeout
 
 
 def _entry(directory: Path, part: str) -> Path:
@@ -166,15 +177,17 @@ def bound_of(folder: Path) -> Path:
 
 
 class Hashes:
-    """sha256 of each evidence file, computed once per run however often it is listed."""
+    """sha256 of each evidence file, computed once per run however often it is listed,
+    within the run's `deadline` (time.monotonic(), None: no limit)."""
 
-    def __init__(self) -> None:
+    def __init__(self, deadline: float | None = None) -> None:
         self._known: dict[tuple[int, int, int, int], str] = {}
+        self.deadline = deadline
 
     def of(self, path: Path, facts: os.stat_result) -> str:
         key = (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns)
         if key not in self._known:
-            self._known[key] = _sha256(path)
+            self._known[key] = _sha256(path, self.deadline)
         return self._known[key]
 
 
@@ -225,14 +238,16 @@ def _earned(result: Result) -> list[str]:
     return [cid for cid, r in result.criteria.items() if r.source == "answer" and r.points > 0]
 
 
-def check_evidence(result: Result, folder: Path | None = None) -> EvidenceCheck:
+def check_evidence(result: Result, folder: Path | None = None, *, deadline: float | None = None) -> EvidenceCheck:
     """Every listed file checked in `folder` (a district's own; see `evidence_folder`), and
-    the 缺少佐证 flags. Without a folder only "no evidence listed" can be flagged."""
+    the 缺少佐证 flags. Without a folder only "no evidence listed" can be flagged. Past
+    `deadline` (time.monotonic()) the check stops with NotebookTimeout."""
     inp: DistrictInput = result.input
     files: list[EvidenceFile] = []
-    hashes = Hashes()
+    hashes = Hashes(deadline)
     for cid, text in inp.evidence.items():
         for name in listed_files(text):
+            _in_time(deadline)
             files.append(locate(folder, cid, name, hashes) if folder is not None else EvidenceFile(cid, name, "unchecked"))
     flags: list[EvidenceFlag] = []
     for cid in _earned(result):

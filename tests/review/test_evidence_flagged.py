@@ -129,11 +129,24 @@ def test_each_evidence_file_is_hashed_once_however_often_it_is_listed(rubric, lo
     hashed: list[Path] = []
     real_sha256 = evidence._sha256
 
-    def counting(path: Path) -> str:
+    def counting(path: Path, deadline: float | None = None) -> str:
         hashed.append(path)
-        return real_sha256(path)
+        return real_sha256(path, deadline)
 
     monkeypatch.setattr(evidence, "_sha256", counting)
     _, check = _check(rubric, longwan, folder, "；".join(["备案回执.pdf"] * 10))
     assert [f.status for f in check.files] == ["ok"] * 10
     assert len({f.sha256 for f in check.files}) == 1 and len(hashed) == 1
+
+
+def test_checking_evidence_stops_at_the_runs_deadline_before_hashing_more(rubric, longwan, folder, monkeypatch):
+    import time
+
+    from assessment.publish.kernels import NotebookTimeout
+
+    hashed: list[Path] = []
+    monkeypatch.setattr(evidence, "_sha256", lambda path, deadline=None: hashed.append(path) or "")
+    result = score(rubric, dataclasses.replace(longwan, evidence={CRITERION: "；".join(["备案回执.pdf"] * 400)}))
+    with pytest.raises(NotebookTimeout):
+        check_evidence(result, folder, deadline=time.monotonic())
+    assert hashed == []
