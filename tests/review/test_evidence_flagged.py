@@ -150,3 +150,20 @@ def test_checking_evidence_stops_at_the_runs_deadline_before_hashing_more(rubric
     with pytest.raises(NotebookTimeout):
         check_evidence(result, folder, deadline=time.monotonic())
     assert hashed == []
+
+
+def test_score_with_evidence_problems_exits_0_and_names_each_status(rubric, longwan, folder, tmp_path, capsys):
+    import json
+
+    from assessment.cli import main
+    from assessment.inputs.json_form import input_to_dict
+
+    (folder / "循环.pdf").symlink_to(folder / "循环.pdf")
+    os.mkfifo(folder / "管道.pdf")
+    listed = f"循环.pdf；管道.pdf；{'很' * 90}.pdf"
+    path = tmp_path / "龙湾区.json"
+    data = input_to_dict(dataclasses.replace(longwan, evidence={CRITERION: listed}))
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    assert main(["score", str(path), "--evidence", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert all(word in out for word in ("无法读取", "非普通文件", "名称过长", "缺少佐证"))
