@@ -9,7 +9,6 @@ Each worker keeps one warm kernel (`assessment.publish.kernels`) for all its rep
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing.util
 import time
 import traceback
@@ -18,6 +17,7 @@ from typing import Any
 
 from assessment.batch.options import BatchOptions, timeout_text
 from assessment.inputs.files import read_raw
+from assessment.inputs.limits import sha256_limited
 from assessment.inputs.model import DistrictInput, InputError, RawInput
 from assessment.inputs.validate import MAX_YEAR, MIN_YEAR, validate
 from assessment.inputs.values import parse_count
@@ -28,11 +28,9 @@ from assessment.util.errors import EXIT_INTERNAL, AssessmentError
 
 
 def input_sha256(path: Path) -> str:
-    """The input file's sha256 for the manifest ("" when it cannot be read)."""
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
+    """The input file's sha256 for the manifest, streamed: "" when it cannot be read or is
+    over the size limit validation refuses it by (the record then says why)."""
+    return sha256_limited(path) or ""
 
 
 def error_text(exc: BaseException) -> str:

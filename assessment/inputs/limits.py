@@ -8,6 +8,8 @@ Chinese message that refuses an input, so the analyst knows what to change.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
 from assessment.inputs.model import InputError, Location, Problem
@@ -27,6 +29,8 @@ MAX_MAGNITUDE = 10**12
 #: Longest name (地区, 姓名, 装备名称, 信息项目) and longest free text (Excel's own cell limit).
 MAX_NAME_CHARS = 100
 MAX_TEXT_CHARS = 32_767
+#: How much of a file is hashed at a time.
+CHUNK = 1 << 20
 
 
 def megabytes(size: int) -> str:
@@ -48,6 +52,26 @@ def read_limited(path: Path) -> bytes:
     if len(data) > MAX_FILE_BYTES:
         raise InputError([Problem(Location(file), f"文件超过{megabytes(MAX_FILE_BYTES)}（上限），未读取")])
     return data
+
+
+def sha256_limited(path: Path, limit: int = MAX_FILE_BYTES) -> str | None:
+    """The sha256 of a file read in chunks, or None when it cannot be read or holds more
+    than `limit` bytes: the size is checked first and again while reading, so a 3 GB
+    sparse file costs one `stat`, never its bytes in memory."""
+    digest = hashlib.sha256()
+    read = 0
+    try:
+        with open(path, "rb") as stream:
+            if os.fstat(stream.fileno()).st_size > limit:
+                return None
+            while chunk := stream.read(CHUNK):
+                read += len(chunk)
+                if read > limit:
+                    return None
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
 
 
 def _os_reason(exc: OSError) -> str:

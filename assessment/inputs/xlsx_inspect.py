@@ -7,7 +7,8 @@ bounded chunks, to learn three things cheaply:
 
 * what the file really is: an .xls/.et (OLE2), an encrypted workbook, an .ods or .xlsb
   renamed to .xlsx, so the analyst is told how to save it as .xlsx;
-* whether it is within the limits of `assessment.inputs.limits` (uncompressed size, cells);
+* whether it is within the limits of `assessment.inputs.limits` (uncompressed size, cells
+  stored or covered by merged ranges, the declared dimension);
 * which formula cells carry no saved result. openpyxl's `data_only=True` reads such a cell
   as blank, which would silently turn an answer into "not filled"; the reader reports them.
 """
@@ -23,7 +24,12 @@ import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-from assessment.inputs.limits import MAX_CELLS_PER_SHEET, MAX_CELLS_TOTAL, MAX_UNCOMPRESSED_BYTES, megabytes
+from assessment.inputs.limits import (
+    MAX_CELLS_PER_SHEET,
+    MAX_CELLS_TOTAL,
+    MAX_UNCOMPRESSED_BYTES,
+    megabytes,
+)
 from assessment.inputs.model import InputError, Location, Problem
 
 UNREADABLE = "（文件已损坏、加密或不是.xlsx格式）"
@@ -47,6 +53,10 @@ FORMULA = re.compile(rb"<(?:[\w.-]+:)?f\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?f>)", 
 VALUE = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?v>)", re.S)
 REFERENCE = re.compile(rb'\br="([A-Z]+[0-9]+)"')
 STRING_RESULT = re.compile(rb'\bt="str"')
+#: A merged range or the sheet's declared dimension: `<mergeCell ref="A1:B2"/>`, `<dimension ref="A1:Z99"/>`.
+RANGE = re.compile(
+    rb'<(?:[\w.-]+:)?(mergeCell|dimension)\b[^>]*?\bref="\$?([A-Z]{1,3})\$?([0-9]{1,7})(?::\$?([A-Z]{1,3})\$?([0-9]{1,7}))?"'
+)
 CHUNK = 1 << 20
 
 
@@ -119,12 +129,50 @@ def sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     }
 
 
-def _scan_sheet(archive: zipfile.ZipFile, part: str, budget: int) -> tuple[int, dict[str, str]]:
-    """(cells stored, uncached formula cells) of one worksheet, reading it in bounded chunks.
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - ord("A") + 1
+    return number
 
-    Stops as soon as the sheet holds more than `budget` cells; the caller then refuses it.
+
+def _area(match: re.Match[bytes]) -> int:
+    """Cells a `<mergeCell>` or `<dimension>` reference spans (1 for a single cell)."""
+    first_col, first_row, last_col, last_row = match.group(2, 3, 4, 5)
+    if last_col is None:
+        return 1
+    columns = abs(_column(last_col) - _column(first_col)) + 1
+    return columns * (abs(int(last_row) - int(first_row)) + 1)
+
+
+def used_range_problem(file: str, sheet: str, corner: str) -> Problem:
+    """A sheet whose used range reaches `corner` and so exceeds MAX_CELLS_PER_SHEET: whether
+    its XML declares it (`<dimension>`) or openpyxl finds it, the analyst reads one sentence."""
+    return Problem(
+        Location(file, sheet=sheet),
+        f"已用区域延伸到{corner}单元格，超过{MAX_CELLS_PER_SHEET:,}个单元格的上限，未读取："
+        "请删除表格下方和右侧多余的内容或格式后再提交",
+    )
+
+
+def _corner(match: re.Match[bytes]) -> str:
+    """The bottom-right cell of a `<dimension>` reference."""
+    column, row = match.group(4, 5) if match.group(4) is not None else match.group(2, 3)
+    return f"{column.decode()}{int(row)}"
+
+
+def _scan_sheet(archive: zipfile.ZipFile, part: str, budget: int) -> tuple[int, str | None, dict[str, str]]:
+    """(cells openpyxl would build, the corner of a declared dimension over the limit,
+    uncached formula cells) of one worksheet, reading it in bounded chunks.
+
+    Cells openpyxl would build are the stored ones plus every cell a merged range covers
+    but its top-left one: openpyxl makes a `MergedCell` object for each, so one range
+    `AA1:XFD1048576` in a tiny file would cost gigabytes. Stops as soon as the count
+    passes `budget` or the declared dimension spans more than MAX_CELLS_PER_SHEET; the
+    caller then refuses the sheet.
     """
     count = 0
+    declared: str | None = None
     uncached: dict[str, str] = {}
     buffer = b""
     with archive.open(part) as stream:
@@ -132,8 +180,14 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, budget: int) -> tuple[int, 
             chunk = stream.read(CHUNK)
             buffer += chunk
             end = 0
+            for found in RANGE.finditer(buffer):
+                end = max(end, found.end())
+                if found.group(1) == b"dimension":
+                    declared = _corner(found) if _area(found) > MAX_CELLS_PER_SHEET else None
+                else:
+                    count += _area(found) - 1
             for match in CELL.finditer(buffer):
-                end = match.end()
+                end = max(end, match.end())
                 count += 1
                 content = match.group(2)
                 if content and b"f" in content:
@@ -144,12 +198,13 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, budget: int) -> tuple[int, 
                     if formula is not None and not saved and reference is not None:
                         text = html.unescape((formula.group(1) or b"").decode("utf-8", "replace"))
                         uncached[reference.group(1).decode()] = text
-            if count > budget:
+            if count > budget or declared is not None:
                 break
-            buffer = buffer[end:] if end else buffer
+            # Without a complete element in it, only the tail can still start one.
+            buffer = buffer[end:] if end else buffer[-CHUNK:]
             if not chunk:
                 break
-    return count, uncached
+    return count, declared, uncached
 
 
 def inspect_workbook(data: bytes, file: str) -> PackageFacts:
@@ -178,11 +233,14 @@ def inspect_workbook(data: bytes, file: str) -> PackageFacts:
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) and name not in titles:
                 continue
             title = titles.get(name, posixpath.basename(name))
-            cells, formulas = _scan_sheet(archive, name, min(MAX_CELLS_PER_SHEET, MAX_CELLS_TOTAL - total))
+            cells, corner, formulas = _scan_sheet(archive, name, min(MAX_CELLS_PER_SHEET, MAX_CELLS_TOTAL - total))
             total += cells
+            if corner is not None:
+                raise InputError([used_range_problem(file, title, corner)])
             if cells > MAX_CELLS_PER_SHEET:
                 raise _refused(
-                    file, f"工作表「{title}」的单元格超过{MAX_CELLS_PER_SHEET:,}个（上限）；请删除多余的行、列或格式后再提交"
+                    file, f"工作表「{title}」的单元格超过{MAX_CELLS_PER_SHEET:,}个（上限，合并单元格覆盖的每一格都计入）；"
+                    "请取消多余的合并单元格，删除多余的行、列或格式后再提交"
                 )
             if total > MAX_CELLS_TOTAL:
                 raise _refused(file, f"全部工作表的单元格合计超过{MAX_CELLS_TOTAL:,}个（上限）；请删除无关的工作表后再提交")

@@ -21,6 +21,8 @@ page to report.pdf with headless Chromium (`assessment.publish.pdf`).
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +32,8 @@ import nbformat
 
 from assessment.inputs import files as api_inputs
 from assessment.inputs.json_form import input_snapshot
-from assessment.inputs.model import DistrictInput, Location, Problem
+from assessment.inputs.limits import read_limited
+from assessment.inputs.model import DistrictInput, InputError, Location, Problem
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
@@ -124,12 +127,14 @@ def report_data(
     evidence_dir: str | Path | None = None,
     *,
     inp: DistrictInput | None = None,
+    deadline: float | None = None,
 ) -> ReportData:
     """Read, validate and score one district as its report shows it (the notebook and
     `render_report` both call this). `review_path` is a review file or a folder of reviews;
     `evidence_dir` an evidence folder (the district's own, or one holding a folder per
     district). InputError for an invalid input or review, with every problem located.
-    Evidence is judged against the points the district claimed, not the reviewed ones."""
+    Evidence is judged against the points the district claimed, not the reviewed ones;
+    checking it stops with NotebookTimeout past `deadline` (time.monotonic())."""
     if inp is None:
         inp = api_inputs.load(Path(input_path), rubric)  # type: ignore[arg-type]
     own_review = review_for(None if review_path is None else Path(review_path), inp.district, inp.year)
@@ -137,7 +142,7 @@ def report_data(
     self_result = score(rubric, inp)
     evidence = None
     if evidence_dir is not None:
-        evidence = check_evidence(self_result, evidence_folder(Path(evidence_dir), inp.district))
+        evidence = check_evidence(self_result, evidence_folder(Path(evidence_dir), inp.district), deadline=deadline)
     result = score(rubric, reviewed_input(inp, review)) if review is not None else self_result
     return ReportData(result, district_scores(rubric, inp, review, evidence), self_result, review)
 
@@ -239,15 +244,31 @@ _PREVIOUS_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 
 
+def _finite(value: Any) -> bool:
+    """A number the comparison can subtract: not a bool, a string, NaN or infinity."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _points_ok(data: Mapping[str, Any]) -> bool:
+    """Every figure the year-over-year tables read is a finite number."""
+    parts = [*data["categories"].values(), *data["indicators"].values()]
+    if isinstance(data.get("equipment"), dict):
+        parts.append(data["equipment"])
+    return _finite(data["total"]) and all(isinstance(p, dict) and _finite(p.get("points")) for p in parts)
+
+
 def read_previous_scores(path: Path) -> tuple[dict[str, Any] | None, str | None]:
-    """An earlier scores.json, or (None, a Chinese warning) when it is damaged: a bad file from
-    last year costs the comparison, never this year's report."""
+    """An earlier scores.json, or (None, a Chinese warning) when it is damaged: too large,
+    truncated, mis-shaped or holding figures that are not numbers (NaN, text). A bad file
+    from last year costs the comparison, never this year's report."""
     try:
-        data = json.loads(Path(path).read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None, f"往年得分文件“{path}”无法读取（不是有效的JSON），本报告未作同比比较"
+        data = json.loads(read_limited(Path(path)).decode("utf-8"))
+    except (InputError, UnicodeDecodeError, ValueError, RecursionError):
+        return None, f"往年得分文件“{path}”无法读取（文件过大、已截断或不是有效的JSON），本报告未作同比比较"
     if not isinstance(data, dict) or any(not isinstance(data.get(k), t) for k, t in _PREVIOUS_KEYS.items()):
         return None, f"往年得分文件“{path}”不是本工具生成的scores.json（缺少或错误的字段），本报告未作同比比较"
+    if not _points_ok(data):
+        return None, f"往年得分文件“{path}”中有不是数值的得分（如NaN或文字），本报告未作同比比较"
     return data, None
 
 
@@ -313,7 +334,8 @@ def render_report(
     notebook runs in its own kernel and can only be handed a path. `kernel` is a warm kernel
     to run on (batch workers); by default each report starts its own. `inp` is the input
     already read and validated from `input_path` (the batch reads each file once);
-    `deadline` (time.monotonic()) stops a notebook still running then (kernels.NotebookTimeout).
+    `deadline` (time.monotonic()) stops the evidence check or a notebook still running then
+    (kernels.NotebookTimeout).
     `review` is a review file or a folder of reviews and `evidence` an evidence folder (see
     `report_data`); `pdf` also prints report.pdf once the page is published (CommandError,
     before anything is written, when there is no Chromium). InputError is raised before
@@ -334,7 +356,7 @@ def render_report(
         inp = api_inputs.load(input_path, loaded)
     review = None if review is None else Path(review).resolve()
     evidence = None if evidence is None else Path(evidence).resolve()
-    data = report_data(input_path, loaded, review, evidence, inp=inp)
+    data = report_data(input_path, loaded, review, evidence, inp=inp, deadline=deadline)
     review_file = review_for(review, inp.district, inp.year)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)

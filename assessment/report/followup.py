@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from assessment.inputs.edits import STAFF_PATH, parse_path
+from assessment.inputs.limits import read_limited
+from assessment.inputs.model import InputError
 from assessment.publish.outputs import PLAN_JSON
 
 DONE, PARTIAL, UNDONE = "已完成", "部分完成", "未完成"
@@ -230,7 +232,44 @@ def previous_plan_path(previous_scores_path: str | Path | None) -> Path | None:
     return path if path.is_file() else None
 
 
+def plan_problem(plan: Any) -> str | None:
+    """Why an earlier plan.json cannot be checked, if it cannot: checking it against empty
+    scores walks every field the check reads, so a mis-shaped plan fails here, not in the
+    middle of this year's report or summary."""
+    if not isinstance(plan, dict) or not isinstance(plan.get("actions", []), list):
+        return "不是本工具生成的plan.json（缺少或错误的字段）"
+    try:
+        follow_up(plan, {})
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError):
+        return "不是本工具生成的plan.json（措施的字段缺少或类型错误）"
+    return None
+
+
+def read_previous_plan(path: Path) -> tuple[dict[str, Any] | None, str | None]:
+    """An earlier plan.json, or (None, a Chinese warning) when it is too large, truncated or
+    mis-shaped: last year's damage costs the follow-up check, never this year's outputs."""
+    try:
+        plan = json.loads(read_limited(path).decode("utf-8"))
+    except (InputError, UnicodeDecodeError, ValueError, RecursionError):
+        return None, f"上年整改方案“{path}”无法读取（文件过大、已截断或不是有效的JSON），本报告未作整改落实核对"
+    problem = plan_problem(plan)
+    if problem is not None:
+        return None, f"上年整改方案“{path}”{problem}，本报告未作整改落实核对"
+    return plan, None
+
+
 def load_previous_plan(previous_scores_path: str | Path | None) -> dict[str, Any] | None:
-    """The earlier plan.json beside `previous_scores_path`, or None when there is none."""
+    """The earlier plan.json beside `previous_scores_path`, or None when there is none or it
+    is damaged (see previous_followup for the warning)."""
     path = previous_plan_path(previous_scores_path)
-    return None if path is None else json.loads(path.read_text("utf-8"))
+    return None if path is None else read_previous_plan(path)[0]
+
+
+def previous_followup(previous_scores_path: str | Path | None, scores: Scores) -> tuple[FollowUp | None, str | None]:
+    """(last year's plan checked against `scores`, None) when there is a readable plan.json
+    beside the earlier scores.json; (None, why) when it is damaged; (None, None) without one."""
+    path = previous_plan_path(previous_scores_path)
+    if path is None:
+        return None, None
+    plan, warning = read_previous_plan(path)
+    return (None, warning) if plan is None else (follow_up(plan, scores), None)

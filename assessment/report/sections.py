@@ -303,11 +303,10 @@ def previous_year_section(report: DistrictReport) -> None:
 
 def followup_section(report: DistrictReport) -> None:
     """九、上年整改落实情况: last year's plan.json checked against this year's scores."""
-    previous_plan = followup.load_previous_plan(report.previous_scores_path)
-    if previous_plan is None:
-        _show_note("未找到上年整改方案（plan.json），本报告不作整改落实核对。")
+    checked, warning = followup.previous_followup(report.previous_scores_path, scores_dict(report.result))
+    if checked is None:
+        _show_note(warning or "未找到上年整改方案（plan.json），本报告不作整改落实核对。")
         return
-    checked = followup.follow_up(previous_plan, scores_dict(report.result))
     _show_note(followup.followup_text(checked))
     if checked.checks:
         _show_table(followup.followup_table(checked))
@@ -396,7 +395,10 @@ def summary_excluded_section(summary: municipal.Summary) -> None:
 
 
 def summary_year_over_year_section(summary: municipal.Summary) -> None:
-    """同比变化: by district and by category, when an earlier year was given."""
+    """同比变化: by district and by category, when an earlier year was given; first, any
+    earlier file that was damaged and left out."""
+    for warning in summary.previous_warnings:
+        _show_note(warning)
     if "同比变化-地区" not in summary.tables:
         _show_note("未提供往年数据，不作同比。")
         return
@@ -406,7 +408,10 @@ def summary_year_over_year_section(summary: municipal.Summary) -> None:
 
 
 def summary_followup_section(summary: municipal.Summary) -> None:
-    """上年整改落实情况: each district's completion and the actions most often left undone."""
+    """上年整改落实情况: each district's completion and the actions most often left undone;
+    first, any earlier plan.json that was damaged and left out."""
+    for warning in summary.plan_warnings:
+        _show_note(warning)
     if "上年整改落实" not in summary.tables:
         _show_note("未提供往年批量输出中的整改方案（plan.json），不作整改落实核对。")
         return

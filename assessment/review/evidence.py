@@ -13,14 +13,20 @@ evidence, or (with a folder) when a listed file is missing or refused.
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import re
+import stat
+import time
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
+from assessment.publish.kernels import NotebookTimeout
 from assessment.scoring.result import Result
 from assessment.util.fsutil import safe_dirname
 
@@ -29,8 +35,21 @@ MISSING_LABEL = "缺少佐证"
 SEPARATORS = re.compile(r"[；;\n]+")
 CHUNK = 1 << 20
 
-Status = Literal["ok", "missing", "refused", "unchecked"]
-STATUS_WORDS: dict[str, str] = {"ok": "已找到", "missing": "文件不存在", "refused": "路径无效", "unchecked": "未核查"}
+#: Longest name of one folder or file a file system takes, in bytes.
+MAX_NAME_BYTES = 255
+
+Status = Literal["ok", "missing", "refused", "unreadable", "too_long", "special", "unchecked"]
+STATUS_WORDS: dict[str, str] = {
+    "ok": "已找到",
+    "missing": "文件不存在",
+    "refused": "路径无效",
+    "unreadable": "无法读取",
+    "too_long": "名称过长",
+    "special": "非普通文件",
+    "unchecked": "未核查",
+}
+#: Statuses that flag the criterion 缺少佐证: the listed evidence is not there to be seen.
+NOT_FOUND = ("missing", "refused", "unreadable", "too_long", "special")
 
 
 def listed_files(text: str | None) -> list[str]:
@@ -97,11 +116,16 @@ class EvidenceCheck:
 
 def evidence_folder(root: Path, district: str) -> Path:
     """A district's evidence folder: `root/<district>` when there is one, else `root` itself
-    (one folder for a single report). InputError when `root` is not a folder."""
+    (one folder for a single report). InputError when `root` is not a folder.
+
+    The folder comes back resolved, except a district folder that is a link leading out
+    of `root`: that one is returned as the link, which `bound_of` then bounds by `root`."""
     if not root.is_dir():
         raise InputError([Problem(Location(str(root)), "佐证材料目录不存在或不是文件夹")])
     own = root / safe_dirname(district)
-    return own if own.is_dir() else root
+    if not own.is_dir():
+        return root.resolve()
+    return own.resolve() if own.resolve().is_relative_to(root.resolve()) else own
 
 
 def _refusal(name: str) -> str | None:
@@ -114,30 +138,99 @@ def _refusal(name: str) -> str | None:
     return None
 
 
-def _sha256(path: Path) -> str:
+def _sha256(path: Path, deadline: float | None = None) -> str:
+    """The file's sha256, streamed; NotebookTimeout once `deadline` (time.monotonic()) passes."""
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         while chunk := stream.read(CHUNK):
+            _in_time(deadline)
             digest.update(chunk)
     return digest.hexdigest()
 
 
-def locate(folder: Path, criterion_id: str, name: str) -> EvidenceFile:
-    """The listed `name` looked up inside `folder` only."""
+def _in_time(deadline: float | None) -> None:
+    """NotebookTimeout past the run's deadline: the batch reports it as it reports a notebook
+    still running at --timeout, so checking evidence never outlasts the district's time."""
+    if deadline is not None and time.monotonic() >= deadline:
+        raise NotebookTimeout
+
+
+def _entry(directory: Path, part: str) -> Path:
+    """`directory/part`, or the entry whose name is `part` after Unicode NFC normalisation:
+    macOS stores names decomposed (NFD), Excel and WPS type them composed (NFC)."""
+    exact = directory / part
+    if os.path.lexists(exact) or not directory.is_dir():
+        return exact
+    wanted = unicodedata.normalize("NFC", part)
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if unicodedata.normalize("NFC", entry.name) == wanted:
+                return directory / entry.name
+    return exact
+
+
+def bound_of(folder: Path) -> Path:
+    """The real folder evidence must stay inside. A folder that is itself a link is bounded
+    by the folder holding the link (the evidence root), so a district folder linked to
+    /etc shows nothing of /etc."""
+    return folder.parent.resolve() if folder.is_symlink() else folder.resolve()
+
+
+class Hashes:
+    """sha256 of each evidence file, computed once per run however often it is listed,
+    within the run's `deadline` (time.monotonic(), None: no limit)."""
+
+    def __init__(self, deadline: float | None = None) -> None:
+        self._known: dict[tuple[int, int, int, int], str] = {}
+        self.deadline = deadline
+
+    def of(self, path: Path, facts: os.stat_result) -> str:
+        key = (facts.st_dev, facts.st_ino, facts.st_size, facts.st_mtime_ns)
+        if key not in self._known:
+            self._known[key] = _sha256(path, self.deadline)
+        return self._known[key]
+
+
+def locate(folder: Path, criterion_id: str, name: str, hashes: Hashes | None = None) -> EvidenceFile:
+    """The listed `name` looked up inside `folder` only; whatever the file system does
+    (a link loop, no permission, an over-long name, a FIFO) becomes the file's status."""
     refusal = _refusal(name)
     if refusal is not None:
         return EvidenceFile(criterion_id, name, "refused", note=refusal)
-    relative = PurePosixPath(name.replace("\\", "/"))
-    base = folder.resolve()
-    candidate = (base / relative).resolve()
-    if not candidate.is_relative_to(base):
-        return EvidenceFile(criterion_id, name, "refused", note="链接指向佐证材料目录之外")
-    if not candidate.is_file():
-        note = "是文件夹，不是文件" if candidate.is_dir() else "佐证材料目录中没有该文件"
-        return EvidenceFile(criterion_id, name, "missing", relative.as_posix(), note=note)
-    return EvidenceFile(
-        criterion_id, name, "ok", candidate.relative_to(base).as_posix(), candidate.stat().st_size, _sha256(candidate)
-    )
+    relative = PurePosixPath(unicodedata.normalize("NFC", name).replace("\\", "/"))
+    if any(len(part.encode("utf-8")) > MAX_NAME_BYTES for part in relative.parts):
+        return EvidenceFile(criterion_id, name, "too_long", note=f"文件名超过{MAX_NAME_BYTES}字节，文件系统无法保存")
+    try:
+        base = bound_of(folder)
+        candidate = folder
+        for part in relative.parts:
+            candidate = _entry(candidate, part)
+        try:
+            real = Path(os.path.realpath(candidate, strict=True))
+        except FileNotFoundError:  # nothing there, or a link to nothing
+            return EvidenceFile(criterion_id, name, "missing", relative.as_posix(), note="佐证材料目录中没有该文件")
+        if not real.is_relative_to(base):
+            return EvidenceFile(criterion_id, name, "refused", note="不在佐证目录内（链接指向佐证材料目录之外）")
+        facts = real.stat()
+        if stat.S_ISDIR(facts.st_mode):
+            return EvidenceFile(criterion_id, name, "missing", relative.as_posix(), note="是文件夹，不是文件")
+        if not stat.S_ISREG(facts.st_mode):
+            return EvidenceFile(criterion_id, name, "special", relative.as_posix(),
+                                note="不是普通文件（管道、设备等），未读取")
+        digest = (hashes or Hashes()).of(real, facts)
+    except OSError as exc:
+        return EvidenceFile(criterion_id, name, "unreadable", relative.as_posix(), note=_os_note(exc))
+    return EvidenceFile(criterion_id, name, "ok", real.relative_to(base).as_posix(), facts.st_size, digest)
+
+
+def _os_note(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "符号链接循环，无法读取"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "路径过长，无法读取"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    return f"无法读取（{exc.strerror or type(exc).__name__}）"
 
 
 def _earned(result: Result) -> list[str]:
@@ -145,22 +238,25 @@ def _earned(result: Result) -> list[str]:
     return [cid for cid, r in result.criteria.items() if r.source == "answer" and r.points > 0]
 
 
-def check_evidence(result: Result, folder: Path | None = None) -> EvidenceCheck:
+def check_evidence(result: Result, folder: Path | None = None, *, deadline: float | None = None) -> EvidenceCheck:
     """Every listed file checked in `folder` (a district's own; see `evidence_folder`), and
-    the 缺少佐证 flags. Without a folder only "no evidence listed" can be flagged."""
+    the 缺少佐证 flags. Without a folder only "no evidence listed" can be flagged. Past
+    `deadline` (time.monotonic()) the check stops with NotebookTimeout."""
     inp: DistrictInput = result.input
     files: list[EvidenceFile] = []
+    hashes = Hashes(deadline)
     for cid, text in inp.evidence.items():
         for name in listed_files(text):
-            files.append(locate(folder, cid, name) if folder is not None else EvidenceFile(cid, name, "unchecked"))
+            _in_time(deadline)
+            files.append(locate(folder, cid, name, hashes) if folder is not None else EvidenceFile(cid, name, "unchecked"))
     flags: list[EvidenceFlag] = []
     for cid in _earned(result):
         r = result.criteria[cid]
         own = [f for f in files if f.criterion_id == cid]
         if not own:
             flags.append(EvidenceFlag(cid, r.name, r.points, "none_listed"))
-        elif any(f.status in ("missing", "refused") for f in own):
-            missing = tuple(f.name for f in own if f.status in ("missing", "refused"))
+        elif any(f.status in NOT_FOUND for f in own):
+            missing = tuple(f.name for f in own if f.status in NOT_FOUND)
             flags.append(EvidenceFlag(cid, r.name, r.points, "file_missing", missing))
     return EvidenceCheck(None if folder is None else str(folder), tuple(files), tuple(flags))
 

@@ -192,5 +192,5 @@ def test_the_summary_reads_the_previous_years_plans_from_an_earlier_batch_output
         folder.mkdir(parents=True)
         (folder / "scores.json").write_text("{}", "utf-8")
         (folder / "plan.json").write_text(json.dumps({**road, "district": district}, ensure_ascii=False), "utf-8")
-    assert [p["district"] for p in previous_plans(tmp_path, 2023)] == ["甲区"]  # the latest earlier year only
-    assert previous_plans(tmp_path, 2021) == []
+    assert [p["district"] for p in previous_plans(tmp_path, 2023)[0]] == ["甲区"]  # the latest earlier year only
+    assert previous_plans(tmp_path, 2021) == ([], [])

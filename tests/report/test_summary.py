@@ -284,7 +284,7 @@ def test_a_damaged_earlier_district_is_left_out_of_the_comparison(tmp_path, city
         (year / name).mkdir(parents=True)
         (year / name / "scores.json").write_text(content, encoding="utf-8")
     (year / "manifest.json").write_text("not json", encoding="utf-8")
-    assert [s["district"] for s in SL.previous_scores(tmp_path, 2022)] == ["甲区"]
+    assert [s["district"] for s in SL.previous_scores(tmp_path, 2022)[0]] == ["甲区"]
 
 
 def test_a_summary_of_an_inputs_folder_reads_no_hidden_copies(tmp_path):

@@ -53,7 +53,7 @@ from assessment.inputs.workbook.layout import (
     SHEET_INFO,
     SHEET_ROSTER,
 )
-from assessment.inputs.xlsx_inspect import UNREADABLE, PackageFacts, inspect_workbook
+from assessment.inputs.xlsx_inspect import UNREADABLE, PackageFacts, inspect_workbook, used_range_problem
 from assessment.rubric.model import Rubric
 
 
@@ -78,14 +78,7 @@ class SheetReader:
         # Reading goes row by row over the used range, which openpyxl fills with new cells:
         # one stray value in row 1,048,576 would create millions of them.
         if ws.max_row * ws.max_column > MAX_CELLS_PER_SHEET:
-            corner = f"{get_column_letter(ws.max_column)}{ws.max_row}"
-            self.problems.append(
-                Problem(
-                    Location(self.file, sheet=actual),
-                    f"已用区域延伸到{corner}单元格，超过{MAX_CELLS_PER_SHEET:,}个单元格的上限，未读取："
-                    "请删除表格下方和右侧多余的内容或格式后再提交",
-                )
-            )
+            self.problems.append(used_range_problem(self.file, actual, f"{get_column_letter(ws.max_column)}{ws.max_row}"))
             return None
         return ws
 

@@ -33,6 +33,9 @@ class Summary:
     excluded: tuple[Mapping[str, Any], ...] = ()
     previous: tuple[Scores, ...] = ()
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    #: Why earlier files were left out of 同比变化 and 上年整改落实 (damaged last year, never fatal).
+    previous_warnings: tuple[str, ...] = ()
+    plan_warnings: tuple[str, ...] = ()
 
 
 def build_summary(

@@ -5,17 +5,20 @@ The only functions of the summary that read files.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from assessment.inputs.files import batch_inputs, load_input
+from assessment.inputs.limits import read_limited
 from assessment.inputs.model import InputError
 from assessment.plan.json_form import plan_to_dict
 from assessment.plan.solve import make_plan
 from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON
 from assessment.report.district import earlier_year_folders, read_previous_scores
+from assessment.report.followup import read_previous_plan
 from assessment.report.summary.build import Summary, build_summary
 from assessment.rubric.loader import default_rubric
 from assessment.rubric.model import Rubric
@@ -33,12 +36,6 @@ def _district_folders(year_dir: Path, manifest: Mapping[str, Any] | None) -> lis
     if manifest is not None:
         return [year_dir / e["folder"] for e in manifest["districts"] if e["status"] == "ok" and e.get("folder")]
     return sorted(p.parent for p in year_dir.glob(f"*/{SCORES_JSON}"))
-
-
-def _readable_scores(path: Path) -> dict[str, Any] | None:
-    """An earlier run's scores.json, or None when it is damaged (its district then simply has
-    no earlier scores: last year's bad file never costs this year's summary)."""
-    return read_previous_scores(path)[0]
 
 
 def load_scores_dir(year_dir: Path, manifest: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -75,31 +72,53 @@ def score_inputs(
     return scores, plans, excluded
 
 
-def previous_scores(previous_dir: Path, year: int) -> list[dict[str, Any]]:
-    """Scores of the latest year before `year` in an earlier batch output (empty if none)."""
-    folders = earlier_year_folders(Path(previous_dir), year)  # an output, or its year folder
+def _previous_folders(previous_dir: Path, year: int) -> tuple[list[Path], list[str]]:
+    """The district folders of the latest year before `year` in an earlier batch output
+    (an output, or its year folder; empty if none), and a warning when its manifest is
+    damaged: too large, truncated or mis-shaped; then every folder with a scores.json is
+    taken, as without a manifest."""
+    folders = earlier_year_folders(Path(previous_dir), year)
     if not folders:
-        return []
+        return [], []
     year_dir = folders[0]
     manifest_path = year_dir / MANIFEST
+    if not manifest_path.is_file():
+        return _district_folders(year_dir, None), []
     try:
-        manifest = load_manifest(manifest_path) if manifest_path.is_file() else None
-        folders = _district_folders(year_dir, manifest)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a damaged earlier manifest
-        folders = _district_folders(year_dir, None)
-    found = (_readable_scores(f / SCORES_JSON) for f in folders)
-    return [s for s in found if s is not None]
+        return _district_folders(year_dir, json.loads(read_limited(manifest_path).decode("utf-8"))), []
+    except (InputError, UnicodeDecodeError, ValueError, RecursionError, KeyError, TypeError, AttributeError):
+        warning = f"往年清单文件“{manifest_path}”已损坏，已改为读取该年度各地区文件夹中的scores.json"
+        return _district_folders(year_dir, None), [warning]
 
 
-def previous_plans(previous_dir: Path, year: int) -> list[dict[str, Any]]:
+def previous_scores(previous_dir: Path, year: int) -> tuple[list[dict[str, Any]], list[str]]:
+    """Scores of the latest year before `year` in an earlier batch output (empty if none),
+    and a warning for each damaged file: a district whose earlier scores.json is damaged
+    simply has no earlier scores, and the summary says so."""
+    folders, warnings = _previous_folders(previous_dir, year)
+    found = []
+    for folder in folders:
+        data, warning = read_previous_scores(folder / SCORES_JSON)
+        if data is not None:
+            found.append(data)
+        if warning is not None:
+            warnings.append(warning)
+    return found, warnings
+
+
+def previous_plans(previous_dir: Path, year: int) -> tuple[list[dict[str, Any]], list[str]]:
     """The plan.json of each district of the latest year before `year` in an earlier batch
-    output (empty if none), like previous_scores."""
-    folders = earlier_year_folders(Path(previous_dir), year)  # an output, or its year folder
-    if not folders:
-        return []
-    year_dir = folders[0]
-    manifest_path = year_dir / MANIFEST
-    return load_plans_dir(year_dir, load_manifest(manifest_path) if manifest_path.is_file() else None)
+    output (empty if none), and a warning for each damaged one (left out), like previous_scores."""
+    plans, warnings = [], []
+    for folder in _previous_folders(previous_dir, year)[0]:
+        if not (folder / PLAN_JSON).is_file():
+            continue
+        plan, warning = read_previous_plan(folder / PLAN_JSON)
+        if plan is not None:
+            plans.append(plan)
+        if warning is not None:
+            warnings.append(warning.replace("本报告未作整改落实核对", "该地区未作整改落实核对"))
+    return plans, warnings
 
 
 def load_summary(
@@ -121,6 +140,10 @@ def load_summary(
     else:
         raise ValueError("scores_dir or inputs_dir is required")
     years = sorted({s["year"] for s in scores})
-    previous = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else []
-    plans_before = previous_plans(Path(previous_dir), years[-1]) if previous_dir and years else []
-    return build_summary(scores, excluded, previous, plans, plans_before)
+    previous, previous_warnings = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else ([], [])
+    plans_before, plan_warnings = previous_plans(Path(previous_dir), years[-1]) if previous_dir and years else ([], [])
+    summary = build_summary(scores, excluded, previous, plans, plans_before)
+    return dataclasses.replace(
+        summary, previous_warnings=tuple(w.replace("本报告", "该地区") for w in previous_warnings),
+        plan_warnings=tuple(plan_warnings),
+    )
