@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib
 import pytest
+from answer_sets import NO_RECOGNITION_IN_C2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -357,14 +358,6 @@ def test_every_bundled_sample_uses_recognition_only_when_no_controllable_plan_pa
     _limits_hold(rubric, own)
     if own.passable and not own.already_passed:
         assert score(rubric, apply_edits(inp, [e for a in own.actions for e in a.edits])).passed
-
-
-NO_RECOGNITION_IN_C2 = {
-    "s07_selected_provincial": 0, "s07_selected_municipal": 0, "s07_speakers_provincial": 0,
-    "s07_speakers_municipal": 0, **{f"s08_{k}": 0 for k in (
-        "ministry_unit_awards", "ministry_person_awards", "prov_team_first", "prov_team_second", "prov_team_third",
-        "prov_person_first", "prov_person_second", "prov_person_third")},
-}
 
 
 def test_without_recognition_team_building_cannot_pass_and_the_plan_hopes_for_as_little_as_possible(rubric, perfect):

@@ -8,6 +8,7 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
+from answer_sets import NO_RECOGNITION_IN_C2
 
 from assessment import api
 from assessment.api import scores_dict
@@ -100,8 +101,6 @@ def test_a_district_own_equipment_row_is_found_by_name_even_when_rows_move(rubri
 
 
 def test_recognition_left_ungranted_is_shown_but_not_counted_in_the_rate(rubric, perfect):
-    from test_plan import NO_RECOGNITION_IN_C2
-
     inp = perfect(answers=NO_RECOGNITION_IN_C2, year=2022)
     road = plan_to_dict(make_plan(rubric, inp))
     assert road["actions"] and all(a["recognition"] for a in road["actions"])
