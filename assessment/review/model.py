@@ -81,6 +81,19 @@ class RawReview:
     problems: list[Problem] = field(default_factory=list)
     #: Where a missing header field would have been (a JSON object or an info sheet).
     where: Location | None = None
+    #: The self-assessed value of each row as the review recorded it (a review workbook's
+    #: locked 自评值, in `cell_value` form), so that a changed self-assessment is named field
+    #: by field; None when the review recorded none (a JSON review, or a workbook converted
+    #: without its self-assessment, whose 自评值 column is blank).
+    recorded: dict[str, Any] | None = None
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a review workbook's cell holds it: 是/否 for flags, a number for numbers,
+    None when unfilled."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return plain_value(value)
 
 
 def plain_value(value: Any) -> Any:

@@ -7,8 +7,8 @@ form, `json_form.content_sha256`), so that a review can never be applied to a se
 changed after it was reviewed, while re-saving the workbook in another program or converting
 it to JSON keeps the review valid. Reviews written before carry the sha256 of the file's
 bytes; that is still accepted (the bundled samples and reviews already handed out stay valid).
-A review that also records the content it reviewed (`input`, the JSON form) is refused with
-every field that differs named.
+A review that also records the content it reviewed (`input`, the JSON form, or a review
+workbook's locked 自评值 column) is refused with every field that differs named.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import datetime
 import re
 from typing import Any
 
-from assessment.inputs.edits import parse_path
+from assessment.inputs.edits import parse_path, value_at
 from assessment.inputs.json_form import content_sha256, flat_input, input_to_dict
 from assessment.inputs.model import Cell, DistrictInput, InputError, Location
 from assessment.inputs.roster import roster_rate
 from assessment.inputs.validate import Collector
 from assessment.inputs.values import ValueProblem, parse_count, parse_district, parse_free_text, parse_name, show, text_of
-from assessment.review.model import Change, Note, RawReview, Review
+from assessment.review.model import Change, Note, RawReview, Review, cell_value
 from assessment.review.targets import PATH_FORMS, is_extra_quantity, targets
 from assessment.rubric.model import Rubric
 
@@ -96,6 +96,36 @@ def _changed_fields(rubric: Rubric, inp: DistrictInput, recorded: Cell | None) -
     return list(dict.fromkeys(out))
 
 
+def _same_cell(then: Any, now: Any) -> bool:
+    """Whether a recorded 自评值 cell and the value now at its path are the same (numbers
+    compared as numbers: a spreadsheet may store 3 as 3.0, text trimmed)."""
+    if isinstance(then, (int, float)) and not isinstance(then, bool) and isinstance(now, (int, float)):
+        return then == now
+    if isinstance(then, str) and isinstance(now, str):
+        return text_of(then) == text_of(now)
+    return then == now
+
+
+def _changed_rows(rubric: Rubric, inp: DistrictInput, recorded: dict[str, Any]) -> list[str]:
+    """The rows of a review workbook whose recorded 自评值 differs from `inp` now, each with its
+    value then and now; a row whose path the input no longer has is named as gone."""
+    out: list[str] = []
+    for path, then in recorded.items():
+        try:
+            now = cell_value(value_at(inp, path))
+        except (KeyError, IndexError, ValueError):
+            out.append(f"{_field_name(rubric, inp, path)}：复核时为{_shown_cell(then)}，现已不存在")
+            continue
+        if not _same_cell(then, now):
+            out.append(f"{_field_name(rubric, inp, path)}：复核时为{_shown_cell(then)}，现为{_shown_cell(now)}")
+    return out
+
+
+def _shown_cell(value: Any) -> str:
+    """A 自评值 cell as the reviewer saw it: 是/否 bare, like the JSON form's flags."""
+    return value if value in ("是", "否") else _shown(value)
+
+
 def _shown(value: Any) -> str:
     """A recorded value as the workbook writes it (是/否 for yes/no items)."""
     if isinstance(value, bool):
@@ -124,7 +154,9 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
             c.add(f["year"].location, f"复核的年度为{year}，与自评文件的年度{inp.year}不符")
         content = content_sha256(inp)
         if sha is not None and sha not in (content, inp.sha256):
-            changed = _changed_fields(rubric, inp, f.get("input"))
+            changed = _changed_fields(rubric, inp, f.get("input")) or (
+                _changed_rows(rubric, inp, raw.recorded) if raw.recorded else []
+            )
             c.add(
                 f["input_sha256"].location,
                 f"复核针对的自评内容SHA-256为{sha}，与所给自评文件{inp.path}不符"

@@ -34,7 +34,7 @@ from assessment.inputs.workbook import COMPUTED_FILL, HEADER_FONT, Column, body_
 from assessment.inputs.xlsx_inspect import sheet_titles
 from assessment.review.evidence import EvidenceCheck, check_evidence, evidence_folder
 from assessment.review.io import load_review, review_to_json
-from assessment.review.model import Review, plain_value
+from assessment.review.model import Review, cell_value
 from assessment.review.targets import targets
 from assessment.review.workbook_layout import (
     CHECK_CHOICES,
@@ -62,13 +62,6 @@ from assessment.scoring.engine import score
 from assessment.util.formatting import fmt
 from assessment.util.fsutil import atomic_write_bytes, atomic_write_text
 from assessment.util.xlsx import set_text, workbook_bytes
-
-
-def _shown(value: Any) -> Any:
-    """A value as a cell holds it: 是/否 for flags, a number for numbers, None when unfilled."""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    return plain_value(value)
 
 
 def _unlock(cell: Any) -> None:
@@ -166,8 +159,8 @@ def review_workbook_bytes(
             {
                 R_ID: path,
                 R_NAME: target.name if target is not None else path,
-                R_SELF: _shown(value_at(inp, path)) if inp is not None else None,
-                R_REVIEWED: _shown(to),
+                R_SELF: cell_value(value_at(inp, path)) if inp is not None else None,
+                R_REVIEWED: cell_value(to),
                 R_OPINION: opinion,
                 R_CHECK: check,
                 R_EVIDENCE: inp.evidence.get(cid) if inp is not None and cid is not None else None,

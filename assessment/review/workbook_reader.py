@@ -24,6 +24,7 @@ from assessment.review.workbook_layout import (
     R_ID,
     R_OPINION,
     R_REVIEWED,
+    R_SELF,
     REVIEW_COLUMNS,
     REVIEW_REQUIRED,
     SHEET_REVIEW,
@@ -50,8 +51,12 @@ def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
     if ws is not None:
         columns = reader.headers(ws, [c.header for c in REVIEW_COLUMNS], REVIEW_REQUIRED)
         if all(h in columns for h in REVIEW_REQUIRED):
+            recorded: dict[str, object] = {}
             for row in ws.iter_rows(min_row=2):
                 id_cell = row[columns[R_ID]]
+                if R_SELF in columns and isinstance(id_cell.value, str) and id_cell.value.strip():
+                    value = row[columns[R_SELF]].value
+                    recorded[id_cell.value.strip()] = None if is_blank(value) else value
                 cells = {h: reader.cell(ws, row[columns[h]], h) for h in EDITABLE}
                 if all(c.blank for c in cells.values()):
                     continue
@@ -73,5 +78,7 @@ def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
                         changed=not to.blank,
                     )
                 )
+            if any(v is not None for v in recorded.values()):
+                raw.recorded = recorded
     raw.problems.extend(reader.problems)
     return raw

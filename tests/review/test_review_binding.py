@@ -79,3 +79,44 @@ def test_a_review_of_changed_content_is_refused_naming_each_changed_field(rubric
 def test_a_review_of_other_content_without_a_record_of_it_says_it_does_not_match(rubric, longwan):
     message = refusal(review_json(longwan, "0" * 64), rubric, longwan)
     assert "JSON路径 $.input_sha256" in message and "不符" in message and content_sha256(longwan) in message
+
+
+def filled_review_workbook(tmp_path: Path, rubric, inp) -> Path:
+    """The review template of `inp` as a reviewer returns it: name and date filled, one correction."""
+    from assessment.review.workbook import write_review_template
+
+    path = tmp_path / "复核-龙湾区.xlsx"
+    write_review_template(inp, rubric, path)
+    wb = openpyxl.load_workbook(path)
+    info = wb["复核信息"]
+    for label, value in (("复核人", "王复核"), ("复核日期", "2023-03-01")):
+        row = next(r for r in info.iter_rows(min_row=2) if r[0].value == label)
+        row[1].value = value
+    sheet = wb["复核"]
+    header = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("编号")].value == "equipment.vehicle")
+    row[header.index("核定值")].value = 4
+    row[header.index("复核意见")].value = "一辆不在册"
+    wb.save(path)
+    return path
+
+
+def test_a_review_workbook_names_each_field_changed_since_its_self_assessed_values(tmp_path, rubric, longwan):
+    from assessment.review.io import load_review
+
+    path = filled_review_workbook(tmp_path, rubric, longwan)
+    assert load_review(path, rubric, longwan).changes[0].to == 4  # the content it reviewed: valid
+    changed = dataclasses.replace(
+        longwan,
+        answers={**longwan.answers, "s12_annual_plan": False},
+        equipment={**longwan.equipment, "vehicle": longwan.equipment["vehicle"] + 2},
+    )
+    with pytest.raises(InputError) as exc:
+        load_review(path, rubric, changed)
+    message = "\n".join(exc.value.lines())
+    assert "复核信息" in message and "改动的项目" in message
+    assert "「年度现场检查计划并上报备案」：复核时为是，现为否" in message
+    vehicle = next(spec.name for spec in rubric.equipment if spec.id == "vehicle")
+    assert f"「{vehicle}" in message and f"复核时为{longwan.equipment['vehicle']}，现为{longwan.equipment['vehicle'] + 2}" in message
+    assert message.count("复核时为") == 2  # only the changed fields, not every row
+    assert "s12_annual_plan" not in message
