@@ -24,8 +24,9 @@ Outputs, all inside the output folder and each replaced atomically (file names f
 - `manifest.json` at the top: the whole run (every input, the years and their summaries),
   written even when no input could be read at all;
 - `batch.log`: the traceback of every district (and summary) that failed.
-With `--review DIR` each district whose review is in DIR (`<district>.review.json` or
-`.review.xlsx`, see `review.review_file_for`) is reported and summarised on its reviewed
+With `--review DIR` (or reviews kept beside the inputs) each district whose review is there
+(matched by the district and year written inside it, whatever the file is called, see
+`review.files`; every review matched to no input is named) is reported and summarised on its reviewed
 values (核定分); a review that does not fit its input (another district or year, a changed
 self-assessment, an invalid value) makes that district invalid with every problem located,
 never the batch. With `--evidence DIR` each district's evidence (DIR/<district>/) is

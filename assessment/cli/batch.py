@@ -42,7 +42,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--review", type=Path, default=None, metavar="DIR",
-        help="复核文件目录（<地区>.review.json 或 .review.xlsx）：有复核的地区按核定分生成报告与汇总",
+        help=(
+            "复核文件目录（.xlsx 或 .json，文件名不限，按复核表中的地区与年度匹配；未匹配的复核会列出）："
+            "有复核的地区按核定分生成报告与汇总"
+        ),
     )
     p.add_argument(
         "--evidence", type=Path, default=None, metavar="DIR", help="佐证材料目录（每个地区一个子目录）：核查得分项的佐证"

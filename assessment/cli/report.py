@@ -22,7 +22,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--review", type=Path, default=None, metavar="REVIEW",
-        help="复核文件（.json 或 .xlsx），或存放 <地区>.review.json 的目录：报告按核定分计分并列出自评分与复核意见",
+        help=(
+            "复核文件（.json 或 .xlsx），或存放复核文件的目录（按复核表中的地区与年度匹配）："
+            "报告按核定分计分并列出自评分与复核意见"
+        ),
     )
     p.add_argument(
         "--evidence", type=Path, default=None, metavar="DIR",
