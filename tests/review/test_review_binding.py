@@ -117,6 +117,7 @@ def test_a_review_workbook_names_each_field_changed_since_its_self_assessed_valu
     assert "复核信息" in message and "改动的项目" in message
     assert "「年度现场检查计划并上报备案」：复核时为是，现为否" in message
     vehicle = next(spec.name for spec in rubric.equipment if spec.id == "vehicle")
-    assert f"「{vehicle}" in message and f"复核时为{longwan.equipment['vehicle']}，现为{longwan.equipment['vehicle'] + 2}" in message
+    before = longwan.equipment["vehicle"]
+    assert f"「{vehicle}" in message and f"复核时为{before}，现为{before + 2}" in message
     assert message.count("复核时为") == 2  # only the changed fields, not every row
     assert "s12_annual_plan" not in message
