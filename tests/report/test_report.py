@@ -164,7 +164,7 @@ def test_previous_may_be_the_year_folder_a_batch_prints_or_its_parent(tmp_path):
     check_previous_root(year_dir)  # a year folder without a manifest is an earlier output too
     for given in (year_dir, tmp_path / "outputs"):
         assert find_previous_scores(given, "龙湾区", 2023) == folder / "scores.json"
-        assert [s["total"] for s in previous_scores(given, 2023)] == [98.3]
+        assert [s["total"] for s in previous_scores(given, 2023)[0]] == [98.3]
     assert find_previous_scores(year_dir, "龙湾区", 2022) is None  # never the same or a later year
 
 
