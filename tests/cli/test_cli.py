@@ -65,13 +65,13 @@ def test_validate_reports_every_problem_of_every_file_with_its_location(tmp_path
     )
     assert main(["validate", str(bad), str(no_year)]) == 2
     err = capsys.readouterr().err
-    assert "bad.json JSON路径 $.level：层级（level）层级应为“县级”或“市级”，实际为“乡级”" in err
+    assert "bad.json JSON路径 $.level：层级应为“县级”或“市级”，实际为“乡级”" in err
     assert "$.staff.on_duty" in err and "应为不小于1的整数" in err
     assert "$.answers.s05_college_rate" in err and "0到100之间的百分比" in err
     assert "$.answers.s07_roadshows" in err
     assert "$.answers.s01_group_established" in err and "“是”或“否”" in err
-    assert "zz_unknown：未知的指标编号" in err
-    assert "no_year.json" in err and "缺少年度（year）" in err
+    assert "指标编号“zz_unknown”不在评分细则中" in err
+    assert "no_year.json" in err and "缺少年度" in err
     assert "Traceback" not in err
 
 
@@ -87,7 +87,7 @@ def test_workbook_errors_name_sheet_row_and_column(tmp_path, capsys):
     assert main(["score", str(path)]) == 2
     captured = capsys.readouterr()
     assert f"工作表「指标填报」 第{row}行 D列（填报值）" in captured.err
-    assert "s05_college_rate" in captured.err
+    assert "「大专以上学历人员比例」应为0到100之间的百分比" in captured.err and "s05_college_rate" not in captured.err
     assert captured.out == ""
 
 
