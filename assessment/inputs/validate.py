@@ -198,6 +198,7 @@ def unfilled_count(inp: DistrictInput, rubric: Rubric) -> int:
 def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     """The trusted input, or InputError listing every problem with its location."""
     c = Collector(raw.problems, Location(raw.path))
+    c.warnings.extend(str(note) for note in raw.notes)
     district = c.parse(raw.district, parse_district, FACT_LABELS["district"])
     level = c.parse(raw.level, parse_level, FACT_LABELS["level"])
     year = c.parse(raw.year, _year, FACT_LABELS["year"])
