@@ -236,3 +236,23 @@ def test_a_district_name_is_read_in_its_normalised_form(tmp_path, good_json, cap
     wide = _json_input(tmp_path, "全角.json", data)
     assert main(["score", str(wide), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["district"] == "开发区1"
+
+
+def test_the_score_table_puts_the_equipment_categories_apart_from_the_standard_ones(rubric, capsys):
+    assert main(["score", str(SAMPLES / "龙湾区.xlsx")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("类别"))
+    end = next(n for n in range(start, len(lines)) if not lines[n].strip())
+    block = lines[start + 2 : end]
+    equipment, standard = rubric.parts  # 附件1 装备能力建设评分细则, then 附件2 规范化建设标准
+    assert block[0].startswith(f"〔附件1 {equipment.name}：") and block[0].endswith(" / 100〕")
+    heading = 1 + len(equipment.categories)
+    assert block[heading].startswith(f"〔附件2 {standard.name}：")
+    assert [line.split()[0] for line in block[1:heading]] == [c.name for c in equipment.categories]
+    assert [line.split()[0] for line in block[heading + 1 :]] == [c.name for c in standard.categories]
+
+
+def test_plan_steps_show_their_gain_with_a_sign(capsys):
+    assert main(["plan", str(SAMPLES / "平阳县.xlsx")]) == 0
+    steps = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  1. ")]
+    assert steps and all("增分+" in line for line in steps)
