@@ -24,6 +24,7 @@ from pathlib import Path
 
 from assessment import __version__
 from assessment.cli import batch, convert, plan, report, review_template, score, template, validate
+from assessment.cli.parser import VERSION_HELP, ChineseArgumentParser
 from assessment.publish.outputs import os_error
 from assessment.util.console import print_problems, safe
 from assessment.util.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, AssessmentError
@@ -34,14 +35,14 @@ COMMANDS = (template, validate, score, convert, report, batch, plan, review_temp
 
 def build_parser() -> argparse.ArgumentParser:
     """The CLI's parser: the options every command shares, then each command's own."""
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="assessment",
         description="生态环境保护综合行政执法机构规范化建设自评估（浙江省标准）",
     )
-    parser.add_argument("--version", action="version", version=f"assessment {__version__}")
+    parser.add_argument("--version", action="version", version=f"assessment {__version__}", help=VERSION_HELP)
     parser.add_argument("--rubric", type=Path, default=None, help="评分标准文件（默认：内置浙江省2022版）")
     parser.add_argument("--debug", action="store_true", help="内部错误时打印完整堆栈")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="命令")
     for command in COMMANDS:
         command.add_parser(sub)
     return parser

@@ -14,9 +14,12 @@ from assessment.util.console import safe
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为“{text}”") from None
     if value < 1:
-        raise argparse.ArgumentTypeError("应为正整数")
+        raise argparse.ArgumentTypeError(f"应为正整数，实际为“{text}”")
     return value
 
 

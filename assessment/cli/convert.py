@@ -12,8 +12,8 @@ from assessment.util.errors import EXIT_OK
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("convert", help="在 .xlsx 与 .json 之间无损转换")
-    p.add_argument("src", type=Path)
-    p.add_argument("dst", type=Path)
+    p.add_argument("src", type=Path, metavar="SRC", help="源文件（.xlsx 或 .json）")
+    p.add_argument("dst", type=Path, metavar="DST", help="目标文件（.json 或 .xlsx，按扩展名决定格式）")
     p.add_argument("--force", action="store_true",
                    help="替换已存在、但不是本工具转换生成的目标文件（例如他人的填报文件；不会替换源文件或特殊文件）")
     p.set_defaults(func=run)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("plan", help="计算达标所需的最少整改措施")
-    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json），可多个")
     p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
     p.add_argument("--controllable-only", action="store_true",
                    help="只用本单位可自主完成的措施（不含表彰、入选、排名等需争取事项）；无法达标时说明各条件的差距")

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("score", help="计算得分与达标结论（可按复核结果计分、核查佐证材料）")
-    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json），可多个")
     p.add_argument("--json", action="store_true", help="每个文件输出一行JSON")
     p.add_argument(
         "--review", type=Path, default=None, metavar="REVIEW", help="复核文件（.json 或 .xlsx）：按核定值计分，并列出自评分"

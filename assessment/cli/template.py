@@ -12,7 +12,7 @@ from assessment.util.errors import EXIT_OK
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("template", help="生成空白填报模板（.xlsx）")
-    p.add_argument("out", type=Path)
+    p.add_argument("out", type=Path, metavar="OUT.xlsx", help="模板输出路径")
     p.add_argument("--force", action="store_true",
                    help="替换已存在的同名模板（其中已填写的内容将丢失；不会替换输入文件或特殊文件）")
     p.set_defaults(func=run)

@@ -13,7 +13,7 @@ from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("validate", help="校验填报文件，一次列出全部问题")
-    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("files", type=Path, nargs="+", metavar="INPUT", help="填报文件（.xlsx 或 .json），可多个")
     p.set_defaults(func=run)
     return p
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from assessment.inputs.json_form import read_json
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem, RawInput
 from assessment.inputs.validate import validate
+from assessment.inputs.xlsx_inspect import is_ole2, is_xlsx_package
 from assessment.publish.outputs import OWNED_FILES
 from assessment.rubric.loader import default_rubric
 from assessment.rubric.model import Rubric
@@ -28,10 +29,16 @@ OTHER_SPREADSHEETS = {
     ".csv": "CSV文本",
     ".numbers": "Numbers表格",
 }
+#: Of those, the formats stored as OLE2 compound files, told apart from others by content.
+OLE2_SUFFIXES = {".xls", ".et", ".ett"}
 
 
 def read_raw(path: Path, rubric: Rubric) -> RawInput:
-    """Raw cells from a .json or .xlsx file (InputError when it cannot be read at all)."""
+    """Raw cells from a .json or .xlsx file (InputError when it cannot be read at all).
+
+    A spreadsheet named .xls (or another spreadsheet suffix) is judged by its content: an
+    .xlsx package is read as one, with a note; an OLE2 file (a real Excel 97-2003 workbook)
+    gets the message asking to save it as .xlsx."""
     suffix = path.suffix.lower()
     if not path.is_file():
         raise InputError([Problem(Location(str(path)), "文件不存在")])
@@ -42,6 +49,18 @@ def read_raw(path: Path, rubric: Rubric) -> RawInput:
 
         return read_workbook(path, rubric)
     if suffix in OTHER_SPREADSHEETS:
+        from assessment.inputs.workbook import read_workbook
+
+        if is_xlsx_package(path):  # an .xlsx renamed: judged by its content
+            raw = read_workbook(path, rubric)
+            note = f"文件扩展名为“{path.suffix}”，但内容是 .xlsx 工作簿，已按 .xlsx 读取；建议将扩展名改为 .xlsx"
+            raw.notes.append(Problem(Location(str(path)), note))
+            return raw
+        if suffix in OLE2_SUFFIXES and not is_ole2(path):
+            raise InputError(
+                [Problem(Location(str(path)), f"文件扩展名为“{path.suffix}”，但内容既不是{OTHER_SPREADSHEETS[suffix]}，"
+                         "也不是 .xlsx 工作簿（可能是网页或文本改了扩展名）；请在Excel或WPS中另存为 .xlsx 格式")]
+            )
         raise InputError(
             [Problem(Location(str(path)),
                      f"这是{OTHER_SPREADSHEETS[suffix]}（{path.suffix}），请在Excel或WPS中另存为 .xlsx 格式")]

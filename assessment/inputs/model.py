@@ -158,6 +158,9 @@ class RawInput:
     extra_equipment: list[RawExtra] = field(default_factory=list)
     roster: list[RawPerson] | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: What the reader noticed about the file without it being wrong (a workbook named .xls):
+    #: shown as warnings of the validated input.
+    notes: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

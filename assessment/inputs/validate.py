@@ -11,7 +11,17 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from assessment.inputs.model import RESERVED_INFO_LABELS, Cell, DistrictInput, InputError, Location, Person, Problem, RawInput
+from assessment.inputs.model import (
+    FACT_LABELS,
+    RESERVED_INFO_LABELS,
+    Cell,
+    DistrictInput,
+    InputError,
+    Location,
+    Person,
+    Problem,
+    RawInput,
+)
 from assessment.inputs.roster import EDUCATION_WORDS, MAJOR_CATEGORIES, MEASURE_NAMES, roster_rate
 from assessment.inputs.values import (
     PARSERS,
@@ -25,6 +35,7 @@ from assessment.inputs.values import (
     parse_level,
     parse_name,
     parse_number,
+    show,
     text_of,
 )
 from assessment.rubric.equipment import ExtraEquipment
@@ -110,7 +121,7 @@ def _roster_conflicts(
         if abs(answers[cid] - rate) > ROSTER_TOLERANCE:
             c.add(
                 raw.answers[cid].location,
-                f"{cid}（{criterion.name}）填报值{fmt(answers[cid])}%与执法人员名册计算值不一致："
+                f"「{criterion.name}」填报值{fmt(answers[cid])}%与执法人员名册计算值不一致："
                 f"名册为{hits}/{base}={fmt(rate)}%（{MEASURE_NAMES[measure]}）。请修正其中之一",
             )
 
@@ -118,13 +129,14 @@ def _roster_conflicts(
 def _per_item(
     c: Collector, cells: dict[str, Cell], known: dict[str, str], parser: Callable[[Cell], T], what: str, hint: str
 ) -> dict[str, T]:
-    """Values keyed by equipment id (quantities, prices), unknown ids reported."""
+    """Values keyed by equipment id (quantities, prices), unknown ids reported; messages name
+    the item by its name, the id being only the key the workbook row carries."""
     out: dict[str, T] = {}
     for item_id, cell in cells.items():
         if item_id not in known:
-            c.add(cell.location, f"{item_id}：未知的装备编号{hint}")
+            c.add(cell.location, f"装备编号{show(item_id)}不在装备标准中{hint}")
             continue
-        value = c.parse(cell, parser, f"{item_id}（{known[item_id]}）{what}", required=False)
+        value = c.parse(cell, parser, f"「{known[item_id]}」{what}", required=False)
         if value is not None:
             out[item_id] = value
     return out
@@ -166,7 +178,7 @@ def _notes(c: Collector, cells: dict[str, Cell], known: set[str], what: str) -> 
     out: dict[str, str] = {}
     for cid, cell in cells.items():
         if cid not in known:
-            c.add(cell.location, f"{cid}：未知的指标编号，无法对应{what}")
+            c.add(cell.location, f"指标编号{show(cid)}不在评分细则中，无法对应{what}")
             continue
         if not cell.blank:
             text = c.parse(cell, parse_free_text, what, required=False)
@@ -186,12 +198,13 @@ def unfilled_count(inp: DistrictInput, rubric: Rubric) -> int:
 def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     """The trusted input, or InputError listing every problem with its location."""
     c = Collector(raw.problems, Location(raw.path))
-    district = c.parse(raw.district, parse_district, "地区（district）")
-    level = c.parse(raw.level, parse_level, "层级（level）")
-    year = c.parse(raw.year, _year, "年度（year）")
-    authorized = c.parse(raw.authorized, lambda x: parse_count(x, 1), "核定编制数（staff.authorized）")
+    c.warnings.extend(str(note) for note in raw.notes)
+    district = c.parse(raw.district, parse_district, FACT_LABELS["district"])
+    level = c.parse(raw.level, parse_level, FACT_LABELS["level"])
+    year = c.parse(raw.year, _year, FACT_LABELS["year"])
+    authorized = c.parse(raw.authorized, lambda x: parse_count(x, 1), FACT_LABELS["authorized"])
     # At least one: with none on duty every per-person equipment requirement would be 0.
-    on_duty = c.parse(raw.on_duty, lambda x: parse_count(x, 1), "实际到岗执法人员数（staff.on_duty）")
+    on_duty = c.parse(raw.on_duty, lambda x: parse_count(x, 1), FACT_LABELS["on_duty"])
     sample = bool(c.parse(raw.sample, parse_flag, "示例数据标记", required=False))
 
     answerable = rubric.answerable()
@@ -199,16 +212,15 @@ def validate(raw: RawInput, rubric: Rubric) -> DistrictInput:
     for cid, cell in raw.answers.items():
         kind = answerable.get(cid)
         if kind is None:
-            computed = cid in rubric.criteria
-            c.add(
-                cell.location,
-                f"{cid}：" + ("该项由系统计算，不能直接填报" if computed else "未知的指标编号（见评分细则中的编号）"),
-            )
+            if cid in rubric.criteria:
+                c.add(cell.location, f"「{rubric.criteria[cid].name}」由系统计算，不能直接填报")
+            else:
+                c.add(cell.location, f"指标编号{show(cid)}不在评分细则中（见评分细则中的编号）")
             continue
         if cell.blank:
             continue
-        name = rubric.criteria[cid].name if cid in rubric.criteria else cid
-        value = c.parse(cell, PARSERS[kind], f"{cid}（{name}）", required=False)
+        name = rubric.answer_name(cid)
+        value = c.parse(cell, PARSERS[kind], f"「{name}」", required=False)
         if value is not None:
             answers[cid] = value
             if kind == "rate" and isinstance(value, Fraction) and ambiguous_rate(cell, value):

@@ -189,7 +189,7 @@ def parse_level(cell: Cell) -> str:
     for level, words in LEVEL_WORDS.items():
         if word in words:
             return level
-    raise _bad(cell, "层级应为“县级”或“市级”")
+    raise _bad(cell, "应为“县级”或“市级”")
 
 
 # ----------------------------------------------------------------------------- text

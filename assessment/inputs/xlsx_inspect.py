@@ -22,6 +22,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 from xml.etree import ElementTree
 
 from assessment.inputs.limits import (
@@ -205,6 +206,30 @@ def _scan_sheet(archive: zipfile.ZipFile, part: str, budget: int) -> tuple[int, 
             if not chunk:
                 break
     return count, declared, uncached
+
+
+def is_xlsx_package(path: Path) -> bool:
+    """Whether the file at `path` is an .xlsx package by its content (a ZIP holding
+    xl/workbook.xml), whatever its name says: people rename files, and Excel opens a
+    renamed workbook by its content too."""
+    try:
+        with path.open("rb") as handle:
+            if handle.read(4) != b"PK\x03\x04":
+                return False
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return False
+
+
+def is_ole2(path: Path) -> bool:
+    """Whether the file at `path` is an OLE2 compound file (Excel 97-2003 .xls, WPS .et, or an
+    encrypted .xlsx) by its first bytes."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(OLE2_MAGIC)) == OLE2_MAGIC
+    except OSError:
+        return False
 
 
 def inspect_workbook(data: bytes, file: str) -> PackageFacts:

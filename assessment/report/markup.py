@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from assessment.util.exact import to_fraction
-from assessment.util.formatting import fmt
+from assessment.util.formatting import fmt, signed
 
 #: China Standard Time. A fixed offset rather than the tz database: China has kept UTC+8
 #: without daylight saving since 1991, and a machine without tzdata must show the same time.
@@ -24,6 +24,8 @@ CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
 ID_COLUMNS = ("编号",)
 #: Columns whose numbers are percentages (shown with a % sign).
 PERCENT_COLUMNS = ("得分率",)
+#: Words that mark a column of changes (同比变化, 预计增分): its numbers carry their sign (+3).
+CHANGE_WORDS = ("变化", "增分")
 #: Text a numeric column may hold instead of a number (still right-aligned with it).
 NUMERIC_PLACEHOLDERS = ("未填报", "—", "")
 
@@ -60,14 +62,20 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
 
 
-def cell_text(value: Any, *, percent: bool = False) -> str:
-    """Cell text: numbers without trailing zeros (3, 0.5, 76.67), 是/否, blanks as empty."""
+def is_change_column(column: str) -> bool:
+    """Whether a column holds changes (总得分变化, 变化(百分点), 预计增分)."""
+    return any(word in column for word in CHANGE_WORDS)
+
+
+def cell_text(value: Any, *, percent: bool = False, change: bool = False) -> str:
+    """Cell text: numbers without trailing zeros (3, 0.5, 76.67), a change with its sign
+    (+3), 是/否, blanks as empty."""
     if _blank(value):
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
     if _is_number(value):
-        text = fmt(to_fraction(value))
+        text = (signed if change else fmt)(to_fraction(value))
         return f"{text}%" if percent else text
     return str(value)
 
@@ -103,7 +111,8 @@ def data_table(df: pd.DataFrame, *, loss: str | None = None) -> str:
         values = dict(zip(columns, record))
         lost = loss is not None and _is_number(values.get(loss)) and values[loss] > 0
         cells = "".join(
-            f"<td{classes(c)}>{esc(cell_text(values[c], percent=c in PERCENT_COLUMNS))}</td>" for c in columns
+            f"<td{classes(c)}>{esc(cell_text(values[c], percent=c in PERCENT_COLUMNS, change=is_change_column(c)))}</td>"
+            for c in columns
         )
         rows.append(f'<tr class="loss">{cells}</tr>' if lost else f"<tr>{cells}</tr>")
     return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'

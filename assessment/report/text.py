@@ -13,7 +13,7 @@ from assessment.report.review_tables import shown_value
 from assessment.review import ReviewedScores
 from assessment.review.evidence import STATUS_WORDS, EvidenceCheck
 from assessment.scoring.result import Result
-from assessment.util.formatting import fmt
+from assessment.util.formatting import fmt, signed
 
 
 def width(text: str) -> int:
@@ -45,10 +45,7 @@ def render_text(result: Result) -> str:
     lines += [f"  {'✔' if c.met else '✘'} {c.name}：{c.detail}" for c in result.conditions]
     if verdict.pending_pass is not None:
         lines += ["", f"待核：{verdict.pending_pass.note}"]
-    lines += ["", *table(
-        ["类别", "得分", "满分", "得分率"],
-        [[c.name, fmt(c.points), fmt(c.max), f"{fmt(c.share * 100, 1)}%"] for c in result.categories.values()],
-    )]
+    lines += ["", *_category_table(result)]
     lines += ["", *table(
         ["编号", "指标", "得分", "满分", "失分", "责任科室"],
         [
@@ -59,6 +56,26 @@ def render_text(result: Result) -> str:
     if result.warnings:
         lines += ["", "提示："] + [f"  - {w}" for w in result.warnings]
     return "\n".join(lines) + "\n"
+
+
+def _category_table(result: Result) -> list[str]:
+    """The categories part by part (附件1 装备 first, then 附件2 规范化建设标准), each under a
+    line naming its annex and its total, in one table so that the columns line up."""
+    groups = [
+        (part, [c for c in result.categories.values() if c.part == part.id]) for part in result.rubric.parts
+    ]
+    header, rule, *body = table(
+        ["类别", "得分", "满分", "得分率"],
+        [[c.name, fmt(c.points), fmt(c.max), f"{fmt(c.share * 100, 1)}%"] for _, cats in groups for c in cats],
+    )
+    lines, start = [header, rule], 0
+    for part, cats in groups:
+        annex = part.source.split()[0]  # 附件1
+        total = result.parts[part.id]
+        lines.append(f"〔{annex} {part.name}：{fmt(total.points)} / {fmt(total.max)}〕")
+        lines += body[start : start + len(cats)]
+        start += len(cats)
+    return lines
 
 
 def render_review_text(scores: ReviewedScores) -> str:
@@ -74,7 +91,7 @@ def render_review_text(scores: ReviewedScores) -> str:
         return "\n".join([*lines, "  复核认可全部自评值，无更正"]) + "\n"
     rows = []
     for o in scores.outcomes:
-        points = "；".join(f"{name} {fmt(a)}→{fmt(b)}分" for _, name, a, b in o.criteria) or "—"
+        points = "；".join(f"{name} {fmt(a)}→{fmt(b)}分（{signed(b - a)}）" for _, name, a, b in o.criteria) or "—"
         rows.append([o.name, shown_value(o.old) or "未填", shown_value(o.change.to), points, o.change.reason])
     shown = table(["项目", "自评值", "核定值", "得分变化", "更正理由"], rows)
     return "\n".join([*lines, "", *("  " + line for line in shown)]) + "\n"

@@ -171,7 +171,7 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
     notes: list[Note] = []
     seen: dict[str, Location] = {}
     for row in raw.rows:
-        path = c.parse(row.path, parse_name, "路径（path）")
+        path = c.parse(row.path, parse_name, "编号")
         if path is None:
             continue
         path = text_of(path)
@@ -180,7 +180,8 @@ def parse_review(raw: RawReview, rubric: Rubric, inp: DistrictInput | None = Non
             c.add(row.path.location, f"未知的路径“{path}”：{PATH_FORMS}")
             continue
         if path in seen:
-            c.add(row.path.location, f"路径“{path}”重复出现（{seen[path].describe()}），每项只能复核一次")
+            named = f"「{target.name}」" if target is not None else f"编号“{path}”"
+            c.add(row.path.location, f"{named}重复出现（{seen[path].describe()}），每项只能复核一次")
             continue
         seen[path] = row.path.location
         name = target.name if target is not None else path

@@ -54,10 +54,8 @@ def targets(rubric: Rubric, inp: DistrictInput | None) -> dict[str, Target]:
     the district's extra rows, which exist only when the input is known).
     """
     out: dict[str, Target] = {}
-    vetoes = {v.id: v.name for v in rubric.veto.items}
     for cid, kind in rubric.answerable().items():
-        name = rubric.criteria[cid].name if cid in rubric.criteria else vetoes[cid]
-        out[answer_path(cid)] = Target(answer_path(cid), name, PARSERS[kind], kind)
+        out[answer_path(cid)] = Target(answer_path(cid), rubric.answer_name(cid), PARSERS[kind], kind)
     for path, label in STAFF_PATHS.items():
         out[path] = Target(path, label, _count_at_least(1), "count")
     for spec in rubric.equipment:

@@ -270,6 +270,16 @@ class Rubric:
         out.update({v.id: "flag" for v in self.veto.items})
         return out
 
+    def answer_name(self, answer_id: str) -> str:
+        """The Chinese name of an answerable id (a criterion or a veto item), as messages and
+        tables name it for people; KeyError for an id the rubric lacks."""
+        if answer_id in self.criteria:
+            return self.criteria[answer_id].name
+        for item in self.veto.items:
+            if item.id == answer_id:
+                return item.name
+        raise KeyError(answer_id)
+
     def title_for(self, year: int) -> TitleRule | None:
         for rule in self.titles:
             if year >= rule.from_year and (rule.to_year is None or year <= rule.to_year):

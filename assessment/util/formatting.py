@@ -1,4 +1,5 @@
-"""Exact numbers as people read them: 3, 0.5, 76.67 (no trailing zeros, few decimals).
+"""Exact numbers as people read them: 3, 0.5, 76.67 (no trailing zeros, few decimals), and
+changes with their sign: +3, -1.5.
 
 Kept apart from `exact` (which only computes) because text is for reports, tables and
 messages: the arithmetic never depends on how a number is shown.
@@ -18,3 +19,13 @@ def fmt(value: Fraction, places: int = 2) -> str:
     over, and rounding a Fraction costs several times a cache lookup."""
     text = f"{float(round(value, places)):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def signed(value: Fraction, places: int = 2) -> str:
+    """A change as people read it, with its direction always written: +3, -1.5, 0.
+
+    Every difference shown (year over year, a plan step's gain, a review's correction) goes
+    through here, so that a rise never reads like a level: "3" next to a total is ambiguous,
+    "+3" is not."""
+    text = fmt(value, places)
+    return text if text.startswith("-") or text == "0" else f"+{text}"

@@ -65,13 +65,13 @@ def test_validate_reports_every_problem_of_every_file_with_its_location(tmp_path
     )
     assert main(["validate", str(bad), str(no_year)]) == 2
     err = capsys.readouterr().err
-    assert "bad.json JSON路径 $.level：层级（level）层级应为“县级”或“市级”，实际为“乡级”" in err
+    assert "bad.json JSON路径 $.level：层级应为“县级”或“市级”，实际为“乡级”" in err
     assert "$.staff.on_duty" in err and "应为不小于1的整数" in err
     assert "$.answers.s05_college_rate" in err and "0到100之间的百分比" in err
     assert "$.answers.s07_roadshows" in err
     assert "$.answers.s01_group_established" in err and "“是”或“否”" in err
-    assert "zz_unknown：未知的指标编号" in err
-    assert "no_year.json" in err and "缺少年度（year）" in err
+    assert "指标编号“zz_unknown”不在评分细则中" in err
+    assert "no_year.json" in err and "缺少年度" in err
     assert "Traceback" not in err
 
 
@@ -87,7 +87,7 @@ def test_workbook_errors_name_sheet_row_and_column(tmp_path, capsys):
     assert main(["score", str(path)]) == 2
     captured = capsys.readouterr()
     assert f"工作表「指标填报」 第{row}行 D列（填报值）" in captured.err
-    assert "s05_college_rate" in captured.err
+    assert "「大专以上学历人员比例」应为0到100之间的百分比" in captured.err and "s05_college_rate" not in captured.err
     assert captured.out == ""
 
 
@@ -236,3 +236,23 @@ def test_a_district_name_is_read_in_its_normalised_form(tmp_path, good_json, cap
     wide = _json_input(tmp_path, "全角.json", data)
     assert main(["score", str(wide), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["district"] == "开发区1"
+
+
+def test_the_score_table_puts_the_equipment_categories_apart_from_the_standard_ones(rubric, capsys):
+    assert main(["score", str(SAMPLES / "龙湾区.xlsx")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    start = next(n for n, line in enumerate(lines) if line.startswith("类别"))
+    end = next(n for n in range(start, len(lines)) if not lines[n].strip())
+    block = lines[start + 2 : end]
+    equipment, standard = rubric.parts  # 附件1 装备能力建设评分细则, then 附件2 规范化建设标准
+    assert block[0].startswith(f"〔附件1 {equipment.name}：") and block[0].endswith(" / 100〕")
+    heading = 1 + len(equipment.categories)
+    assert block[heading].startswith(f"〔附件2 {standard.name}：")
+    assert [line.split()[0] for line in block[1:heading]] == [c.name for c in equipment.categories]
+    assert [line.split()[0] for line in block[heading + 1 :]] == [c.name for c in standard.categories]
+
+
+def test_plan_steps_show_their_gain_with_a_sign(capsys):
+    assert main(["plan", str(SAMPLES / "平阳县.xlsx")]) == 0
+    steps = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  1. ")]
+    assert steps and all("增分+" in line for line in steps)

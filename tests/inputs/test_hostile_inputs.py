@@ -141,7 +141,7 @@ def test_json_number_literals_without_a_sensible_value_are_refused_with_their_pa
     path = raw_json(tmp_path, rubric, {'"authorized": 30': f'"authorized": {literal}'})
     (problem,) = problems(path, rubric)
     assert problem.location.json_path == "$.staff.authorized"
-    assert "核定编制数（staff.authorized）应为不小于1的整数，实际为" in problem.message
+    assert "核定编制数应为不小于1的整数，实际为" in problem.message
 
 
 def test_absurd_json_integer_is_refused_as_too_large(tmp_path: Path, rubric: Rubric) -> None:
@@ -175,7 +175,7 @@ def test_date_in_a_number_cell_says_the_cell_is_date_formatted(tmp_path: Path, r
 
     path = workbook(tmp_path, rubric, lambda wb: set_answer(wb, COUNT, datetime.datetime(2024, 3, 31)))
     (problem,) = problems(path, rubric)
-    assert problem.message.startswith(f"{COUNT}（")
+    assert problem.message.startswith(f"「{rubric.answer_name(COUNT)}」")
     assert "单元格为日期格式（显示为“2024-03-31”），应为不小于0的整数" in problem.message
 
 
@@ -309,7 +309,7 @@ def test_roster_and_extra_equipment_names_are_checked_like_the_district(tmp_path
 
 def test_blank_district_is_a_problem(tmp_path: Path, rubric: Rubric) -> None:
     (problem,) = problems(json_input(tmp_path, rubric, lambda d: d.update(district="   ")), rubric)
-    assert problem.message == "缺少地区（district）"
+    assert problem.message == "缺少地区"
 
 
 def test_zero_staff_on_duty_is_refused(tmp_path: Path, rubric: Rubric) -> None:
@@ -420,6 +420,33 @@ def test_other_spreadsheet_suffixes_are_told_to_save_as_xlsx(tmp_path: Path, rub
     path.write_bytes(b"x")
     (problem,) = problems(path, rubric)
     assert "请在Excel或WPS中另存为 .xlsx 格式" in problem.message
+
+
+def test_an_xlsx_renamed_xls_is_read_by_its_content_with_a_note(tmp_path: Path, rubric: Rubric, capsys) -> None:
+    xlsx = workbook(tmp_path, rubric)
+    renamed = xlsx.rename(tmp_path / "龙湾区.xls")
+    inp = load_input(renamed, rubric)
+    assert score(rubric, inp).total == score(rubric, perfect_input(rubric, district="龙湾区")).total
+    (note,) = inp.warnings
+    assert "内容是 .xlsx 工作簿，已按 .xlsx 读取" in note and "97-2003" not in note
+    code, out = exit_code(renamed, capsys)
+    assert code == 0 and "通过" in out and "提示" in out
+
+
+def test_a_real_excel_97_2003_workbook_is_asked_to_be_saved_as_xlsx(tmp_path: Path, rubric: Rubric, capsys) -> None:
+    path = tmp_path / "龙湾区.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    (problem,) = problems(path, rubric)
+    assert problem.message == "这是Excel 97-2003工作簿（.xls），请在Excel或WPS中另存为 .xlsx 格式"
+    assert exit_code(path, capsys)[0] == 2
+
+
+def test_a_text_file_named_xls_is_not_called_an_excel_workbook(tmp_path: Path, rubric: Rubric) -> None:
+    path = tmp_path / "龙湾区.xls"
+    path.write_text("<html><table><tr><td>地区</td><td>龙湾区</td></tr></table></html>", encoding="utf-8")
+    (problem,) = problems(path, rubric)
+    assert problem.message.startswith("文件扩展名为“.xls”，但内容既不是Excel 97-2003工作簿，也不是 .xlsx 工作簿")
+    assert problem.message.endswith("请在Excel或WPS中另存为 .xlsx 格式")
 
 
 def test_formula_cell_without_saved_result_in_a_patched_workbook_is_a_located_problem(tmp_path: Path, rubric: Rubric) -> None:

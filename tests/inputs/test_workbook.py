@@ -237,8 +237,8 @@ def test_blank_template_reads_without_problems_and_validation_asks_for_the_facts
     assert set(raw.answers) == set(rubric.answerable()) and all(c.blank for c in raw.answers.values())
     assert raw.district == Cell(None, Location(str(template), SHEET_INFO, 2, "B", "地区"))
     messages = {(p.location.row, p.message) for p in problems_of(template, rubric)}
-    assert (2, "缺少地区（district）") in messages
-    assert (6, "缺少实际到岗执法人员数（staff.on_duty）") in messages
+    assert (2, "缺少地区") in messages
+    assert (6, "缺少实际到岗执法人员数") in messages
 
 
 # ----------------------------------------------------------------------------- round trip
@@ -529,7 +529,7 @@ def test_missing_required_label_is_left_to_validation(template: Path, rubric: Ru
 
     raw = read_workbook(edit(template, change), rubric)
     assert raw.problems == [] and raw.year is None
-    assert Problem(Location(str(template)), "缺少年度（year）") in problems_of(template, rubric)
+    assert Problem(Location(str(template)), "缺少年度") in problems_of(template, rubric)
 
 
 def test_duplicate_id_is_a_problem_naming_both_rows(template: Path, rubric: Rubric) -> None:
@@ -571,7 +571,7 @@ def test_unknown_id_is_passed_to_validation_which_reports_it(template: Path, rub
 
     raw = read_workbook(edit(template, change), rubric)
     assert raw.problems == [] and raw.answers["s99_invented"].value == "是"
-    assert any(p.message.startswith("s99_invented：未知的指标编号") for p in problems_of(template, rubric))
+    assert any(p.message.startswith("指标编号“s99_invented”不在评分细则中") for p in problems_of(template, rubric))
 
 
 # ----------------------------------------------------------------------------- bad values

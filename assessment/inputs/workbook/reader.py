@@ -67,6 +67,7 @@ class SheetReader:
         self.facts = facts
         self.problems: list[Problem] = []
         self.sheets = {label_key(name): name for name in wb.sheetnames}
+        self.equipment_names = {e.id: e.name for e in rubric.equipment}
 
     def sheet(self, name: str, required: bool = True) -> Worksheet | None:
         actual = self.sheets.get(label_key(name))
@@ -82,14 +83,16 @@ class SheetReader:
             return None
         return ws
 
-    def _repeated(self, ws: Worksheet, id_cell: Any, key: str, seen: dict[str, int], header: str, what: str) -> bool:
+    def _repeated(self, ws: Worksheet, id_cell: Any, key: str, seen: dict[str, int], header: str, name: str | None) -> bool:
         """True (with a problem naming both rows) when `key` was already read on this sheet;
-        otherwise remember its row. Only the first row of a repeated id is read."""
+        otherwise remember its row. Only the first row of a repeated id is read. The problem
+        names the item by its Chinese `name` when the rubric knows the id, else quotes the id."""
         if key in seen:
+            named = f"「{name}」" if name is not None else f"{header}“{key}”"
             self.problems.append(
                 Problem(
                     Location(self.file, ws.title, id_cell.row, column_letter(id_cell), header),
-                    f"{what}「{key}」重复：第{seen[key]}行与第{id_cell.row}行，只读取第{seen[key]}行，请删除重复行",
+                    f"{named}重复：第{seen[key]}行与第{id_cell.row}行，只读取第{seen[key]}行，请删除重复行",
                 )
             )
             return True
@@ -207,7 +210,8 @@ class SheetReader:
                     self.problems.append(self._missing_id(ws, row, id_cell, columns, names))
                 continue
             cid = label_key(id_cell.value)
-            if self._repeated(ws, id_cell, cid, seen, ANSWER_ID, "编号"):
+            known = cid in self.rubric.answerable()
+            if self._repeated(ws, id_cell, cid, seen, ANSWER_ID, self.rubric.answer_name(cid) if known else None):
                 continue
             raw.answers[cid] = self.cell(ws, value_cell, ANSWER_VALUE)
             for header, target in ((ANSWER_EVIDENCE, raw.evidence), (ANSWER_REMARK, raw.remarks)):
@@ -247,7 +251,7 @@ class SheetReader:
                 )
                 continue
             item = label_key(id_cell.value)
-            if self._repeated(ws, id_cell, item, seen, EQ_ID, "装备编号"):
+            if self._repeated(ws, id_cell, item, seen, EQ_ID, self.equipment_names.get(item)):
                 continue
             raw.equipment[item] = self.cell(ws, row[columns[EQ_QUANTITY]], EQ_QUANTITY)
             if price_cell is not None and not is_blank(price_cell.value):
@@ -298,7 +302,7 @@ def read_workbook(path: Path, rubric: Rubric) -> RawInput:
 
     Raises InputError when the file cannot be read as an .xlsx at all or exceeds the limits
     of `assessment.inputs.limits`. `rubric` serves only to suggest the id of a row whose value lost
-    its id; ids are otherwise passed through for validation to judge.
+    its id and to name a repeated row; ids are otherwise passed through for validation to judge.
     """
     file = str(path)
     data = read_limited(Path(path))
