@@ -18,3 +18,11 @@ def fmt(value: Fraction, places: int = 2) -> str:
     over, and rounding a Fraction costs several times a cache lookup."""
     text = f"{float(round(value, places)):.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def with_detail(text: str, detail: str | None) -> str:
+    """`text（detail）`, or `text` alone when the detail adds nothing: empty, or words the text
+    already says (a criterion whose action is its name would read 设置专门装备间（设置专门装备间）)."""
+    if not detail or detail.strip() in text:
+        return text
+    return f"{text}（{detail}）"

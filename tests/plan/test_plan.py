@@ -599,3 +599,30 @@ def test_plan_with_compiled_scoring_equals_the_plan_with_reference_scoring(monke
             assert plan_to_dict(got) == plan_to_dict(want)
             planned += bool(got.actions)
     assert planned >= 4  # the comparison covers real plans, not only "no plan"
+
+
+DOUBLED = re.compile(r"([^（）\s：]{2,})（\1）")
+
+
+def test_no_step_or_suggestion_says_a_name_twice_and_a_passing_district_lists_each_purchase_once(rubric):
+    """设置专门装备间（设置专门装备间）, 开展…活动：开展…活动（次）, and 乐清市's suggestions buying
+    the same item twice (to its standard and one above it) were all seen."""
+    from assessment import api
+
+    passing = 0
+    for path in WENZHOU:
+        plan = make_plan(rubric, api.load(path, rubric))
+        text = plan_text(plan)
+        assert not DOUBLED.search(text), (path.stem, DOUBLED.search(text))
+        assert "活动：开展" not in text
+        if plan.already_passed:
+            passing += 1
+            bought = [a.paths for a in plan.suggestions]
+            assert len(bought) == len(set(bought)), path.stem
+    assert passing >= 2
+    from assessment.samples import empty_input
+
+    texts = {a.criterion_id: a.text for a in candidate_actions(rubric, empty_input(rubric, "空白区"))}
+    assert texts["s10_equipment_room"] == "设置专门装备间"
+    assert texts["s25_accident_insurance"] == "为执法人员购买人身意外伤害保险"
+    assert texts["s10_interview_room"] == "按办案区域建设指南设置专门办案询问室"
