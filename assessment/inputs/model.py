@@ -7,9 +7,11 @@ Validation turns it into a `DistrictInput` with exact, typed values, or a list o
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -20,6 +22,14 @@ from assessment.util.errors import EXIT_INVALID, AssessmentError
 LEVEL_NAMES = {"county": "县级", "city": "市级"}
 #: The facts every district gives, by the label the workbook's 基本信息 sheet shows them under.
 FACT_LABELS = {"district": "地区", "level": "层级", "year": "年度", "authorized": "核定编制数", "on_duty": "实际到岗执法人员数"}
+#: The free facts the template asks for (基本信息: who filed it and when); the report says
+#: them in its header, scores.json and the municipal summary carry them.
+BASIC_INFO: dict[str, str] = {"unit": "填报单位", "filer": "填报人", "phone": "联系电话", "filed": "填报日期"}
+BASIC_INFO_LABELS = tuple(BASIC_INFO.values())
+FILING_DATE_LABEL = BASIC_INFO["filed"]
+#: 填报日期 as people type it or a date cell shows it: 2023-01-15, 2023/1/15, 2023.1.15,
+#: 2023年1月15日, optionally followed by a time.
+_FILING_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
 SAMPLE_LABEL = "示例数据"
 INFO_HEADER_LABEL = "项目"
 #: Labels of 基本信息 rows that are not free information items.
@@ -202,6 +212,23 @@ class DistrictInput:
     #: Located Chinese notes on values that are valid but may not mean what was intended
     #: (a rate typed as 0.95); about how the file was written, so not part of the facts.
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def basic_info(self) -> dict[str, str | None]:
+        """基本信息 by key of BASIC_INFO (its Chinese labels), None where not filled in."""
+        return {key: self.info.get(label) or None for key, label in BASIC_INFO.items()}
+
+    @property
+    def filed(self) -> date | None:
+        """The filing date (基本信息's 填报日期) when it reads as a date; None when blank or
+        written otherwise (it is free text: a plan then sets its deadlines without it)."""
+        found = _FILING_DATE.fullmatch(self.info.get(FILING_DATE_LABEL, "").strip())
+        if found is None:
+            return None
+        try:
+            return date(*(int(g) for g in found.groups()))
+        except ValueError:  # 2023-02-30
+            return None
 
 
 class InputError(AssessmentError, ValueError):

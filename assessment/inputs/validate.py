@@ -7,8 +7,10 @@ about how a particular criterion is scored.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from fractions import Fraction
+from pathlib import PurePath
 from typing import Any, TypeVar
 
 from assessment.inputs.model import (
@@ -65,7 +67,9 @@ class Collector:
         self.problems.append(Problem(location, message))
 
     def warn(self, location: Location, message: str) -> None:
-        self.warnings.append(str(Problem(location, message)))
+        """A warning travels with the input into the reports, scores.json and the summary,
+        documents that are shared: it names the file, never the folder it lies in."""
+        self.warnings.append(str(Problem(dataclasses.replace(location, file=PurePath(location.file).name), message)))
 
     def parse(self, cell: Cell | None, parser: Callable[[Cell], T], what: str, required: bool = True) -> T | None:
         """`parser(cell)`, or None with a problem recorded (a missing required value too)."""

@@ -71,18 +71,28 @@ def _serves(rubric: Rubric, base: Result, c: Criterion) -> tuple[str, ...]:
     return tuple(out)
 
 
-YEAR_END = "原文未规定时限，按评估年度年底完成"
+YEAR_END = "原文未规定时限，按整改年度（评估年度的次年）年底完成"
 
 
-def due_of(c: Criterion | None, year: int) -> tuple[date, str]:
-    """An action's deadline in the assessment year and where it comes from: the source's
-    deadline when it sets one (e.g. 每年2月20日前), otherwise the end of the year."""
+def due_of(c: Criterion | None, year: int, filed: date | None = None) -> tuple[date, str]:
+    """An action's deadline for the plan of assessment year `year`, and where it comes from.
+
+    A plan is made once a year's input is filled in, so its actions are carried out in the
+    next year (the year whose assessment shows them done, see `assessment.report.followup`):
+    the source's month and day in that year when it sets one (e.g. 每年2月20日前), otherwise
+    that year's end. A deadline never falls before the filing date `filed` (填报日期): one
+    already past when the plan is made is due on the filing date itself, at once, rather
+    than a year later, since the next assessment counts it only if done in that year."""
+    work = year + 1
     if c is not None and c.due is not None:
-        on = c.due.on(year)
-        if on is not None:
-            return on, c.due.source
-        return date(year, 12, 31), f"原文时限（{c.due.source}）只适用于{c.due.year}年；{YEAR_END}"
-    return date(year, 12, 31), YEAR_END
+        on = c.due.on(work)
+        due, basis = (on, c.due.source) if on is not None else (
+            date(work, 12, 31), f"原文时限（{c.due.source}）只适用于{c.due.year}年；{YEAR_END}")
+    else:
+        due, basis = date(work, 12, 31), YEAR_END
+    if filed is not None and due < filed:
+        return filed, f"{basis}；该日期早于填报日期{filed.isoformat()}，应即时完成"
+    return due, basis
 
 
 def _evidence(rubric: Rubric, base: Result, a: Action, c: Criterion, purchase: Purchase | None) -> str:
@@ -146,7 +156,7 @@ def step_details(rubric: Rubric, inp: DistrictInput, base: Result, ordered: Sequ
     for i, (a, after) in enumerate(zip(ordered, results)):
         c = rubric.criteria[a.criterion_id] if a.criterion_id else None
         purchase = _purchase(rubric, inp, a, on_duty)
-        due, basis = due_of(c, inp.year)
+        due, basis = due_of(c, inp.year, inp.filed)
         before = results[i - 1] if i else base
         out.append(Step(
             serves=_serves(rubric, base, c) if c else (),

@@ -153,10 +153,8 @@ def make_plan(rubric: Rubric, inp: DistrictInput, controllable_only: bool = Fals
     hoped = [a for a in every if a.recognition]
     actions = [a for a in every if not a.recognition] if controllable_only else list(every)
     if base.passed:
-        ranked = sorted((a for a in every if a.points > 0 and not a.recognition),
-                        key=lambda a: (-a.points / EFFORT_WEIGHT[a.effort], -a.points, a.id))
         return Plan(passable=True, already_passed=True, reason="当前已满足全部达标条件", actions=(),
-                    score_after=base.total, steps=(), equipment_steps=(), suggestions=tuple(ranked[:SUGGESTIONS]),
+                    score_after=base.total, steps=(), equipment_steps=(), suggestions=_suggestions(every),
                     opportunities=_opportunities(rubric, inp, base, hoped, ()), **common)  # type: ignore[arg-type]
     alone = [rescore(a.edits) for a in actions]
     found = search_plan(rubric, inp, base, actions, alone, by_cost=False)
@@ -182,6 +180,19 @@ def make_plan(rubric: Rubric, inp: DistrictInput, controllable_only: bool = Fals
         opportunities=_opportunities(rubric, inp, results[-1], hoped, ordered),
         **common,  # type: ignore[arg-type]
     )
+
+
+def _suggestions(every: Sequence[Action]) -> tuple[Action, ...]:
+    """For a district that passes: the controllable actions that raise it most for their
+    effort, one per thing changed. Candidates on the same input path are alternatives (an
+    item bought to its standard or one above it, a count to one tier or the next): only the
+    best ranked is suggested, so a purchase is never listed twice."""
+    ranked = sorted((a for a in every if a.points > 0 and not a.recognition),
+                    key=lambda a: (-a.points / EFFORT_WEIGHT[a.effort], -a.points, a.id))
+    best: dict[frozenset[str], Action] = {}
+    for a in ranked:
+        best.setdefault(a.paths, a)
+    return tuple(best.values())[:SUGGESTIONS]
 
 
 def _opportunities(rubric: Rubric, inp: DistrictInput, state: Result, hoped: Sequence[Action],

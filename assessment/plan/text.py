@@ -39,7 +39,7 @@ def plan_text(plan: Plan) -> str:
             lines.append(f"【{department}】")
         cost = f"，费用{fmt(a.cost)}元" if a.cost is not None else ""
         lines.append(f"  {i}. {a.text}（{step.moves}；增分{signed(total - previous)}，完成后总分{fmt(total)}；"
-                     f"工作量{EFFORT_NAMES[a.effort]}{cost}；{step.due.month}月{step.due.day}日前）")
+                     f"工作量{EFFORT_NAMES[a.effort]}{cost}；{step.due.year}年{step.due.month}月{step.due.day}日前）")
     if plan.cost is not None:
         lines.append(f"本方案装备购置费用{fmt(plan.cost)}元")
     if plan.cheapest is not None:

@@ -213,10 +213,19 @@ def followup_table(f: FollowUp):
 
 
 def followup_text(f: FollowUp) -> str:
-    """One Chinese sentence: how much of last year's plan was done."""
+    """One Chinese sentence: how much of last year's plan was done.
+
+    A plan made for assessment year Y is due in Y+1 (`assessment.plan.details.due_of`), which
+    is the year this check reads; a plan of an earlier year (the year between was not
+    provided) is said to be checked against a later year than it was due in."""
     year = f"{f.previous_year}年" if f.previous_year is not None else "上年"
     if not f.checks:
         return f"{year}：{f.previous_state}。"
+    due_year = f.previous_year + 1 if f.previous_year is not None else None
+    if due_year is not None and f.year is not None and f.year != due_year:
+        year = f"{year}（该方案应于{due_year}年完成，此处按{f.year}年的填报核对）"
+    elif due_year is not None:
+        year = f"{year}评估后（{due_year}年完成）的"
     counts = "、".join(f"{s}{f.count(s)}项" for s in STATUSES)
     hoped = len(f.checks) - f.tasks
     rate = "无自主完成事项" if f.rate is None else f"自主完成事项完成率{float(f.rate) * 100:.1f}%"

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from assessment.inputs.model import LEVEL_NAMES
+from assessment.inputs.model import BASIC_INFO, LEVEL_NAMES
 from assessment.report.markup import cell_text, data_table, esc
 from assessment.report.tables import department_totals, equipment_score, lost_criteria, lost_points_by_department
 from assessment.scoring.result import Result
@@ -24,18 +24,23 @@ from assessment.util.formatting import fmt
 REPORT_TITLE = "生态环境保护综合行政执法机构规范化建设自评估报告"
 
 
-def head(title: str, meta: Sequence[str]) -> str:
-    """The page's one title and its meta line (地区 · 年度 · 层级)."""
+def head(title: str, meta: Sequence[str], info: Sequence[str] = ()) -> str:
+    """The page's one title, its meta line (地区 · 年度 · 层级) and, when given, a line of
+    who filed it (填报单位 · 填报人 · 联系电话 · 填报日期)."""
     line = " · ".join(esc(m) for m in meta)
+    filed = f'<p class="report-meta">{" · ".join(esc(i) for i in info)}</p>' if info else ""
     return (
         f'<header class="report-head"><h1 class="report-title">{esc(title)}</h1>'
-        f'<p class="report-meta">{line}</p></header>'
+        f'<p class="report-meta">{line}</p>{filed}</header>'
     )
 
 
 def report_head(result: Result) -> str:
+    """The report's head: the district's facts, then its 基本信息 as filled in (the template
+    promises 报告中将一并列出)."""
     inp = result.input
-    return head(REPORT_TITLE, [inp.district, f"{inp.year}年", LEVEL_NAMES.get(inp.level, inp.level)])
+    info = [f"{BASIC_INFO[key]}：{value}" for key, value in inp.basic_info.items() if value]
+    return head(REPORT_TITLE, [inp.district, f"{inp.year}年", LEVEL_NAMES.get(inp.level, inp.level)], info)
 
 
 def sample_banner(text: str) -> str:

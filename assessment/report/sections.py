@@ -390,8 +390,12 @@ def summary_plans_section(summary: municipal.Summary) -> None:
 
 
 def summary_excluded_section(summary: municipal.Summary) -> None:
-    """未纳入汇总的填报文件."""
+    """未纳入汇总的填报文件, then 填报信息: who filed each district's workbook and when."""
     _show_summary_table_or_note(summary, "未纳入汇总", "全部填报文件均已纳入汇总。")
+    if municipal.BASIC_INFO_TABLE in summary.tables and len(summary.tables[municipal.BASIC_INFO_TABLE]):
+        _show_html(f"<h3>{municipal.BASIC_INFO_TABLE}</h3>"
+                   + html_parts.note("各地区填报工作簿“基本信息”中的填报单位、填报人、联系电话与填报日期。"))
+        _show_summary_table(summary, municipal.BASIC_INFO_TABLE)
 
 
 def summary_year_over_year_section(summary: municipal.Summary) -> None:

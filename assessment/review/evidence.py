@@ -22,7 +22,7 @@ import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
@@ -263,9 +263,9 @@ def check_evidence(result: Result, folder: Path | None = None, *, deadline: floa
 
 def evidence_dict(check: EvidenceCheck) -> dict[str, Any]:
     """The `evidence` record of scores.json: every listed file (path, size, sha256, status)
-    and every 缺少佐证 flag."""
+    and every 缺少佐证 flag. The folder is named, not located: scores.json is shared."""
     return {
-        "folder": check.folder,
+        "folder": None if check.folder is None else PurePath(check.folder).name,
         "count": check.count,
         "files": [
             {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import PurePath
 from typing import Any
 
 from assessment.inputs.edits import apply_edits, line_paths, lines_at, parse_path, value_at
@@ -93,7 +94,7 @@ def reviewed_scores_dict(scores: ReviewedScores, base: Mapping[str, Any]) -> dic
     out["review"] = {
         "reviewer": review.reviewer,
         "date": review.date,
-        "file": review.path,
+        "file": PurePath(review.path).name,  # shared: the file's name and sha256, not where it lies
         "sha256": review.sha256,
         "input_sha256": review.input_sha256,
         "changes": [
@@ -120,7 +121,7 @@ def reviewed_scores_dict(scores: ReviewedScores, base: Mapping[str, Any]) -> dic
             for n in review.notes
         ],
     }
-    out["provenance"] = {**out["provenance"], "review": review.path, "review_sha256": review.sha256}
+    out["provenance"] = {**out["provenance"], "review": PurePath(review.path).name, "review_sha256": review.sha256}
     return out
 
 

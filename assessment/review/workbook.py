@@ -47,6 +47,7 @@ from assessment.review.workbook_layout import (
     INFO_VALUE,
     R_CHECK,
     R_EVIDENCE,
+    R_HINT,
     R_ID,
     R_NAME,
     R_OPINION,
@@ -148,8 +149,9 @@ def review_workbook_bytes(
     for path in paths:
         target = known.get(path)
         to, opinion, check = written.get(path, (None, None, None))
-        if check is None and path in flagged and path not in written:
-            check = CHECK_MISSING
+        hint = flagged.get(path) if check is None and path not in written else None
+        if hint is not None:
+            check = CHECK_MISSING  # the suggestion; 核查提示 records it was the template's
         cid = parse_path(path).criterion_id
         points = None
         if result is not None and cid is not None and cid in result.criteria:
@@ -165,6 +167,7 @@ def review_workbook_bytes(
                 R_CHECK: check,
                 R_EVIDENCE: inp.evidence.get(cid) if inp is not None and cid is not None else None,
                 R_POINTS: points,
+                R_HINT: hint,
                 "kind": target.kind if target is not None else "count",
             }
         )

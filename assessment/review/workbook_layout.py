@@ -5,6 +5,10 @@ e.g. `answers.s12_annual_plan`): 自评值 is filled from the self-assessment an
 the reviewer writes only in 核定值 (blank = accepted as claimed), 复核意见 (the reason,
 required when 核定值 is filled) and 佐证核查. Sheet 复核信息 names the district, year and
 the sha256 of the self-assessment reviewed, and takes the reviewer's name and the date.
+
+With evidence checked, the template pre-fills 佐证核查 with 缺失 and says why in the locked
+核查提示 column: a row still as pre-filled (佐证核查 缺失, no 核定值, no 复核意见) is the
+template's suggestion read back, not a finding of the reviewer's, and is left out.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ SHEET_REVIEW = "复核"
 SHEET_REVIEW_INFO = "复核信息"
 R_ID, R_NAME, R_SELF, R_REVIEWED = "编号", "指标/装备", "自评值", "核定值"
 R_OPINION, R_CHECK, R_EVIDENCE, R_POINTS = "复核意见", "佐证核查", "佐证材料", "自评得分"
+R_HINT = "核查提示"
 REVIEW_COLUMNS = (
     Column(R_ID, 34),
     Column(R_NAME, 36, wrap=True),
@@ -24,6 +29,7 @@ REVIEW_COLUMNS = (
     Column(R_CHECK, 12, input=True),
     Column(R_EVIDENCE, 36, wrap=True),
     Column(R_POINTS, 10),
+    Column(R_HINT, 40, wrap=True),
 )
 REVIEW_REQUIRED = (R_ID, R_REVIEWED, R_OPINION, R_CHECK)
 EDITABLE = (R_REVIEWED, R_OPINION, R_CHECK)

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
 from assessment.inputs.limits import read_limited
-from assessment.inputs.model import Location, Problem
+from assessment.inputs.model import Cell, Location, Problem
 from assessment.inputs.values import label_key
 from assessment.inputs.workbook import SheetReader, is_blank, open_workbook
 from assessment.review.model import RawReview, RawRow
 from assessment.review.workbook_layout import (
+    CHECK_MISSING,
     EDITABLE,
     INFO_ROWS,
     R_CHECK,
+    R_HINT,
     R_ID,
     R_OPINION,
     R_REVIEWED,
@@ -31,6 +34,16 @@ from assessment.review.workbook_layout import (
     SHEET_REVIEW_INFO,
 )
 from assessment.rubric.model import Rubric
+
+
+def _suggestion_only(cells: dict[str, Cell], row: tuple[Any, ...], columns: dict[str, int]) -> bool:
+    """Whether a row holds only what the template pre-filled: 佐证核查 still the suggested
+    缺失 of a row the template flagged (核查提示), with no 核定值 and no 复核意见."""
+    if R_HINT not in columns or is_blank(row[columns[R_HINT]].value):
+        return False
+    check = cells[R_CHECK].value
+    return (cells[R_REVIEWED].blank and cells[R_OPINION].blank and isinstance(check, str)
+            and label_key(check) == CHECK_MISSING)
 
 
 def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
@@ -58,7 +71,7 @@ def read_review_workbook(path: Path, rubric: Rubric) -> RawReview:
                     value = row[columns[R_SELF]].value
                     recorded[id_cell.value.strip()] = None if is_blank(value) else value
                 cells = {h: reader.cell(ws, row[columns[h]], h) for h in EDITABLE}
-                if all(c.blank for c in cells.values()):
+                if all(c.blank for c in cells.values()) or _suggestion_only(cells, row, columns):
                     continue
                 if is_blank(id_cell.value):
                     reader.problems.append(

@@ -229,5 +229,5 @@ def warnings_for(
     if untitled:
         yield f"{inp.year}年不在命名规则的年份范围内，未给出命名"
     if inp.sample:
-        yield "本数据为示例数据（示例数据），不代表任何单位的真实情况"
+        yield "本数据为示例数据，不代表任何单位的真实情况"
 

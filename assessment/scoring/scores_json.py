@@ -4,12 +4,18 @@ read by the municipal summary and by other tools; numbers in it are rounded to 4
 The verdict it states (`passed`, `title`, `pending`) is read back by `stated_state` and
 `stated_words`, which word it as `scoring.verdict` does for a Result, so that a table built
 from scores.json and one built from the Result say the same.
+
+`basic_info` carries the workbook's 基本信息 (unit, filer, phone, filed: null when not filled
+in), shown under their Chinese labels (`assessment.inputs.model.BASIC_INFO`: 填报单位, 填报人,
+联系电话, 填报日期). Provenance names the input by its file name and sha256, never its folder:
+scores.json is shared.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from pathlib import PurePath
 from typing import Any
 
 from assessment import __version__
@@ -66,6 +72,7 @@ def result_to_dict(result: Result, tool_version: str) -> dict[str, Any]:
         "level": inp.level,
         "year": inp.year,
         "sample": inp.sample,
+        "basic_info": inp.basic_info,
         "staff": {"authorized": inp.authorized, "on_duty": inp.on_duty},
         "total": _num(result.total),
         "total_max": _num(result.total_max),
@@ -150,7 +157,7 @@ def result_to_dict(result: Result, tool_version: str) -> dict[str, Any]:
             "rubric_id": rubric.id,
             "rubric_version": rubric.version,
             "rubric_sha256": rubric.sha256,
-            "input": inp.path,
+            "input": PurePath(inp.path).name,  # a shared document names the file, never where it lies
             "input_sha256": inp.sha256,
             "tool_version": tool_version,
         },

@@ -29,3 +29,11 @@ def signed(value: Fraction, places: int = 2) -> str:
     "+3" is not."""
     text = fmt(value, places)
     return text if text.startswith("-") or text == "0" else f"+{text}"
+
+
+def with_detail(text: str, detail: str | None) -> str:
+    """`text（detail）`, or `text` alone when the detail adds nothing: empty, or words the text
+    already says (a criterion whose action is its name would read 设置专门装备间（设置专门装备间）)."""
+    if not detail or detail.strip() in text:
+        return text
+    return f"{text}（{detail}）"

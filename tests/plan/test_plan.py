@@ -405,22 +405,53 @@ def test_a_blank_workbook_gets_bounded_counts_and_a_plan_that_passes(rubric, bla
     assert purchases["超标准加分购置"].sum() > 0 and purchases["达标所需购置"].sum() > 0
 
 
-def test_each_step_names_its_deadline_from_the_source_or_the_year_end(rubric, blank):
+def test_each_step_names_its_deadline_in_the_year_after_the_assessment_from_the_source_or_the_year_end(rubric, blank):
     inp, plan = blank
+    work = inp.year + 1  # a plan is carried out in the year after the one it assesses
     due = {a.criterion_id: d for a, d in zip(plan.actions, plan.details)}
-    assert due["s01_annual_plan_on_time"].due == date(inp.year, 2, 20)
+    assert due["s01_annual_plan_on_time"].due == date(work, 2, 20)
     assert "2月20日" in due["s01_annual_plan_on_time"].due_basis
-    assert due["s01_progress_on_time"].due == date(inp.year, 3, 20)
-    assert due["s01_capacity_plan_on_time"].due == date(inp.year, 12, 31)  # the source's date is 2022's only
+    assert due["s01_progress_on_time"].due == date(work, 3, 20)
+    assert due["s01_capacity_plan_on_time"].due == date(work, 12, 31)  # the source's date is 2022's only
     assert "2022" in due["s01_capacity_plan_on_time"].due_basis
-    assert due_of(rubric.criteria["s01_capacity_plan_on_time"], 2022)[0] == date(2022, 2, 20)
-    assert due["s01_group_established"].due == date(inp.year, 12, 31)
+    assert due_of(rubric.criteria["s01_capacity_plan_on_time"], 2021)[0] == date(2022, 2, 20)
+    assert due["s01_group_established"].due == date(work, 12, 31)
+    assert f"{work}年2月20日前" in plan_text(plan)
     assert all(d.serves for d in plan.details)
     out = plan_to_dict(plan)
     assert {"serves", "due", "due_basis", "evidence", "moves", "goals", "recognition", "department",
             "effort"} <= set(out["actions"][0])
     assert out["actions"][0]["due"] == plan.details[0].due.isoformat()
     json.dumps(out, ensure_ascii=False)
+
+
+def test_the_2022_sample_filed_on_2023_01_15_is_due_in_2023_never_before_the_filing_date(rubric):
+    """The issue's case: the 2022 plan, filled in on 2023-01-15, set 2022-02-20 and 2022-12-31."""
+    from assessment import api
+
+    steps = 0
+    for path in WENZHOU:
+        inp = api.load(path, rubric)
+        filed = dataclasses.replace(inp, info={**inp.info, "填报日期": "2023-01-15"})
+        assert filed.year == 2022 and filed.filed == date(2023, 1, 15)
+        details = make_plan(rubric, filed).details
+        assert all(d.due.year == 2023 and d.due >= date(2023, 1, 15) for d in details), path.stem
+        steps += len(details)
+    assert steps, "some samples fail, so their plans have steps"
+    annual = rubric.criteria["s01_annual_plan_on_time"]  # 每年2月20日前
+    assert due_of(annual, 2022, date(2023, 1, 15)) == (date(2023, 2, 20), annual.due.source)
+    late, basis = due_of(annual, 2022, date(2023, 3, 1))  # already past when filed: due at once, and said so
+    assert late == date(2023, 3, 1) and "早于填报日期2023-03-01" in basis
+    assert due_of(None, 2022, date(2023, 3, 1))[0] == date(2023, 12, 31)
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("2023-01-15", date(2023, 1, 15)), ("2023/1/5", date(2023, 1, 5)), ("2023.01.15", date(2023, 1, 15)),
+    ("2023年1月15日", date(2023, 1, 15)), ("2023-01-15 08:30", date(2023, 1, 15)),
+    ("2023-02-30", None), ("一月中旬", None), ("", None),
+])
+def test_the_filing_date_is_read_as_people_write_it_and_ignored_when_it_is_not_a_date(perfect, typed, expected):
+    assert perfect(info={"填报日期": typed}).filed == expected
 
 
 def test_a_per_occurrence_count_never_goes_beyond_its_plan_limit(rubric, perfect):
@@ -568,3 +599,30 @@ def test_plan_with_compiled_scoring_equals_the_plan_with_reference_scoring(monke
             assert plan_to_dict(got) == plan_to_dict(want)
             planned += bool(got.actions)
     assert planned >= 4  # the comparison covers real plans, not only "no plan"
+
+
+DOUBLED = re.compile(r"([^（）\s：]{2,})（\1）")
+
+
+def test_no_step_or_suggestion_says_a_name_twice_and_a_passing_district_lists_each_purchase_once(rubric):
+    """设置专门装备间（设置专门装备间）, 开展…活动：开展…活动（次）, and 乐清市's suggestions buying
+    the same item twice (to its standard and one above it) were all seen."""
+    from assessment import api
+
+    passing = 0
+    for path in WENZHOU:
+        plan = make_plan(rubric, api.load(path, rubric))
+        text = plan_text(plan)
+        assert not DOUBLED.search(text), (path.stem, DOUBLED.search(text))
+        assert "活动：开展" not in text
+        if plan.already_passed:
+            passing += 1
+            bought = [a.paths for a in plan.suggestions]
+            assert len(bought) == len(set(bought)), path.stem
+    assert passing >= 2
+    from assessment.samples import empty_input
+
+    texts = {a.criterion_id: a.text for a in candidate_actions(rubric, empty_input(rubric, "空白区"))}
+    assert texts["s10_equipment_room"] == "设置专门装备间"
+    assert texts["s25_accident_insurance"] == "为执法人员购买人身意外伤害保险"
+    assert texts["s10_interview_room"] == "按办案区域建设指南设置专门办案询问室"

@@ -77,6 +77,16 @@ def test_a_plan_carried_out_in_full_is_done_throughout_and_rates_100(rubric, las
     assert "已完成" in followup_text(f) and "完成率100.0%" in followup_text(f)
 
 
+def test_the_2022_plan_is_due_in_2023_and_checked_against_2023_and_a_later_year_is_said_to_be_later(rubric, last_year):
+    inp, _, road = last_year
+    assert road["year"] == 2022 and {a["due"][:4] for a in road["actions"]} == {"2023"}
+    f = _check(rubric, inp, road)
+    assert (f.previous_year, f.year) == (2022, 2023)
+    assert followup_text(f).startswith("2022年评估后（2023年完成）的整改方案共")
+    later = follow_up(road, scores_dict(score(rubric, dataclasses.replace(inp, year=2024))))
+    assert "该方案应于2023年完成，此处按2024年的填报核对" in followup_text(later)
+
+
 def test_nothing_done_and_a_value_not_reported_are_undone(rubric, last_year):
     inp, _, road = last_year
     answers = {k: v for k, v in inp.answers.items() if k != "s03_claim_rate"}

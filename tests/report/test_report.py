@@ -225,3 +225,59 @@ def test_failed_notebook_run_leaves_the_previous_report_untouched(sample_report,
         render_report(SAMPLE, out_root, notebook=broken)
     assert {p.name: p.read_bytes() for p in sample_report.folder.iterdir()} == before
     assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]
+
+
+@pytest.fixture(scope="module")
+def filed_report(tmp_path_factory):
+    """平阳县 (a sample that fails, so its plan has steps) with its 基本信息 filled in on
+    2023-01-15, a rate typed as 0.95 (a located warning), a review and an evidence folder,
+    all in a temp folder whose path must appear in nothing shared."""
+    import openpyxl
+
+    from assessment.inputs.json_form import content_sha256
+    from assessment.inputs.workbook import write_workbook
+
+    rubric = api.default_rubric()
+    folder = tmp_path_factory.mktemp("本机目录")
+    inp = api.load(SAMPLE.with_name("平阳县.xlsx"), rubric)
+    info = {"填报单位": "平阳县综合行政执法队", "填报人": "张三", "联系电话": "0577-12345678", "填报日期": "2023-01-15"}
+    path = folder / "平阳县.xlsx"
+    write_workbook(dataclasses.replace(inp, info=info), rubric, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["指标填报"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "s03_claim_rate")
+    ws[f"D{row}"] = 0.95
+    wb.save(path)
+    written = api.load(path, rubric)
+    assert written.warnings and str(folder) not in written.warnings[0]
+    review = folder / "平阳县.review.json"
+    review.write_text(json.dumps({
+        "district": "平阳县", "year": 2022, "input_sha256": content_sha256(written), "reviewer": "李四",
+        "date": "2023-03-01", "changes": [], "notes": [{"path": "answers.s01_group_established", "comment": "文件齐全"}],
+    }, ensure_ascii=False), encoding="utf-8")
+    (folder / "佐证").mkdir()
+    return folder, render_report(path, folder / "out", review=review, evidence=folder / "佐证")
+
+
+def test_shared_documents_name_files_never_the_local_folder_they_came_from(filed_report):
+    folder, paths = filed_report
+    for shared in (paths.html, paths.scores, paths.folder / "plan.json"):
+        text = shared.read_text(encoding="utf-8")
+        assert str(folder) not in text and folder.name not in text, shared.name
+    scores = json.loads(paths.scores.read_text(encoding="utf-8"))
+    assert scores["provenance"]["input"] == "平阳县.xlsx" and scores["provenance"]["review"] == "平阳县.review.json"
+    assert scores["review"]["file"] == "平阳县.review.json"
+    assert any(w.startswith("平阳县.xlsx 工作表「指标填报」") for w in scores["warnings"])
+
+
+def test_basic_info_reaches_the_reports_head_and_scores_json_and_the_plan_is_due_after_filing(filed_report):
+    _, paths = filed_report
+    scores = json.loads(paths.scores.read_text(encoding="utf-8"))
+    assert scores["basic_info"] == {"unit": "平阳县综合行政执法队", "filer": "张三", "phone": "0577-12345678",
+                                    "filed": "2023-01-15"}
+    html = paths.html.read_text(encoding="utf-8")
+    head = html[html.index('<header class="report-head">'):html.index("</header>")]
+    for shown in ("填报单位：平阳县综合行政执法队", "填报人：张三", "联系电话：0577-12345678", "填报日期：2023-01-15"):
+        assert shown in head
+    plan = json.loads((paths.folder / "plan.json").read_text(encoding="utf-8"))
+    assert plan["actions"] and all("2023-01-15" <= a["due"] <= "2023-12-31" for a in plan["actions"])

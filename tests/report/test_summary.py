@@ -187,7 +187,7 @@ def test_summary_workbook_has_chinese_headers_frozen_numbers_and_inert_text(city
     city[1]["district"] = "=cmd|' /C calc'!A0"
     data = S.summary_workbook_bytes(S.build_summary(city))
     wb = openpyxl.load_workbook(io.BytesIO(data))
-    assert wb.sheetnames == ["排名", "指标得分率", "失分最多的指标", "装备缺口", "未纳入汇总"]
+    assert wb.sheetnames == ["排名", "指标得分率", "失分最多的指标", "装备缺口", "未纳入汇总", "填报信息"]
     ranking = wb["排名"]
     assert [c.value for c in ranking[1]] == ["排名", "地区", "总得分", "机构设置规范化", "队伍组建专业化", "装备得分", "结论"]
     assert all(ws.freeze_panes == "A2" for ws in wb.worksheets)
@@ -367,3 +367,18 @@ def test_district_names_that_are_one_identifier_to_python_still_make_a_summary()
     assert {"开发区1", "开发区１"} <= {c.value for c in heat[1]}
     html = data_table(summary.tables["指标得分率"])
     assert "开发区1" in html and "开发区１" in html
+
+
+def test_the_summary_lists_each_districts_basic_info_in_ranking_order_and_in_its_workbook(city):
+    """填报信息: who filed each workbook and when, blank where not filled in or where the
+    scores.json predates basic_info, in the page and as a sheet of summary.xlsx."""
+    first, *rest = sorted(city, key=lambda s: -s["total"])
+    filed = {**first, "basic_info": {"unit": "甲单位", "filer": "张三", "phone": "0577-1", "filed": "2023-01-15"}}
+    summary = S.build_summary([filed, *rest])
+    table = summary.tables[S.BASIC_INFO_TABLE]
+    assert list(table.columns) == ["地区", "填报单位", "填报人", "联系电话", "填报日期"]
+    assert table.iloc[0].tolist() == [first["district"], "甲单位", "张三", "0577-1", "2023-01-15"]
+    assert len(table) == len(city) and table.iloc[1:, 1:].isna().all().all()
+    sheet = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(summary)))[S.BASIC_INFO_TABLE]
+    assert [c.value for c in sheet[2]] == [first["district"], "甲单位", "张三", "0577-1", "2023-01-15"]
+    assert "甲单位" in S.table_html(table)

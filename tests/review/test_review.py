@@ -28,6 +28,7 @@ from assessment.review import (
     reviewed_input,
 )
 from assessment.review.io import parse_json_review
+from assessment.review.model import Note
 from assessment.review.workbook import convert_review, is_review_file, review_workbook_bytes, write_review_template
 from assessment.review.workbook_layout import SHEET_REVIEW, SHEET_REVIEW_INFO
 from assessment.scoring.engine import score
@@ -282,6 +283,44 @@ def test_review_template_prefills_missing_evidence_where_points_are_claimed(tmp_
     assert check["equipment.vehicle"] is None
     unearned = next(cid for cid, r in score(rubric, longwan).criteria.items() if r.source == "answer" and r.points == 0)
     assert check[f"answers.{unearned}"] is None
+
+
+def test_the_templates_own_suggestions_are_not_findings_only_what_the_reviewer_changed_or_annotated(
+        tmp_path, rubric, longwan):
+    """The sample review typed into a template made before the evidence arrived (an empty folder):
+    the ~100 rows the template pre-filled 缺失 read back as nothing, the sample's corrections and
+    note as themselves, and a pre-filled row the reviewer annotated or re-judged as a finding."""
+    sample = load_review(LONGWAN_REVIEW, rubric, longwan)
+    path = tmp_path / "复核表.xlsx"
+    (tmp_path / "佐证").mkdir()
+    write_review_template(longwan, rubric, path, tmp_path / "佐证")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEET_REVIEW]
+    header = {c.value: c.column_letter for c in ws[1]}
+    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    prefilled = [p for p, r in rows.items() if ws[f"{header['佐证核查']}{r}"].value == "缺失"]
+    assert len(prefilled) > 50 and all(ws[f"{header['核查提示']}{rows[p]}"].value.startswith("缺少佐证") for p in prefilled)
+    for ch in sample.changes:
+        ws[f"{header['核定值']}{rows[ch.path]}"] = "否" if ch.to is False else "是" if ch.to is True else ch.to
+        ws[f"{header['复核意见']}{rows[ch.path]}"] = ch.reason
+    for note in sample.notes:
+        ws[f"{header['复核意见']}{rows[note.path]}"] = note.comment
+        ws[f"{header['佐证核查']}{rows[note.path]}"] = note.evidence_check
+    untouched = [p for p in prefilled if p not in {c.path for c in sample.changes} | {n.path for n in sample.notes}]
+    annotated, rejudged = untouched[0], untouched[1]
+    ws[f"{header['复核意见']}{rows[annotated]}"] = "确未提供"
+    ws[f"{header['佐证核查']}{rows[rejudged]}"] = "齐全"
+    info = wb[SHEET_REVIEW_INFO]
+    labels = {info.cell(row=r, column=1).value: r for r in range(2, info.max_row + 1)}
+    info[f"B{labels['复核人']}"], info[f"B{labels['复核日期']}"] = sample.reviewer, sample.date
+    wb.save(path)
+
+    read = load_review(path, rubric, longwan)
+    assert [(c.path, c.to, c.reason) for c in read.changes] == [(c.path, c.to, c.reason) for c in sample.changes]
+    assert all(c.evidence_check == ("缺失" if c.path in prefilled else None) for c in read.changes)  # left as suggested
+    assert set(read.notes) == {*sample.notes, Note(annotated, "确未提供", "缺失"), Note(rejudged, None, "齐全")}
+    shown = review_opinions(district_scores(rubric, longwan, read))
+    assert len(shown) == len(sample.changes) + len(sample.notes) + 2
 
 
 def test_review_workbook_reads_corrections_and_keeps_text_as_text(tmp_path, rubric, longwan):

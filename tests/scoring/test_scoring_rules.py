@@ -281,3 +281,9 @@ def test_a_missing_answer_scores_0_and_is_listed(rubric, perfect):
     assert result.missing == ("s12_annual_plan",)
     assert any(rubric.criteria["s12_annual_plan"].name in w for w in result.warnings)
     assert not any("s12_annual_plan" in w for w in result.warnings)  # users read names, not ids
+
+
+def test_a_sample_is_said_to_be_a_sample_once(rubric, perfect):
+    warnings = score(rubric, perfect(sample=True)).warnings
+    assert "本数据为示例数据，不代表任何单位的真实情况" in warnings
+    assert not any("示例数据（示例数据）" in w for w in warnings)

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from assessment.inputs.model import FACT_LABELS, INFO_HEADER_LABEL
+from assessment.inputs.model import BASIC_INFO_LABELS, FACT_LABELS, INFO_HEADER_LABEL
 from assessment.util.xlsx import set_text, set_value
 
 SHEET_GUIDE = "填报说明"
@@ -41,12 +41,9 @@ REQUIRED_INFO: tuple[tuple[str, str, str], ...] = (
     ),
 )
 #: Free-text facts the template offers; analysts may add rows of their own.
-OPTIONAL_INFO: tuple[tuple[str, str], ...] = (
-    ("填报单位", "填报单位全称"),
-    ("填报人", "填报人姓名"),
-    ("联系电话", "填报人联系电话"),
-    ("填报日期", "如2024-03-31"),
-)
+OPTIONAL_INFO: tuple[tuple[str, str], ...] = tuple(zip(
+    BASIC_INFO_LABELS, ("填报单位全称", "填报人姓名", "填报人联系电话", "如2024-03-31")
+))
 SAMPLE_GUIDANCE = "真实填报填“否”（留空视为“否”）；“是”表示本工作簿为演示用的示例数据，报告将注明"
 
 YES, NO = "是", "否"

@@ -18,10 +18,11 @@ from assessment.report.summary.build import Summary, build_summary
 from assessment.report.summary.figures import category_figure, heatmap_figure, review_figure
 from assessment.report.summary.load import load_summary
 from assessment.report.summary.page import heading_html, summary_title, table_html
-from assessment.report.summary.tables import REVIEW_TABLE, indicator_percent, key_figures
+from assessment.report.summary.tables import BASIC_INFO_TABLE, REVIEW_TABLE, indicator_percent, key_figures
 from assessment.report.summary.workbook import summary_workbook_bytes
 
 __all__ = [
+    "BASIC_INFO_TABLE",
     "REVIEW_TABLE",
     "Summary",
     "build_summary",

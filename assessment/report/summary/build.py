@@ -10,9 +10,11 @@ import pandas as pd
 
 from assessment.report.summary.plans import followup_rates, plan_overview, purchase_split, undone_actions, with_completion
 from assessment.report.summary.tables import (
+    BASIC_INFO_TABLE,
     REVIEW_TABLE,
     Scores,
     any_reviewed,
+    basic_info_table,
     category_change,
     equipment_shortfall,
     excluded_table,
@@ -56,6 +58,7 @@ def build_summary(
         "失分最多的指标": weakest_indicators(scores),
         "装备缺口": equipment_shortfall(scores),
         "未纳入汇总": excluded_table(excluded),
+        BASIC_INFO_TABLE: basic_info_table(scores),
     }
     if plans:
         tables["达标路径"] = plan_overview(scores, plans)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from assessment.inputs.model import BASIC_INFO
 from assessment.report.tables import BASIS_WORDS, REVIEWED_BASIS, comparison_basis, self_assessed
 from assessment.scoring.scores_json import stated_words
 
@@ -28,6 +29,7 @@ SELF_TOTAL, REVIEWED_TOTAL, REVIEW_CHANGE, CORRECTIONS = "自评分", "核定分
 SELF_VERDICT, REVIEWED_VERDICT = "自评结论", "核定结论"
 #: The review table's name, as a page heading and a workbook sheet.
 REVIEW_TABLE = "复核情况"
+BASIC_INFO_TABLE = "填报信息"
 
 
 def ranked(scores: Iterable[Scores]) -> list[Scores]:
@@ -86,6 +88,14 @@ def ranking_table(scores: Sequence[Scores]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[DISTRICT, TOTAL, *(n for _, n in cats), EQUIPMENT, VERDICT])
     table.insert(0, RANK, table[TOTAL].rank(method="min", ascending=False).astype("int64"))
     return table
+
+
+def basic_info_table(scores: Sequence[Scores]) -> pd.DataFrame:
+    """填报信息: who filed each district's workbook and when (its 基本信息), in ranking order;
+    blank where not filled in, or where a scores.json predates `basic_info`."""
+    rows = [{DISTRICT: s["district"], **{label: (s.get("basic_info") or {}).get(key) for key, label in BASIC_INFO.items()}}
+            for s in ranked(scores)]
+    return pd.DataFrame(rows, columns=[DISTRICT, *BASIC_INFO.values()])
 
 
 def review_table(scores: Sequence[Scores]) -> pd.DataFrame:

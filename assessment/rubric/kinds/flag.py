@@ -21,7 +21,7 @@ from assessment.rubric.kinds.base import (
 from assessment.rubric.kinds.common import POINTS_BY_LEVEL, by_level, rule_schema
 from assessment.rubric.levels import Level
 from assessment.util.exact import ZERO
-from assessment.util.formatting import fmt
+from assessment.util.formatting import fmt, with_detail
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class Flag(RuleKind):
     def answer_targets(self, search: AnswerSearch) -> tuple[AnswerTarget, ...]:
         if not search.improves(True):
             return ()
-        return (AnswerTarget(True, f"{search.action}（{search.name}）"),)
+        return (AnswerTarget(True, with_detail(search.action, search.name)),)
 
     def occurrences_for(self, points: Fraction, level: Level) -> None:
         return None

@@ -111,8 +111,9 @@ class Per(RuleKind):
                 hi = mid
             else:
                 lo = mid + 1
+        lead = "" if search.action in search.name else f"{search.action}："  # never 开展…活动：开展…活动（次）
         return tuple(
-            AnswerTarget(n, f"{search.action}：{search.name}{value} → {n}（+{n - value}{bound}）")
+            AnswerTarget(n, f"{lead}{search.name}{value} → {n}（+{n - value}{bound}）")
             for n in (range(value + 1, lo + 1) if search.every_step else (lo,))
             if n == lo or search.improves(n)
         )
