@@ -272,6 +272,23 @@ def test_an_item_without_a_quantity_counts_as_none_owned(city):
     assert table.loc["执法车辆", "缺口合计"] == 2 + 5
 
 
+def test_a_summary_of_sample_data_says_so_in_its_workbook_as_on_its_page(city):
+    from assessment.report.summary.build import SAMPLE_WARNING
+
+    real = S.build_summary(city)
+    sample = S.build_summary([*city[:2], {**city[2], "sample": True}])
+    assert not real.sample and sample.sample
+    assert SAMPLE_WARNING in S.heading_html(sample) and SAMPLE_WARNING not in S.heading_html(real)
+    wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(sample)))
+    # the workbook opens on the warning, and every printed page of every table carries it
+    assert wb.sheetnames[0] == "示例数据说明" and wb.active.title == "示例数据说明"
+    assert wb["示例数据说明"]["A1"].value == SAMPLE_WARNING
+    assert all(SAMPLE_WARNING in ws.oddHeader.center.text for ws in wb.worksheets[1:])
+    plain = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(real)))
+    assert plain.sheetnames == list(real.tables)
+    assert not any(ws.oddHeader.center.text for ws in plain.worksheets)
+
+
 def test_characters_xml_cannot_hold_are_dropped_from_workbook_text(city):
     city[0]["district"] = "空\x00字\x1b区"
     wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(S.build_summary(city))))
