@@ -13,6 +13,8 @@ bash tools/setup.sh dev,lab
 missing=()
 if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM:-}" ]; then missing+=(chromium); fi
 if ! command -v pdftoppm >/dev/null 2>&1; then missing+=(poppler-utils); fi
+if ! command -v soffice >/dev/null 2>&1; then missing+=(libreoffice-calc-nogui); fi  # workbook round trip (headless)
+if ! /usr/bin/python3 -c "import uno" >/dev/null 2>&1; then missing+=(python3-uno); fi  # Calc's view (frozen panes)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq

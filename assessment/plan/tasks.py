@@ -16,7 +16,7 @@ from typing import Any
 from assessment.plan.model import Plan
 from assessment.util.formatting import fmt
 from assessment.util.fsutil import atomic_write_bytes
-from assessment.util.xlsx import set_text, set_value, workbook_bytes
+from assessment.util.xlsx import print_setup, set_text, set_value, workbook_bytes
 
 TASK_SHEET, NOTES_SHEET = "整改任务清单", "说明"
 TASK_COLUMNS = ("序号", "措施", "责任科室", "完成时限", "完成标准/佐证", "状态")
@@ -65,7 +65,8 @@ def _notes(plan: Plan) -> list[tuple[str, str]]:
 
 def tasks_workbook_bytes(plan: Plan) -> bytes:
     """The task list as .xlsx bytes: a bold, frozen Chinese header row, one row per action,
-    dates as dates, a drop-down for 状态; a second sheet says how it was made."""
+    dates as dates, a drop-down for 状态; a second sheet says how it was made. Both print
+    on A4 landscape, one page wide (`print_setup`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -92,7 +93,7 @@ def tasks_workbook_bytes(plan: Plan) -> bytes:
                 cell.alignment = Alignment(vertical="top")
             if name == "完成时限":
                 cell.number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
+    print_setup(ws)
     if plan.actions:
         status = DataValidation(type="list", formula1='"' + ",".join(STATUS_CHOICES) + '"', allow_blank=True)
         status.error, status.errorTitle = "请从列表中选择状态", "状态"
@@ -103,8 +104,10 @@ def tasks_workbook_bytes(plan: Plan) -> bytes:
         notes.append([None, None])
         set_text(notes.cell(notes.max_row, 1), key)
         set_text(notes.cell(notes.max_row, 2), value)
+        notes.cell(notes.max_row, 2).alignment = Alignment(wrap_text=True, vertical="top")
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 90
+    print_setup(notes, header_rows=0)
     return workbook_bytes(wb)
 
 

@@ -30,7 +30,15 @@ from assessment.inputs.edits import answer_path, parse_path, value_at
 from assessment.inputs.json_form import content_sha256
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
-from assessment.inputs.workbook import COMPUTED_FILL, HEADER_FONT, Column, body_cell, header_row, list_validation
+from assessment.inputs.workbook import (
+    COMPUTED_FILL,
+    HEADER_FONT,
+    Column,
+    body_cell,
+    column_number,
+    header_row,
+    list_validation,
+)
 from assessment.inputs.xlsx_inspect import sheet_titles
 from assessment.review.evidence import EvidenceCheck, check_evidence, evidence_folder
 from assessment.review.io import load_review, review_to_json
@@ -62,7 +70,7 @@ from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.util.formatting import fmt
 from assessment.util.fsutil import atomic_write_bytes, atomic_write_text
-from assessment.util.xlsx import set_text, workbook_bytes
+from assessment.util.xlsx import print_setup, set_text, workbook_bytes
 
 
 def _unlock(cell: Any) -> None:
@@ -97,12 +105,12 @@ def _info_sheet(ws: Worksheet, values: dict[str, Any]) -> None:
         set_text(cell, text)
         cell.alignment = Alignment(wrap_text=False)
         row += 1
+    print_setup(ws)
     _protect(ws)
 
 
 def _review_sheet(ws: Worksheet, rows: Sequence[dict[str, Any]]) -> None:
     header_row(ws, REVIEW_COLUMNS)
-    ws.freeze_panes = "C2"
     flag_rule = list_validation(("是", "否"), R_REVIEWED)
     check_rule = list_validation(CHECK_CHOICES, R_CHECK)
     ws.add_data_validation(flag_rule)
@@ -120,6 +128,7 @@ def _review_sheet(ws: Worksheet, rows: Sequence[dict[str, Any]]) -> None:
                 check_rule.add(cell.coordinate)
     last = get_column_letter(len(REVIEW_COLUMNS))
     ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    print_setup(ws, key_columns=column_number(REVIEW_COLUMNS, R_NAME))
     _protect(ws)
 
 

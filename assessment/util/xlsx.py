@@ -11,6 +11,12 @@ people open. Each cell therefore follows the same rules:
   typed and never evaluate it (OWASP's formula-injection advice), while its value is unchanged;
 - numbers stay numbers, blanks (None, NaN, pandas NA) stay empty cells.
 
+And every sheet reads and prints the same in Excel, WPS and LibreOffice (`print_setup`):
+wrapped cells get explicit row heights (only Excel sizes rows itself; LibreOffice and WPS
+show the first line of a row with none), pages are A4 landscape, one page wide, with the
+header rows (and a sheet's key columns, such as 地区) repeated on every page and frozen on
+screen.
+
 And every workbook is serialised byte for byte the same for the same content: fixed
 document dates and author, fixed ZIP entry times and permissions.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 import datetime
 import io
 import math
+import unicodedata
 import zipfile
 from typing import Any
 
@@ -30,6 +37,17 @@ FIXED_TIME = datetime.datetime(2022, 1, 1)
 #: ZIP entry times (the earliest a ZIP can hold) instead of the time of writing.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CREATOR = "assessment"
+#: The size of a cell font that names none (openpyxl's default style: Calibri 11).
+DEFAULT_FONT_SIZE = 11.0
+#: The width of a column whose width the sheet does not set (Excel's default, in characters).
+DEFAULT_COLUMN_WIDTH = 8.43
+#: A printed line of text, in points per point of font size: CJK fonts (Noto Sans CJK, 等线,
+#: 宋体) need about 1.45 em from ascent to descent; the rest is the space between lines.
+LINE_HEIGHT = 1.5
+#: Space above and below the text inside a cell, in points.
+CELL_PADDING = 3.0
+#: The share of a column's width that text fills: cell margins and breaks between words.
+FILL = 0.9
 
 
 def clean_text(text: str) -> str:
@@ -59,6 +77,72 @@ def set_value(cell: Any, value: Any) -> None:
         cell.value = None
         return
     cell.value = value
+
+
+def text_width(text: str) -> int:
+    """How many columns `text` takes in a cell at the default font size: wide characters
+    (CJK ideographs and punctuation, full-width forms) count two, and so do the ambiguous
+    ones (“ ” · —) that Chinese fonts draw wide; the rest one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
+
+
+def line_count(text: str, width: float, size: float = DEFAULT_FONT_SIZE) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide at font `size`
+    (points): each paragraph fills whole lines; the estimate errs towards one line more."""
+    room = max(1.0, width * FILL * DEFAULT_FONT_SIZE / size)
+    return sum(max(1, math.ceil(text_width(line) / room)) for line in text.split("\n"))
+
+
+def row_height(lines: int, size: float = DEFAULT_FONT_SIZE) -> float:
+    """The height in points of a row showing `lines` lines at font `size`."""
+    return round(lines * size * LINE_HEIGHT + CELL_PADDING, 2)
+
+
+def _font_size(cell: Any) -> float:
+    size = cell.font.sz if cell.font is not None else None
+    return float(size) if size else DEFAULT_FONT_SIZE
+
+
+def fit_row_heights(ws: Any) -> None:
+    """Give every row holding a wrapped cell the height its longest cell needs (`line_count`
+    by the column's width and the cell's font size); rows without wrapped text keep the
+    spreadsheet's default."""
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, float] = {}
+    for row in ws.iter_rows():
+        needed = 0.0
+        for cell in row:
+            if cell.value is None or not (cell.alignment is not None and cell.alignment.wrap_text):
+                continue
+            column = cell.column
+            if column not in widths:
+                dimension = ws.column_dimensions.get(get_column_letter(column))
+                widths[column] = dimension.width if dimension is not None and dimension.width else DEFAULT_COLUMN_WIDTH
+            size = _font_size(cell)
+            needed = max(needed, row_height(line_count(str(cell.value), widths[column], size), size))
+        if needed:
+            ws.row_dimensions[row[0].row].height = needed
+
+
+def print_setup(ws: Any, header_rows: int = 1, key_columns: int = 0) -> None:
+    """Lay `ws` out to read and print anywhere: explicit heights for wrapped rows, A4
+    landscape, fit to one page wide (as many pages long as it takes), the first
+    `header_rows` rows and `key_columns` columns repeated on every printed page and frozen
+    on screen. Call it once the sheet's cells and column widths are written."""
+    from openpyxl.utils import get_column_letter
+
+    fit_row_heights(ws)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if header_rows:
+        ws.print_title_rows = f"1:{header_rows}"
+    if key_columns:
+        ws.print_title_cols = f"A:{get_column_letter(key_columns)}"
+    ws.freeze_panes = f"{get_column_letter(key_columns + 1)}{header_rows + 1}"
 
 
 def _is_na(value: Any) -> bool:

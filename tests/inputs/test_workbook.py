@@ -666,3 +666,22 @@ def test_info_numbers_and_dates_are_read_as_the_text_the_sheet_shows(template: P
 
     info = validate(read_workbook(edit(template, change), rubric), rubric).info
     assert (info["联系电话"], info["填报日期"]) == ("13800000000", "2024-03-31")
+
+
+def test_every_sheet_of_the_template_prints_a4_landscape_one_page_wide_and_wrapped_rows_have_heights(rubric):
+    from assessment.util.xlsx import DEFAULT_FONT_SIZE, line_count, row_height
+
+    wb = openpyxl.load_workbook(io.BytesIO(template_bytes(rubric)))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and int(ws.page_setup.fitToWidth) == 1, ws.title
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None or not cell.alignment.wrap_text:
+                    continue
+                size = float(cell.font.sz or DEFAULT_FONT_SIZE)
+                lines = line_count(str(cell.value), ws.column_dimensions[cell.column_letter].width, size)
+                assert ws.row_dimensions[cell.row].height >= row_height(lines, size), f"{ws.title}!{cell.coordinate}"
+    # headers repeated on every page; 编号 and 指标 stay in view beside the values typed
+    assert wb["指标填报"].print_title_rows == "$1:$1" and wb["指标填报"].freeze_panes == "C2"
+    assert wb["填报说明"].print_title_rows is None  # instructions have no header row

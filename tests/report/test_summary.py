@@ -190,7 +190,9 @@ def test_summary_workbook_has_chinese_headers_frozen_numbers_and_inert_text(city
     assert wb.sheetnames == ["排名", "指标得分率", "失分最多的指标", "装备缺口", "未纳入汇总", "填报信息"]
     ranking = wb["排名"]
     assert [c.value for c in ranking[1]] == ["排名", "地区", "总得分", "机构设置规范化", "队伍组建专业化", "装备得分", "结论"]
-    assert all(ws.freeze_panes == "A2" for ws in wb.worksheets)
+    # frozen under the header and after the column that names a row (地区, else the first)
+    assert ranking.freeze_panes == "C2" and wb["装备缺口"].freeze_panes == "B2"
+    assert all(ws.freeze_panes in ("B2", "C2") for ws in wb.worksheets)
     assert ranking["A2"].value == 1 and ranking["C2"].value == 95 and ranking["C2"].data_type == "n"
     assert ranking["B2"].value == "=cmd|' /C calc'!A0" and ranking["B2"].data_type == "s"
     assert ranking["B2"].quotePrefix
@@ -268,6 +270,23 @@ def test_an_item_without_a_quantity_counts_as_none_owned(city):
     table = ST.equipment_shortfall(city).set_index("装备")
     assert table.loc["执法车辆", "实配合计"] == 3 + 0 + 6
     assert table.loc["执法车辆", "缺口合计"] == 2 + 5
+
+
+def test_a_summary_of_sample_data_says_so_in_its_workbook_as_on_its_page(city):
+    from assessment.report.summary.build import SAMPLE_WARNING
+
+    real = S.build_summary(city)
+    sample = S.build_summary([*city[:2], {**city[2], "sample": True}])
+    assert not real.sample and sample.sample
+    assert SAMPLE_WARNING in S.heading_html(sample) and SAMPLE_WARNING not in S.heading_html(real)
+    wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(sample)))
+    # the workbook opens on the warning, and every printed page of every table carries it
+    assert wb.sheetnames[0] == "示例数据说明" and wb.active.title == "示例数据说明"
+    assert wb["示例数据说明"]["A1"].value == SAMPLE_WARNING
+    assert all(SAMPLE_WARNING in ws.oddHeader.center.text for ws in wb.worksheets[1:])
+    plain = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(real)))
+    assert plain.sheetnames == list(real.tables)
+    assert not any(ws.oddHeader.center.text for ws in plain.worksheets)
 
 
 def test_characters_xml_cannot_hold_are_dropped_from_workbook_text(city):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from assessment.util.xlsx import set_text, set_value, workbook_bytes
+from assessment.util.xlsx import line_count, print_setup, row_height, set_text, set_value, text_width, workbook_bytes
 
 
 def _round_trip(*values):
@@ -56,3 +56,49 @@ def test_the_same_workbook_gives_the_same_bytes():
         return workbook_bytes(wb)
 
     assert build() == build()
+
+
+def test_chinese_characters_and_full_width_punctuation_count_two_columns():
+    assert text_width("ab1") == 3
+    assert text_width("龙湾区") == 6 and text_width("（示例）") == 8
+    assert text_width("85%，“是”") == 3 + 2 + 6  # curly quotes are drawn wide by Chinese fonts
+
+
+def test_a_line_count_grows_with_the_text_and_the_font_and_shrinks_with_the_column():
+    long = "执法" * 60  # 240 columns at 11 pt
+    assert line_count("执法", 20) == 1
+    assert line_count(long, 110) >= 3  # 240 columns never fit in two lines of 110
+    assert line_count(long, 110, size=14) > line_count(long, 110)
+    assert line_count(long, 55) > line_count(long, 110)
+    assert line_count("一\n二\n三", 40) == 3  # every paragraph starts a line
+
+
+def test_a_wrapped_cell_gets_a_row_tall_enough_for_its_lines_and_other_rows_keep_the_default():
+    from openpyxl.styles import Alignment, Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.column_dimensions["A"].width = 20
+    set_text(ws["A1"], "执法" * 30)
+    ws["A1"].alignment = Alignment(wrap_text=True)
+    set_text(ws["A2"], "执法" * 30)  # not wrapped: spills over, no height
+    set_text(ws["A3"], "执法" * 30)
+    ws["A3"].alignment = Alignment(wrap_text=True)
+    ws["A3"].font = Font(size=14)
+    print_setup(ws)
+    lines = line_count("执法" * 30, 20)
+    assert lines >= 6 and ws.row_dimensions[1].height == row_height(lines) >= lines * 11 * 1.2
+    assert ws.row_dimensions[2].height is None
+    assert ws.row_dimensions[3].height == row_height(line_count("执法" * 30, 20, 14), 14) > ws.row_dimensions[1].height
+
+
+def test_every_sheet_prints_a4_landscape_one_page_wide_with_its_titles_repeated_and_frozen():
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["排名", "地区", "总得分"])
+    print_setup(ws, key_columns=2)
+    ws = openpyxl.load_workbook(io.BytesIO(workbook_bytes(wb))).active
+    assert (ws.page_setup.orientation, int(ws.page_setup.paperSize)) == ("landscape", 9)  # 9: A4
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
+    assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$B" and ws.freeze_panes == "C2"

@@ -10,6 +10,7 @@ from assessment.inputs.workbook.layout import (
     HEADER_FONT,
     Column,
     body_cell,
+    column_number,
     header_row,
     list_validation,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Column",
     "SheetReader",
     "body_cell",
+    "column_number",
     "header_row",
     "is_blank",
     "list_validation",

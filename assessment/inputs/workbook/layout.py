@@ -152,7 +152,8 @@ def list_validation(choices: Iterable[str], what: str) -> DataValidation:
 
 
 def header_row(ws: Worksheet, columns: Sequence[Column]) -> None:
-    """Row 1 holds the headers the reader looks columns up by; it stays in view when scrolling."""
+    """Row 1 holds the headers the reader looks columns up by (kept in view and on every
+    printed page by `assessment.util.xlsx.print_setup`, which each writer calls last)."""
     for index, column in enumerate(columns, start=1):
         cell = ws.cell(row=1, column=index)
         set_text(cell, column.header)
@@ -161,7 +162,6 @@ def header_row(ws: Worksheet, columns: Sequence[Column]) -> None:
         cell.border = BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(index)].width = column.width
-    ws.freeze_panes = "A2"
 
 
 def body_cell(ws: Worksheet, row: int, index: int, column: Column, value: Any = None) -> XlCell:

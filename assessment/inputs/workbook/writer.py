@@ -83,7 +83,7 @@ from assessment.inputs.workbook.layout import (
 from assessment.rubric.equipment import EquipmentSpec, ExtraEquipment
 from assessment.rubric.model import Criterion, Rubric
 from assessment.util.fsutil import atomic_write_bytes
-from assessment.util.xlsx import set_value
+from assessment.util.xlsx import print_setup, set_value
 from assessment.util.xlsx import workbook_bytes as workbook_bytes_of
 
 
@@ -197,6 +197,7 @@ def _guide_sheet(ws: Worksheet, rubric: Rubric) -> None:
         if font is not None:
             cell.font = font
     ws.column_dimensions["A"].width = 110
+    print_setup(ws, header_rows=0)
 
 
 def _info_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
@@ -239,6 +240,7 @@ def _info_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
             level_rule.add(target.coordinate)
         elif label == SAMPLE_LABEL:
             sample_rule.add(target.coordinate)
+    print_setup(ws)
 
 
 def _answer_context(rubric: Rubric) -> dict[str, tuple[str, str, str, str]]:
@@ -282,7 +284,6 @@ def _answer_value(value: bool | int | Fraction | None) -> Any:
 
 def _answers_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -> None:
     header_row(ws, ANSWER_COLUMNS)
-    ws.freeze_panes = "C2"
     flag_rule = list_validation((YES, NO), ANSWER_VALUE)
     ws.add_data_validation(flag_rule)
     context = _answer_context(rubric)
@@ -309,6 +310,7 @@ def _answers_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -> 
             if column.header == ANSWER_VALUE and kind == "flag":
                 flag_rule.add(cell.coordinate)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(ANSWER_COLUMNS))}{len(answerable) + 1}"
+    print_setup(ws, key_columns=column_number(ANSWER_COLUMNS, ANSWER_NAME))
 
 
 def _standard_text(rubric: Rubric, item_id: str) -> str:
@@ -353,7 +355,6 @@ def _extra_values(rubric: Rubric, extra: ExtraEquipment | None, first: bool) -> 
 
 def _equipment_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -> None:
     header_row(ws, EQUIPMENT_COLUMNS)
-    ws.freeze_panes = "D2"
     extra_names = [name for name, expected in rubric.equipment_categories.values() if expected is not None]
     category_rule = list_validation(extra_names, "补充装备类别")
     ws.add_data_validation(category_rule)
@@ -378,6 +379,7 @@ def _equipment_sheet(ws: Worksheet, rubric: Rubric, inp: DistrictInput | None) -
         row += 1
     letter = get_column_letter(column_number(EQUIPMENT_COLUMNS, EQ_CATEGORY))
     category_rule.add(f"{letter}{first_extra}:{letter}{row - 1}")
+    print_setup(ws, key_columns=column_number(EQUIPMENT_COLUMNS, EQ_NAME))
 
 
 def _roster_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
@@ -406,3 +408,4 @@ def _roster_sheet(ws: Worksheet, inp: DistrictInput | None) -> None:
         }
         for index, column in enumerate(ROSTER_COLUMNS, start=1):
             body_cell(ws, row, index, column, values[column.header])
+    print_setup(ws)

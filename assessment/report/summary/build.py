@@ -25,6 +25,9 @@ from assessment.report.summary.tables import (
     year_over_year,
 )
 
+#: What the summary says, in every form, when any district's figures are sample data.
+SAMPLE_WARNING = "注意：含示例数据，不代表任何单位的真实情况。"
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -38,6 +41,12 @@ class Summary:
     #: Why earlier files were left out of 同比变化 and 上年整改落实 (damaged last year, never fatal).
     previous_warnings: tuple[str, ...] = ()
     plan_warnings: tuple[str, ...] = ()
+
+    @property
+    def sample(self) -> bool:
+        """Whether any district's figures are sample data: every form of the summary (page,
+        workbook) then says so with `SAMPLE_WARNING`."""
+        return any(s.get("sample") for s in self.scores)
 
 
 def build_summary(

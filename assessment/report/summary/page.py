@@ -7,7 +7,7 @@ import pandas as pd
 
 from assessment.report import html_parts
 from assessment.report.markup import china_time, data_table
-from assessment.report.summary.build import Summary
+from assessment.report.summary.build import SAMPLE_WARNING, Summary
 from assessment.report.summary.tables import excluded_table, pass_count
 from assessment.scoring.scores_json import stated_state
 
@@ -34,8 +34,8 @@ def heading_html(summary: Summary, run_time: str | None = None) -> str:
     if pending:
         items.append((str(pending), "达标待核（装备台账不全）"))
     lines = [html_parts.head(SUMMARY_HEADING, meta), html_parts.figures(items)]
-    if any(s.get("sample") for s in summary.scores):
-        lines.append(html_parts.sample_banner("注意：含示例数据，不代表任何单位的真实情况。"))
+    if summary.sample:
+        lines.append(html_parts.sample_banner(SAMPLE_WARNING))
     if summary.excluded:
         lines.append(html_parts.note(f"另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。"))
     return "\n".join(lines)
