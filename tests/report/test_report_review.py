@@ -170,3 +170,15 @@ def test_review_folder_without_the_districts_review_reports_the_self_assessment(
     paths = render_report(SAMPLE, tmp_path / "out", review=reviews)
     assert "self" not in json.loads(paths.scores.read_text("utf-8"))
     assert paths.provenance["review_sha256"] is None
+
+
+def test_the_embedded_font_draws_every_character_of_the_page(reviewed, plain):
+    """No glyph is left to whatever font the reader's machine has (✓ ✗ ⌈ ⌉ were)."""
+    from fontTools.ttLib import TTFont
+
+    from assessment.publish.fonts import bundled_font_path
+
+    cmap = TTFont(bundled_font_path()).getBestCmap()
+    for paths in (reviewed, plain):
+        text = page_text(paths.html)
+        assert {c for c in text if c.isprintable() and not c.isspace() and ord(c) not in cmap} == set()
