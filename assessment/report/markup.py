@@ -34,6 +34,9 @@ DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{4}年\d{
 #: A header of up to this many characters is one word to a reader (完成后总分, 达标所需购置):
 #: it never breaks.
 HEADER_WORD = 6
+#: A table of more columns than this (the summary's ranking and 同比变化) is set smaller so that it
+#: fits the sheet, and scrolls sideways on a screen narrower than it.
+WIDE_COLUMNS = 9
 #: Punctuation a header may break around (before an opening bracket, after the others).
 _BREAK_BEFORE = "（("
 _BREAK_AFTER = "）)、/／·"
@@ -103,9 +106,10 @@ def header_html(text: str) -> str:
     than its header's longest word.
 
     A header of up to HEADER_WORD characters never breaks. A longer one breaks around its
-    brackets and separators, and within a run of Chinese characters every second character
-    from the fourth on, leaving at least three characters a line (机构设置 / 规范化):
-    Chinese headers are compounds of two-character words.
+    brackets and separators, and within a run of Chinese characters every fourth character,
+    leaving at least three characters a line (机构设置 / 规范化, 机构设置 / 规范化变化):
+    Chinese headers are compounds of two-character words, and a line between two possible
+    breaks is never shorter than three.
     """
     if len(text) <= HEADER_WORD:
         return esc(text)
@@ -118,7 +122,7 @@ def header_html(text: str) -> str:
         end = n
         while end < len(text) and cjk[end] and cjk[n]:
             end += 1
-        inside = cjk[n] and end - start > HEADER_WORD and n - start >= 4 and (n - start) % 2 == 0 and end - n >= 3
+        inside = cjk[n] and end - start > HEADER_WORD and n - start >= 4 and (n - start) % 4 == 0 and end - n >= 3
         around = (ch in _BREAK_BEFORE and n >= 2) or (n > 0 and text[n - 1] in _BREAK_AFTER and len(text) - n >= 2)
         if n > 0 and (inside or around):
             pieces.append("<wbr>")
@@ -166,7 +170,10 @@ def data_table(df: pd.DataFrame, *, loss: str | None = None) -> str:
             for k, (c, text) in enumerate(zip(columns, shown))
         )
         rows.append(f'<tr class="loss">{cells}</tr>' if lost else f"<tr>{cells}</tr>")
-    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    table = f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if len(columns) > WIDE_COLUMNS:  # set smaller, and scrolled on a narrow screen rather than cut
+        return f'<div class="table-scroll"><table class="data wide">{table}</div>'
+    return f'<table class="data">{table}'
 
 
 def _is_date(value: Any, text: str) -> bool:
