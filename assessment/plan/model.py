@@ -84,6 +84,19 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class ShareTrack:
+    """A category short of its bar before the plan: its share of the category's maximum (in
+    percent) before and after each step, and the bar, so the plan's chart shows the step
+    that lifts it over, beside the total and the equipment score."""
+
+    name: str
+    before: Fraction
+    steps: tuple[Fraction, ...]
+    bar: Fraction
+    op: str
+
+
+@dataclass(frozen=True)
 class Plan:
     """What a district must do to pass, in order, with the total after each step."""
 
@@ -107,6 +120,7 @@ class Plan:
     opportunities: tuple[Action, ...] = ()  # recognition the plan does not need; points on top of it
     controllable_only: bool = False
     gaps: tuple[Gap, ...] = ()
+    share_tracks: tuple[ShareTrack, ...] = ()  # each category below its bar before the plan
 
     @property
     def recognition_points(self) -> Fraction:

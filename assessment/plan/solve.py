@@ -54,7 +54,7 @@ from assessment.inputs.model import DistrictInput
 from assessment.plan.actions import EFFORT_WEIGHT, Action, Rescorer, candidate_actions
 from assessment.plan.details import step_details
 from assessment.plan.milp import PlanSolverError, search_plan
-from assessment.plan.model import CostPlan, Gap, Plan
+from assessment.plan.model import CostPlan, Gap, Plan, ShareTrack
 from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
@@ -111,6 +111,21 @@ def gaps_of(rubric: Rubric, result: Result) -> tuple[Gap, ...]:
             out.append(Gap(cond.id, part.name, part.points, cond.threshold, cond.op))
         elif cond.measure == "total":
             out.append(Gap(cond.id, "总得分", result.total, cond.threshold, cond.op))
+    return tuple(out)
+
+
+def share_tracks(rubric: Rubric, base: Result, results: Sequence[Result]) -> tuple[ShareTrack, ...]:
+    """Each category below its bar in `base`, as a share (percent) before and after each step."""
+    out = []
+    for cond in rubric.conditions:
+        if cond.measure != "category_share" or base.condition(cond.id).met:
+            continue
+        for cat in rubric.part(cond.part).categories:  # type: ignore[arg-type]
+            share = base.categories[cat.id].share
+            if share > cond.threshold if cond.op == "gt" else share >= cond.threshold:
+                continue
+            out.append(ShareTrack(cat.name, share * 100, tuple(r.categories[cat.id].share * 100 for r in results),
+                                  cond.threshold * 100, cond.op))
     return tuple(out)
 
 
@@ -177,6 +192,7 @@ def make_plan(rubric: Rubric, inp: DistrictInput, controllable_only: bool = Fals
         cost=_cost(ordered) if priced else None,
         cheapest=_cheapest(rubric, inp, base, actions, alone) if priced else None,
         details=step_details(rubric, inp, base, ordered, results),
+        share_tracks=share_tracks(rubric, base, results),
         opportunities=_opportunities(rubric, inp, results[-1], hoped, ordered),
         **common,  # type: ignore[arg-type]
     )

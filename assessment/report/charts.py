@@ -162,7 +162,7 @@ def equipment_indicators(result: Result) -> Figure:
     )
     part = result.rubric.part(equipment_part)
     indicators = [result.indicators[i.id] for cat in part.categories for i in cat.indicators]
-    fig = Figure(figsize=(PAGE_WIDTH, 8.0), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(PAGE_WIDTH, 5.6), dpi=DPI, layout="constrained")  # 13 bars, two-line names
     ax = fig.add_subplot()
     y = list(range(len(indicators)))[::-1]
     ax.barh(y, [float(i.max) for i in indicators], color=MAX_COLOR, height=0.6, label="满分")
@@ -261,10 +261,16 @@ def report_charts(result: Result) -> list[tuple[str, Figure]]:
     ]
 
 
+#: Line styles of the categories a plan lifts over their bar (after the total and equipment).
+SHARE_STYLES = (("#CC79A7", "^"), ("#E69F00", "v"), ("#56B4E9", "D"), ("#000000", "x"), ("#F0E442", "P"), ("#999999", "*"))
+
+
 def plan_chart(plan: Plan) -> Figure:
-    """The total (and the equipment score) climbing step by step to their pass thresholds."""
+    """Every figure the plan moves, step by step, with its pass bar: the total, the equipment
+    score and each category below its bar (as a share of its maximum, in percent, on the
+    same 0–100 scale). The legend sits below the plot, outside it, so it hides no line."""
     register_cjk_font()
-    fig = Figure(figsize=(PAGE_WIDTH, 4.2), dpi=DPI)
+    fig = Figure(figsize=(PAGE_WIDTH, 4.6), dpi=DPI, layout="constrained")
     ax = fig.subplots()
     xs = list(range(len(plan.steps) + 1))
     totals = [float(plan.score_before), *(float(s) for s in plan.steps)]
@@ -277,13 +283,19 @@ def plan_chart(plan: Plan) -> Figure:
         ax.plot(xs, equipment, marker="s", color=EQUIPMENT_COLOR, label="装备建设评分")
         ax.axhline(float(plan.equipment_threshold), color=EQUIPMENT_COLOR, linestyle=":",
                    label=f"装备达标线（{fmt(plan.equipment_threshold)}分以上）")
+    for track, (color, marker) in zip(plan.share_tracks, SHARE_STYLES * len(plan.share_tracks)):
+        shares = [float(track.before), *(float(s) for s in track.steps)]
+        ax.plot(xs, shares, marker=marker, color=color, label=f"{track.name}得分率（%）")
+    bars = {(t.bar, t.op) for t in plan.share_tracks}
+    for bar, op in sorted(bars):
+        ax.axhline(float(bar), color=BAR_COLOR, linestyle="-.", linewidth=1,
+                   label=f"类别达标线（{'高于' if op == 'gt' else '达到'}{fmt(bar)}%）")
     every = max(1, -(-len(xs) // 12))  # at most about 12 step labels, or they overlap
     ticks = xs[::every]
     ax.set_xticks(ticks, ["现状" if i == 0 else f"第{i}步" for i in ticks], fontsize=9)
     ax.set_xlabel("整改步骤")
-    ax.set_ylabel("得分")
+    ax.set_ylabel("得分 / 类别得分率（%）" if plan.share_tracks else "得分")
     state = "已达标" if plan.already_passed else ("达标路径" if plan.passable else "无法达标")
     ax.set_title(f"{plan.district}{plan.year}年 {state}")
-    ax.legend(loc="lower right")
-    fig.tight_layout()
+    fig.legend(loc="outside lower center", ncols=2, fontsize=9, frameon=False)
     return fig

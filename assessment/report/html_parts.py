@@ -73,13 +73,14 @@ def pending_note(result: Result) -> str | None:
 
 
 def conditions_list(result: Result) -> str:
-    """The pass rule's conditions with ✓/✗; with a pending verdict, each also says whether
-    it holds without the unverified base points."""
+    """The pass rule's conditions marked √/× (GB2312's check and cross, which the embedded
+    font has: ✓ and ✗ it lacks would be drawn by whatever font the machine has, or as boxes);
+    with a pending verdict, each also says whether it holds without the unverified base points."""
     verdict = result.verdict
     pending = verdict.pending_pass
     items = []
     for c in verdict.conditions:
-        text = f"{'✓' if c.met else '✗'} {c.name}：{c.detail}"
+        text = f"{'√' if c.met else '×'} {c.name}：{c.detail}"
         if pending is not None:
             again = pending.conditions_without_base[c.id]
             text += f"（不计{pending.unverified}基础分：{'仍满足' if again.met else '不满足'}）"

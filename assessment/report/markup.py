@@ -7,9 +7,10 @@ pieces of a page) both build on it.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
-from fractions import Fraction
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta, timezone
+from numbers import Real
 from typing import Any
 
 import pandas as pd
@@ -28,6 +29,19 @@ PERCENT_COLUMNS = ("得分率",)
 CHANGE_WORDS = ("变化", "增分")
 #: Text a numeric column may hold instead of a number (still right-aligned with it).
 NUMERIC_PLACEHOLDERS = ("未填报", "—", "")
+#: A figure as a cell shows it: 3, -0.5, +2, 87.5%, 1→0 (a change of points).
+FIGURE = re.compile(r"[+\-−]?\d+(?:\.\d+)?%?(?:→[+\-−]?\d+(?:\.\d+)?%?)?")
+#: A date (2022-12-31, 2022年12月31日), with or without a time: it never wraps.
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{4}年\d{1,2}月\d{1,2}日(?: \d{2}:\d{2})?")
+#: A header of up to this many characters is one word to a reader (完成后总分, 达标所需购置):
+#: it never breaks.
+HEADER_WORD = 6
+#: A table of more columns than this (the summary's ranking and 同比变化) is set smaller so that it
+#: fits the sheet, and scrolls sideways on a screen narrower than it.
+WIDE_COLUMNS = 9
+#: Punctuation a header may break around (before an opening bracket, after the others).
+_BREAK_BEFORE = "（("
+_BREAK_AFTER = "）)、/／·"
 
 
 def esc(text: Any) -> str:
@@ -55,7 +69,9 @@ def china_time(iso: str | None) -> str | None:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Fraction) and not isinstance(value, bool) and not pd.isna(value)
+    """A number of any kind a table holds: int, float, Fraction, numpy's (an Int64 column's
+    counts) alike; never a bool (是/否) or a missing value."""
+    return isinstance(value, Real) and not isinstance(value, bool) and not pd.isna(value)
 
 
 def _blank(value: Any) -> bool:
@@ -80,39 +96,96 @@ def cell_text(value: Any, *, percent: bool = False, change: bool = False) -> str
     return str(value)
 
 
-def _numeric_column(values: Iterable[Any]) -> bool:
-    seen = False
-    for v in values:
-        if _blank(v) or (isinstance(v, str) and v in NUMERIC_PLACEHOLDERS):
-            continue
-        if not _is_number(v):
-            return False
-        seen = True
-    return seen
+def is_figure(text: str) -> bool:
+    """Whether a cell's text is a figure (a number, a percentage, a change 1→0)."""
+    return FIGURE.fullmatch(text.strip()) is not None
+
+
+def numeric_column(texts: Iterable[str]) -> bool:
+    """Whether a column holds figures: most of its filled cells are figures (a 结论 row in
+    a column of points does not turn it into text); placeholders (未填报, —) count for neither."""
+    filled = [t for t in texts if t.strip() not in NUMERIC_PLACEHOLDERS]
+    return bool(filled) and 2 * sum(is_figure(t) for t in filled) > len(filled)
+
+
+def header_html(text: str) -> str:
+    """A header's text, escaped, with `<wbr>` where it may break: the page sets headers
+    `word-break: keep-all`, so a header breaks only here and a column is never narrower
+    than its header's longest word.
+
+    A header of up to HEADER_WORD characters never breaks. A longer one breaks around its
+    brackets and separators, and within a run of Chinese characters every fourth character,
+    leaving at least three characters a line (机构设置 / 规范化, 机构设置 / 规范化变化):
+    Chinese headers are compounds of two-character words, and a line between two possible
+    breaks is never shorter than three.
+    """
+    if len(text) <= HEADER_WORD:
+        return esc(text)
+    cjk = [_is_cjk(ch) for ch in text]
+    pieces = []
+    for n, ch in enumerate(text):
+        start = n
+        while start > 0 and cjk[start - 1] and cjk[n]:
+            start -= 1
+        end = n
+        while end < len(text) and cjk[end] and cjk[n]:
+            end += 1
+        inside = cjk[n] and end - start > HEADER_WORD and n - start >= 4 and (n - start) % 4 == 0 and end - n >= 3
+        around = (ch in _BREAK_BEFORE and n >= 2) or (n > 0 and text[n - 1] in _BREAK_AFTER and len(text) - n >= 2)
+        if n > 0 and (inside or around):
+            pieces.append("<wbr>")
+        pieces.append(esc(ch))
+    return "".join(pieces)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _classes(names: Sequence[str]) -> str:
+    return f' class="{" ".join(names)}"' if names else ""
 
 
 def data_table(df: pd.DataFrame, *, loss: str | None = None) -> str:
-    """A `<table class="data">`: header row in `<thead>`, numbers right-aligned (`num`),
-    ids marked (`id`), and rows whose `loss` column is above zero marked `loss`.
+    """A `<table class="data">`: header row in `<thead>`, ids marked (`id`), dates marked
+    (`date`), rows whose `loss` column is above zero marked `loss`, and every cell of a
+    column of figures marked `num` (right-aligned, with its header).
 
+    This is the one place a table's alignment is decided, from what its cells show (see
+    `numeric_column`), so the district report, the review tables and the municipal summary
+    align alike whatever type a column has (numbers, counts, figures written as text).
     Written here rather than with pandas' Styler because the page needs classes on header
     cells too, and stable markup (no generated ids) keeps committed notebooks diffable.
     """
     columns = list(df.columns)
-    numeric = {c: _numeric_column(df[c]) for c in columns}
+    records = list(df.itertuples(index=False, name=None))  # plain tuples: columns may be district names
+    texts = [
+        [
+            cell_text(value, percent=column in PERCENT_COLUMNS, change=is_change_column(column))
+            for column, value in zip(columns, record)
+        ]
+        for record in records
+    ]
+    numeric = [numeric_column(row[k] for row in texts) for k in range(len(columns))]
 
-    def classes(column: str) -> str:
-        names = [n for n, on in (("num", numeric[column]), ("id", column in ID_COLUMNS)) if on]
-        return f' class="{" ".join(names)}"' if names else ""
+    def kinds(k: int) -> list[str]:
+        return [n for n, on in (("num", numeric[k]), ("id", columns[k] in ID_COLUMNS)) if on]
 
-    head = "".join(f"<th{classes(c)}>{esc(c)}</th>" for c in columns)
+    head = "".join(f"<th{_classes(kinds(k))}>{header_html(str(c))}</th>" for k, c in enumerate(columns))
     rows = []
-    for record in df.itertuples(index=False, name=None):  # plain tuples: columns may be district names
+    for record, shown in zip(records, texts):
         values = dict(zip(columns, record))
         lost = loss is not None and _is_number(values.get(loss)) and values[loss] > 0
         cells = "".join(
-            f"<td{classes(c)}>{esc(cell_text(values[c], percent=c in PERCENT_COLUMNS, change=is_change_column(c)))}</td>"
-            for c in columns
+            f"<td{_classes(kinds(k) + (['date'] if _is_date(values[c], text) else []))}>{esc(text)}</td>"
+            for k, (c, text) in enumerate(zip(columns, shown))
         )
         rows.append(f'<tr class="loss">{cells}</tr>' if lost else f"<tr>{cells}</tr>")
-    return f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    table = f'<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if len(columns) > WIDE_COLUMNS:  # set smaller, and scrolled on a narrow screen rather than cut
+        return f'<div class="table-scroll"><table class="data wide">{table}</div>'
+    return f'<table class="data">{table}'
+
+
+def _is_date(value: Any, text: str) -> bool:
+    return isinstance(value, date) or DATE.fullmatch(text.strip()) is not None

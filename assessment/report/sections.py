@@ -153,12 +153,11 @@ def verdict_section(report: DistrictReport) -> None:
 
 
 def review_section(report: DistrictReport) -> None:
-    """复核意见: each correction and its reason (nothing without a review)."""
+    """四、复核意见: each correction and its reason, or one line saying there was no review."""
     if not report.data.reviewed:
+        _show_note("未提供复核文件：本报告按自评值计分。")
         return
-    _show_html("<h2>复核意见</h2>" + html_parts.note(
-        "复核逐项更正的自评值、核定值、对得分的影响及理由；“认可”为复核认可自评值并附意见的项目。"
-    ))
+    _show_note("复核逐项更正的自评值、核定值、对得分的影响及理由；“认可”为复核认可自评值并附意见的项目。")
     opinions = review_opinions_table(report.scores)
     if opinions.empty:
         _show_note("复核认可全部自评值，无更正。")
@@ -167,16 +166,21 @@ def review_section(report: DistrictReport) -> None:
 
 
 def evidence_section(report: DistrictReport) -> None:
-    """佐证材料核查: the evidence of every criterion that earned points (nothing unchecked)."""
+    """五、佐证材料核查: the evidence of every criterion that earned points, 缺少佐证 first. One
+    line alone when no evidence was checked, or when none of the listed files was found (a
+    batch's evidence folder without this district's folder): a table would only repeat
+    缺少佐证 on every row."""
     summary = evidence_summary(report.scores)
     if summary is None:
+        _show_note("未提供佐证材料目录：本报告未核查佐证材料。")
         return
-    _show_html("<h2>佐证材料核查</h2>" + html_parts.note(summary))
-    _show_table(evidence_table(report.scores))
+    _show_note(summary)
+    if report.scores["evidence"]["count"]:
+        _show_table(evidence_table(report.scores))
 
 
 def conditions_section(report: DistrictReport) -> None:
-    """一、达标条件: each condition of the pass rule with ✓/✗."""
+    """一、达标条件: each condition of the pass rule, met (√) or not (×)."""
     _show_html(html_parts.conditions_list(report.result))
 
 
@@ -198,7 +202,7 @@ def scores_section(report: DistrictReport) -> None:
 
 
 def lost_points_section(report: DistrictReport) -> None:
-    """四、失分清单: the lost criteria by responsible department."""
+    """六、失分清单: the lost criteria by responsible department."""
     if tables.lost_criteria(report.result):
         _show_html(html_parts.department_sections(report.result))
     else:
@@ -215,7 +219,7 @@ def equipment_shortfall_section(report: DistrictReport) -> None:
 
 
 def unscored_section(report: DistrictReport) -> None:
-    """五、未计分的创建要求."""
+    """八、未计分的创建要求 (after the plan: what the plan does not cover)."""
     _show_table(tables.unscored_table(report.result))
 
 
@@ -254,7 +258,7 @@ def _show_steps(road: plan.Plan) -> None:
 
 
 def plan_section(report: DistrictReport) -> None:
-    """六、达标路径: solve the plan, record it as data, and show it: why the district cannot
+    """七、达标路径: solve the plan, record it as data, and show it: why the district cannot
     pass, the suggestions of one that has passed, or the steps to 达标; then the
     recognition (可争取事项) the plan does not count on."""
     road = plan.make_plan(report.rubric, report.result.input)
@@ -275,7 +279,7 @@ def plan_section(report: DistrictReport) -> None:
 
 
 def notes_section(report: DistrictReport) -> None:
-    """七、提示与口径说明: the scoring's warnings, then how the rubric's gaps were read."""
+    """九、提示与口径说明: the scoring's warnings, then how the rubric's gaps were read."""
     notes = tables.warnings_table(report.result)
     if notes.empty:
         _show_note("无提示。")
@@ -286,7 +290,7 @@ def notes_section(report: DistrictReport) -> None:
 
 
 def previous_year_section(report: DistrictReport) -> None:
-    """八、与往年比较: this year beside the earlier scores on one basis, named above the table
+    """十、与往年比较: this year beside the earlier scores on one basis, named above the table
     (核定 with 核定 when both years were reviewed, else 自评 with 自评), or why there is none."""
     if report.previous is None:
         _show_note(report.previous_problem or "未提供往年得分（scores.json），本报告不作同比比较。")
@@ -302,7 +306,7 @@ def previous_year_section(report: DistrictReport) -> None:
 
 
 def followup_section(report: DistrictReport) -> None:
-    """九、上年整改落实情况: last year's plan.json checked against this year's scores."""
+    """十一、上年整改落实情况: last year's plan.json checked against this year's scores."""
     checked, warning = followup.previous_followup(report.previous_scores_path, scores_dict(report.result))
     if checked is None:
         _show_note(warning or "未找到上年整改方案（plan.json），本报告不作整改落实核对。")
@@ -313,7 +317,7 @@ def followup_section(report: DistrictReport) -> None:
 
 
 def provenance_section(report: DistrictReport) -> None:
-    """十、数据来源与版本: what a reviewer needs to reproduce the result."""
+    """十二、数据来源与版本: what a reviewer needs to reproduce the result."""
     _show_table(tables.provenance_table(report.result, report.run_time, report.scores.get("review")))
 
 

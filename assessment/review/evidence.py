@@ -296,7 +296,8 @@ def evidence_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The report's evidence table from a scores.json with an `evidence` record: per
     criterion that earned points from an answer, and every flagged one (judged on the
     claimed points, so flagged even when a review took them away), its listed files, what
-    the check found, and 缺少佐证 where it applies. Empty when the evidence was not recorded."""
+    the check found, and 缺少佐证 where it applies; the flagged rows first (what a reader must
+    act on), each group in rubric order. Empty when the evidence was not recorded."""
     record = scores.get("evidence")
     if record is None:
         return []
@@ -319,4 +320,4 @@ def evidence_rows(scores: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "标记": MISSING_LABEL if cid in flagged else "",
             }
         )
-    return rows
+    return sorted(rows, key=lambda row: not row["标记"])  # stable: rubric order within each group

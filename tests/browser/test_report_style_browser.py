@@ -29,7 +29,7 @@ HEAD = """\
 <p><span class="verdict verdict-pass">达标 · 示范单位</span><span class="verdict verdict-fail">未达标</span>
 <span class="verdict verdict-pending">达标（待核）</span></p>
 <div class="figures"><div class="figure"><div class="figure-value">87.5</div><div class="figure-label">总得分</div></div></div>
-<ul class="conditions"><li class="met">✓ 满足</li><li class="unmet">✗ 不满足</li></ul>
+<ul class="conditions"><li class="met">√ 满足</li><li class="unmet">× 不满足</li></ul>
 """
 
 
@@ -124,9 +124,9 @@ def test_charts_never_overflow_the_page_column(browser, page) -> None:
     assert 0 < image <= column
 
 
-def test_print_starts_each_section_but_the_first_on_a_new_page(browser, page) -> None:
-    breaks = browser.evaluate_offline(page, computed("main > h2", ["break-before"]), media="print")
-    assert breaks == [["auto"], ["page"], ["page"]]
+def test_print_runs_sections_on_and_keeps_each_heading_with_what_follows(browser, page) -> None:
+    breaks = browser.evaluate_offline(page, computed("main > h2", ["break-before", "break-after"]), media="print")
+    assert breaks == [["auto", "avoid"]] * 3
 
 
 def test_print_never_splits_rows_or_charts_and_repeats_table_headers(browser, page) -> None:

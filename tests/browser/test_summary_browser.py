@@ -21,8 +21,10 @@ TABLE_OVERFLOW = """() => {
     const main = document.querySelector('main');
     const style = getComputedStyle(main);
     const right = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
+    // A table too wide for the sheet scrolls inside its box (div.table-scroll): that box is what shows.
     return Array.from(document.querySelectorAll('main table'),
-        (table) => table.getBoundingClientRect().right - right).filter((over) => over > 0.5);
+        (table) => (table.closest('.table-scroll') || table).getBoundingClientRect().right - right)
+        .filter((over) => over > 0.5);
 }"""
 
 NARROW_HEADERS = """() => Array.from(document.querySelectorAll('main thead th'), (th) => {

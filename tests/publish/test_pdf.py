@@ -38,10 +38,6 @@ def page_texts(pdf_path: Path) -> list[str]:
     return run.stdout.split("\f")[:-1]
 
 
-def first_line(text: str) -> str:
-    return next((line.strip() for line in text.splitlines() if line.strip()), "")
-
-
 def tag_texts(page: str, tag: str) -> list[str]:
     """Texts of every ``<tag>`` element of ``page`` (markup stripped, whitespace removed)."""
     found = re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", page, re.S)
@@ -83,15 +79,6 @@ def test_pdf_draws_chinese_with_the_embedded_font_without_any_system_chinese_fon
 def test_printed_pdf_leaves_no_temporary_file_beside_it(printed: Path) -> None:
     """Only the ownership ledger (which names the files the tool wrote) may sit beside the outputs."""
     assert sorted(p.name for p in printed.parent.iterdir() if p.name.startswith(".")) == [LEDGER]
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
-def test_each_main_section_after_the_first_starts_a_new_page(report: ReportPaths, printed: Path) -> None:
-    sections = tag_texts(report.html.read_text(encoding="utf-8"), "h2")
-    page_starts = [compact(first_line(text)) for text in page_texts(printed)]
-    assert len(sections) >= 5
-    assert [s for s in sections[1:] if s not in page_starts] == []
 
 
 @pytest.mark.browser

@@ -169,3 +169,27 @@ def test_radar_category_names_stay_off_the_circle_and_inside_the_figure(result):
         nearest_y = min(max(cy, box.y0), box.y1)
         assert (nearest_x - cx) ** 2 + (nearest_y - cy) ** 2 > radius**2, label.get_text()
         assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1, label.get_text()
+
+
+def test_the_plan_chart_draws_every_figure_the_plan_moves_with_its_legend_outside_the_plot(rubric):
+    """龙湾区 as reviewed: step 1 lifts the equipment score over 85, step 2 综合保障体系化 over 80%."""
+    from pathlib import Path
+
+    from assessment.plan import make_plan
+    from assessment.report.district import report_data
+
+    examples = Path(__file__).resolve().parents[2] / "data_templates" / "examples"
+    reviewed = report_data(examples / "wenzhou-2022" / "龙湾区.xlsx", rubric, examples / "wenzhou-2022-reviews")
+    plan = make_plan(rubric, reviewed.result.input)
+    fig = charts.plan_chart(plan)
+    _render_strictly(fig)
+    (ax,) = fig.axes
+    lines = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+    category = lines["综合保障体系化得分率（%）"]
+    assert category[1] < 80 < category[2]  # the second step fixes it
+    assert lines["装备建设评分"][0] < 85 < lines["装备建设评分"][1]
+    assert lines["类别达标线（高于80%）"][0] == 80
+    (legend,) = fig.legends
+    renderer = fig._get_renderer()  # the layout as drawn: constrained layout places the legend on draw
+    fig.draw_without_rendering()
+    assert not legend.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))

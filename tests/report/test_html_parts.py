@@ -58,7 +58,7 @@ def test_conditions_are_a_list_of_met_and_unmet_items(rubric, perfect):
     page = html_parts.conditions_list(result)
     items = re.findall(r'<li class="(met|unmet)">(.)', page)
     assert page.startswith('<ul class="conditions">')
-    assert items == [("met", "✓"), ("met", "✓"), ("met", "✓"), ("unmet", "✗")]
+    assert items == [("met", "√"), ("met", "√"), ("met", "√"), ("unmet", "×")]
 
 
 def test_key_figures_are_a_row_of_value_and_label(lost_result):

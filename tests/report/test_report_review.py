@@ -53,7 +53,7 @@ def test_reviewed_report_leads_with_the_reviewed_verdict_and_the_self_assessed_o
 def test_reviewed_report_has_a_review_section_with_every_correction_and_its_reason(reviewed):
     review = json.loads((REVIEWS / "龙湾区.review.json").read_text("utf-8"))
     text = page_text(reviewed.html)
-    section = text[text.index("复核意见") : text.index("一、达标条件")]
+    section = text[text.index("四、复核意见") : text.index("五、佐证材料核查")]
     for change in review["changes"]:
         assert change["reason"] in section
     assert "1→0" in section  # the effect of a correction on the criterion's points
@@ -61,10 +61,31 @@ def test_reviewed_report_has_a_review_section_with_every_correction_and_its_reas
 
 def test_checked_evidence_section_lists_evidence_and_flags_missing_evidence(reviewed):
     text = page_text(reviewed.html)
-    section = text[text.index("佐证材料核查") : text.index("一、达标条件")]
+    section = text[text.index("五、佐证材料核查") : text.index("六、失分清单")]
     assert "已找到" in section
     assert "缺少佐证" in section  # the sample folder lacks one listed file on purpose
     assert "文件不存在" in section
+    table = section[section.index("指标 得分 佐证材料") :]
+    assert table.index("缺少佐证") < table.index("已找到")  # what a reader must act on comes first
+
+
+def test_sections_follow_in_reading_order_with_review_and_evidence_numbered_after_the_scores(reviewed, plain):
+    headings = ["一、达标条件", "二、得分图表", "三、类别与指标得分", "四、复核意见", "五、佐证材料核查", "六、失分清单",
+                "七、达标路径", "八、未计分的创建要求", "九、提示与口径说明", "十、与往年比较", "十一、上年整改落实情况",
+                "十二、数据来源与版本"]
+    for paths in (reviewed, plain):
+        text = page_text(paths.html)
+        at = [text.index(h) for h in headings]
+        assert at == sorted(at) and text.index("结论") < at[0]
+
+
+def test_a_district_without_its_own_evidence_folder_gets_one_line_not_a_row_per_criterion(tmp_path):
+    evidence = tmp_path / "佐证材料"
+    (evidence / "瓯海区").mkdir(parents=True)  # a batch's folder holding other districts only
+    text = page_text(render_report(SAMPLE, tmp_path / "out", evidence=evidence).html)
+    section = text[text.index("五、佐证材料核查") : text.index("六、失分清单")]
+    assert "找到0项" in section and "缺少佐证" in section
+    assert "佐证材料 核查结果" not in section  # the header of the table a folder would show
 
 
 def test_reviewed_scores_json_holds_reviewed_totals_the_self_assessment_and_provenance(reviewed):
@@ -90,10 +111,10 @@ def test_reviewed_reports_sources_name_the_review_file_beside_the_input(reviewed
     assert str(REVIEWS) not in sources  # a file name, not this machine's folders
 
 
-def test_report_without_review_or_evidence_has_neither_section(plain):
+def test_report_without_review_or_evidence_says_so_in_one_line_each(plain):
     text = page_text(plain.html)
-    for absent in ("核定", "复核意见", "佐证材料核查"):
-        assert absent not in text
+    assert "核定" not in text
+    assert "四、复核意见 未提供复核文件：本报告按自评值计分。 五、佐证材料核查 未提供佐证材料目录：本报告未核查佐证材料。" in text
     assert "self" not in json.loads(plain.scores.read_text("utf-8"))
 
 
@@ -115,7 +136,7 @@ def test_damaged_previous_scores_are_named_in_the_comparison_section(tmp_path):
     (previous / "2021" / "龙湾区" / "scores.json").write_text("{ not json", encoding="utf-8")
     paths = render_report(SAMPLE, tmp_path / "out", previous_root=previous)
     text = page_text(paths.html)
-    comparison = text[text.index("八、与往年比较") : text.index("九、")]
+    comparison = text[text.index("十、与往年比较") : text.index("十一、")]
     assert "无法读取" in comparison and "未作同比比较" in comparison
     assert "未提供往年得分" not in comparison
     assert paths.warnings
@@ -149,3 +170,15 @@ def test_review_folder_without_the_districts_review_reports_the_self_assessment(
     paths = render_report(SAMPLE, tmp_path / "out", review=reviews)
     assert "self" not in json.loads(paths.scores.read_text("utf-8"))
     assert paths.provenance["review_sha256"] is None
+
+
+def test_the_embedded_font_draws_every_character_of_the_page(reviewed, plain):
+    """No glyph is left to whatever font the reader's machine has (✓ ✗ ⌈ ⌉ were)."""
+    from fontTools.ttLib import TTFont
+
+    from assessment.publish.fonts import bundled_font_path
+
+    cmap = TTFont(bundled_font_path()).getBestCmap()
+    for paths in (reviewed, plain):
+        text = page_text(paths.html)
+        assert {c for c in text if c.isprintable() and not c.isspace() and ord(c) not in cmap} == set()

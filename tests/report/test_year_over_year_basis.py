@@ -58,7 +58,7 @@ def test_summary_compares_reviewed_with_reviewed_and_otherwise_self_with_self():
 
 def _comparison(page: str) -> str:
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
-    return text[text.index("八、与往年比较"): text.index("九、上年整改落实情况")]
+    return text[text.index("十、与往年比较"): text.index("十一、上年整改落实情况")]
 
 
 def test_a_report_after_a_reviewed_year_compares_with_that_years_self_assessment_and_says_so(tmp_path, rubric):
