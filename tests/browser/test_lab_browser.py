@@ -134,6 +134,36 @@ class RanNotebook:
     look_on_page: dict
 
 
+# Marks the outputs that draw nothing for a person: no text and no element but <style> and an
+# empty <pre> (the plan's data record, the stylesheet). Text content, not layout: cells outside
+# the window are not laid out until scrolled to.
+MARK_EMPTY_OUTPUTS = """
+() => {
+    const outputs = [...document.querySelectorAll('.jp-OutputArea-child')].filter((child) => {
+        const output = child.querySelector('.jp-OutputArea-output');
+        if (!output) return false;
+        const drawn = [...output.querySelectorAll('*')].filter((e) => !['STYLE', 'PRE', 'DIV'].includes(e.tagName));
+        const text = [...output.querySelectorAll('pre')].map((e) => e.textContent).join('').trim();
+        return drawn.length === 0 && text === '';
+    });
+    outputs.forEach((child) => child.setAttribute('data-drawn-nothing', ''));
+    return outputs.length;
+}
+"""
+
+
+def output_heights(page: Page, mark: str) -> list[float]:
+    """The heights, laid out on screen, of the outputs the script ``mark`` marks."""
+    assert page.evaluate(mark) > 0
+    heights = []
+    for output in page.locator("[data-drawn-nothing]").all():
+        output.scroll_into_view_if_needed()
+        box = output.bounding_box()
+        assert box is not None
+        heights.append(box["height"])
+    return heights
+
+
 def run_all_cells(page: Page) -> None:
     """Run every cell from Lab's own menu (运行 → 运行所有单元格) and wait until the last has run."""
     page.locator(".lm-MenuBar-item", has_text="运行").first.click()
@@ -165,12 +195,8 @@ def ran(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> RanNotebook:
             run_all_cells(page)
             page.wait_for_selector(".jp-Notebook .verdict")
             notebook = page.locator(".jp-Notebook")
-            notebook_text = notebook.inner_text()
-            empty_output_heights = page.evaluate(
-                """() => [...document.querySelectorAll('.jp-OutputArea-child')]
-                    .filter((o) => o.innerText.trim() === '' && !o.querySelector('img, svg, table'))
-                    .map((o) => o.getBoundingClientRect().height)"""
-            )
+            notebook_text = notebook.text_content() or ""  # all cells, laid out or not
+            empty_output_heights = output_heights(page, MARK_EMPTY_OUTPUTS)
             look_in_lab = page.evaluate(COMPUTED_LOOK, [".jp-Notebook", LOOK])
             page.keyboard.press("Control+s")
             page.wait_for_function("() => !document.querySelector('.jp-mod-dirty')")
