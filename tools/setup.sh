@@ -10,13 +10,15 @@ PYTHON="${PYTHON:-python3}"
 extras="${1:-lab}"
 stamp=.venv/.assessment-setup
 hash="$(cat pyproject.toml requirements.lock | "$PYTHON" -c 'import hashlib,sys; print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest())')"
-# The extras wanted, merged with those already installed under the same lock (sorted, unique).
+# The extras wanted, merged with those already installed (sorted, unique). They are kept even when the
+# lock changed: a caller asking for fewer extras (lowest.sh and lock.sh ask for dev) must neither leave
+# the others at stale versions nor drop them from the stamp, or the next run.sh would install again.
 installed=""
-if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$hash" ]; then
+if [ -x .venv/bin/python ] && [ -f "$stamp" ]; then
   installed="$(cut -s -d' ' -f2 "$stamp" | tr -d '[]')"
 fi
 merged="$(printf '%s,%s' "$installed" "$extras" | tr ',' '\n' | sed '/^$/d' | sort -u | paste -sd, -)"
-if [ -n "$installed" ] && [ "$merged" = "$installed" ]; then
+if [ -n "$installed" ] && [ "$merged" = "$installed" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$hash" ]; then
   exit 0
 fi
 extras="$merged"

@@ -17,6 +17,9 @@ everything it needs and looks like a document, not a notebook:
   machine without any Chinese font.
 
 The output is verified with :func:`external_references` before it is returned.
+
+JupyterLab shows the same notebook without the template, so the same stylesheet reaches
+it as a Lab-only output (:func:`lab_style_html`, tagged ``report-lab``, dropped from the page).
 """
 
 from __future__ import annotations
@@ -40,6 +43,19 @@ TEMPLATE_NAME = "report"
 HIDDEN_TAG = "report-hidden"
 #: Tag of a cell output (in its metadata) that records data for other files, not the page.
 DATA_TAG = "report-data"
+#: Tag of a cell output meant for JupyterLab only (the report's stylesheet there), not the page.
+LAB_TAG = "report-lab"
+#: Class of the <style> element that brings the report's stylesheet to JupyterLab.
+LAB_STYLE_CLASS = "assessment-report"
+# Where the stylesheet applies in Lab: the rendered Markdown and HTML outputs of the notebook
+# that displayed it, so a user's other notebooks open in the same Lab keep Lab's own look.
+LAB_SCOPE = f".jp-Notebook:has(style.{LAB_STYLE_CLASS}) .jp-RenderedHTMLCommon"
+# The page's containers (the desk, the body, the sheet): in Lab the rendered cell plays their part.
+_PAGE_CONTAINERS = ("html", ":root", "body", "main.report")
+# What a container gives its content rather than draws itself: Lab draws the cell, not a sheet.
+_INHERITED_PROPERTIES = frozenset(
+    {"color", "font-family", "font-size", "line-height", "text-size-adjust", "-webkit-text-size-adjust"}
+)
 # Written by the template into <head>; replaced by the page's @font-face rule.
 FONT_PLACEHOLDER = "<!-- assessment:embedded-font -->"
 # Attributes whose text a browser may draw (alt text of a broken image, tooltips).
@@ -196,7 +212,7 @@ def template_dir() -> str:
 @lru_cache(maxsize=1)
 def _report_exporter() -> HTMLExporter:
     """The HTML exporter using the report template, dropping ``report-hidden`` cells and
-    ``report-data`` outputs.
+    ``report-data`` and ``report-lab`` outputs.
 
     Made once per process: every page is converted with the same settings, and a reused
     exporter keeps its compiled template (about 20 ms a page). nbconvert is imported here,
@@ -221,7 +237,7 @@ def _report_exporter() -> HTMLExporter:
     config = Config()
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {HIDDEN_TAG}
-    config.TagRemovePreprocessor.remove_single_output_tags = {DATA_TAG}
+    config.TagRemovePreprocessor.remove_single_output_tags = {DATA_TAG, LAB_TAG}
     return _ReportHTMLExporter(
         config=config,
         extra_template_basedirs=[template_dir()],
@@ -232,6 +248,92 @@ def _report_exporter() -> HTMLExporter:
         exclude_anchor_links=True,
         embed_images=True,
     )
+
+
+def report_css() -> str:
+    """The report's stylesheet (templates/report/static/report.css): the page inlines it, Lab gets it scoped."""
+    return (package_resources.files("assessment.publish") / "templates" / TEMPLATE_NAME / "static" / "report.css").read_text(
+        encoding="utf-8"
+    )
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside parentheses and quotes (a selector list, declarations)."""
+    parts, depth, quote, start = [], 0, "", 0
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _css_blocks(css: str) -> list[tuple[str, str]]:
+    """The top-level ``prelude { body }`` blocks of a stylesheet without comments, in order."""
+    blocks, position = [], 0
+    while (opening := css.find("{", position)) != -1:
+        depth, index = 1, opening + 1
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[index], 0)
+            index += 1
+        blocks.append((css[position:opening].strip(), css[opening + 1 : index - 1]))
+        position = index
+    return blocks
+
+
+def _scoped_selector(selector: str, scope: str) -> tuple[str, bool]:
+    """``selector`` moved under ``scope``, and whether it selects a page container itself."""
+    for container in _PAGE_CONTAINERS:
+        if selector == container:
+            return scope, True
+        if selector.startswith(container) and selector[len(container)] in " >+~":
+            return scope + selector[len(container) :], False
+    return f"{scope} {selector}", False
+
+
+def scoped_css(css: str, scope: str) -> str:
+    """The rules of ``css`` restricted to the elements inside ``scope``.
+
+    The page's containers (html, :root, body, main.report) become the scope element and
+    pass on only custom properties and type (colour, font, size, line height), not their
+    box; ``@page`` and ``@media print`` are paper, which the scope does not make, and are dropped.
+    """
+    rules = []
+    for prelude, body in _css_blocks(_CSS_COMMENT.sub("", css)):
+        if prelude.startswith("@"):
+            if prelude.startswith("@media") and "print" not in prelude:
+                nested = scoped_css(body, scope)
+                if nested:
+                    rules.append(f"{prelude} {{\n{nested}\n}}")
+            continue
+        selectors = [_scoped_selector(selector, scope) for selector in _top_level_split(prelude, ",")]
+        declarations = _top_level_split(body, ";")
+        inner = [selector for selector, is_container in selectors if not is_container]
+        if inner:
+            rules.append(f"{', '.join(inner)} {{ {'; '.join(declarations)}; }}")
+        passed_on = [d for d in declarations if d.startswith("--") or d.split(":", 1)[0].strip() in _INHERITED_PROPERTIES]
+        if len(inner) < len(selectors) and passed_on:
+            rules.append(f"{scope} {{ {'; '.join(passed_on)}; }}")
+    return "\n".join(rules)
+
+
+@lru_cache(maxsize=1)
+def lab_style_html() -> str:
+    """The report's stylesheet as JupyterLab needs it: a <style> whose rules apply inside
+    :data:`LAB_SCOPE` only, after a reset of Lab's own rules for rendered HTML there (its
+    right-aligned cells, fixed table layout and striped rows), so the report looks as the
+    page does, where the browser's defaults lie under the same stylesheet. Lab's heading
+    anchors (¶, shown on hover) keep Lab's rules; :where() keeps the reset below every rule."""
+    reset = f"{LAB_SCOPE} :where(:not(.jp-InternalAnchorLink)) {{ all: revert; }}"
+    return f'<style class="{LAB_STYLE_CLASS}">\n{reset}\n{scoped_css(report_css(), LAB_SCOPE)}\n</style>'
 
 
 def _embed_font(html: str) -> str:
@@ -246,7 +348,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Render an executed notebook as a standalone Chinese HTML report.
 
     Code and prompts are never shown; Markdown cells and outputs are, except
-    cells tagged ``report-hidden`` and outputs tagged ``report-data``.  ``nb`` is
+    cells tagged ``report-hidden`` and outputs tagged ``report-data`` or ``report-lab``.  ``nb`` is
     not modified.  Raises
     :class:`ExternalReferenceError` if the result would still load anything
     from the network, e.g. because a notebook output embedded a remote image.

@@ -30,7 +30,7 @@ from IPython.display import HTML, display
 
 from assessment import plan
 from assessment.inputs.json_form import input_from_snapshot
-from assessment.publish.html import DATA_TAG
+from assessment.publish.html import DATA_TAG, LAB_TAG, lab_style_html
 from assessment.report import charts, followup, html_parts, tables
 from assessment.report import summary as municipal
 from assessment.report.district import (
@@ -61,6 +61,12 @@ def _show_table(df: pd.DataFrame, *, highlight: str | None = None) -> None:
     """Display a table as the page's `<table class="data">` (every text escaped); rows whose
     `highlight` column is above zero are marked as losses."""
     _show_html(tables.to_html(df, highlight=highlight))
+
+
+def _show_lab_style() -> None:
+    """Bring the page's stylesheet to JupyterLab, which shows the notebook without the page
+    template; the output is tagged LAB_TAG, so the page (which inlines the stylesheet) drops it."""
+    display({"text/html": lab_style_html()}, raw=True, metadata={"tags": [LAB_TAG]})
 
 
 def _show_note(text: str) -> None:
@@ -129,7 +135,9 @@ def district_report(
 
 def verdict_section(report: DistrictReport) -> None:
     """The page's head: title, sample banner, verdict (核定 beside 自评 with a review), the
-    pending note, the key figures and, with a review, the 自评与核定对比 table."""
+    pending note, the key figures and, with a review, the 自评与核定对比 table. First on the
+    page, it also brings the page's stylesheet to JupyterLab."""
+    _show_lab_style()
     result, scores = report.result, report.scores
     page = [html_parts.report_head(result)]
     if result.input.sample:
@@ -225,9 +233,10 @@ def unscored_section(report: DistrictReport) -> None:
 
 def _record_plan(road: plan.Plan) -> None:
     """Record the plan as data in an output the page drops (DATA_TAG); plan.json is written
-    from this record, so the published plan is the one this page shows."""
+    from this record, so the published plan is the one this page shows. Its text form is
+    empty: JupyterLab, which has no renderer for the data, shows that and nothing else."""
     display(
-        {plan.PLAN_MIMETYPE: plan.plan_to_dict(road), "text/plain": "（达标路径数据，发布为 plan.json）"},
+        {plan.PLAN_MIMETYPE: plan.plan_to_dict(road), "text/plain": ""},
         raw=True,
         metadata={"tags": [DATA_TAG]},
     )
@@ -325,7 +334,9 @@ def provenance_section(report: DistrictReport) -> None:
 
 
 def summary_heading_section(summary: municipal.Summary, run_time: str | None) -> None:
-    """The summary's opening: title, verdict counts and what the page holds."""
+    """The summary's opening: title, verdict counts and what the page holds; first on the page,
+    it also brings the page's stylesheet to JupyterLab."""
+    _show_lab_style()
     _show_html(municipal.heading_html(summary, run_time) + html_parts.note(
         "本页汇总全市各区县的自评估结果：达标情况、排名、各指标得分率、类别对比、失分最多的指标、全市装备缺口、"
         "未纳入汇总的填报文件，以及提供往年数据时的同比变化。所有分数均来自各区县报告的 scores.json"

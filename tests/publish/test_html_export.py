@@ -16,10 +16,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from assessment.publish import fonts
 from assessment.publish.html import (
     DATA_TAG,
+    LAB_SCOPE,
+    LAB_TAG,
     ExternalReferenceError,
     external_references,
+    lab_style_html,
     notebook_to_html,
     page_characters,
+    scoped_css,
 )
 
 CODE_MARKER = "code_input_marker_7f3c"
@@ -320,3 +324,49 @@ def test_outputs_tagged_as_data_are_dropped_and_their_cells_other_outputs_kept()
     assert "shown_output_marker_0b7a" in page
     assert "data_record_marker_5d2e" not in page and "vnd.test" not in page
     assert len(notebook.cells[0].outputs) == 2  # the notebook itself keeps its record
+
+
+def test_outputs_for_lab_only_are_dropped_from_the_page() -> None:
+    """The report's stylesheet for JupyterLab is an output of the first section; the page inlines
+    the stylesheet itself and never carries Lab's copy."""
+    cell = new_code_cell(
+        "sections.verdict_section(report)",
+        outputs=[
+            new_output("display_data", data={"text/html": lab_style_html()}, metadata={"tags": [LAB_TAG]}),
+            new_output("display_data", data={"text/html": "<p>shown_output_marker_0b7a</p>"}),
+        ],
+    )
+    page = notebook_to_html(new_notebook(cells=[cell], metadata={"kernelspec": KERNELSPEC}), REPORT_TITLE)
+    assert "shown_output_marker_0b7a" in page
+    assert LAB_SCOPE not in page
+
+
+def test_scoped_css_keeps_every_rule_inside_the_scope_and_the_sheet_out() -> None:
+    css = """
+    :root { --ink: #123; }
+    html { background: #eee; color: var(--ink); font-size: 15px; }
+    main.report { padding: 18mm; border: 1px solid; }
+    main.report > h2, td:not(.num, .id) { text-align: left; }
+    .verdict { border: 1px solid currentColor; }
+    @media (max-width: 720px) { body { padding: 0; } .figure { flex: 1; } }
+    @media print { .verdict { color: black; } }
+    @page { size: A4; @bottom-center { content: "页"; } }
+    """
+    assert scoped_css(css, ".s").splitlines() == [
+        ".s { --ink: #123; }",
+        ".s { color: var(--ink); font-size: 15px; }",
+        ".s > h2, .s td:not(.num, .id) { text-align: left; }",
+        ".s .verdict { border: 1px solid currentColor; }",
+        "@media (max-width: 720px) {",
+        ".s .figure { flex: 1; }",
+        "}",
+    ]
+
+
+def test_lab_style_is_the_report_stylesheet_scoped_to_the_notebook_that_shows_it() -> None:
+    style = lab_style_html()
+    assert style.startswith('<style class="assessment-report">') and style.endswith("</style>")
+    rules = [line for line in style.splitlines()[1:-1] if "{" in line and not line.startswith("@")]
+    assert rules and all(line.startswith(LAB_SCOPE) for line in rules)
+    # one stylesheet: the badge's rule reaches Lab as the page has it
+    assert f"{LAB_SCOPE} .verdict {{ display: inline-block;" in style
