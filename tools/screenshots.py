@@ -2,9 +2,10 @@
 municipal summary, made from the bundled Wenzhou samples and drawn by headless Chromium
 with no Chinese system font (the page's embedded font draws every character).
 
-    python tools/screenshots.py
+    python tools/screenshots.py [FOLDER]
 
-The README links these files; re-run after a change to the report's look.
+The README links these files; re-run after a change to the report's look (a browser test
+draws them again and compares: tests/browser/test_screenshots_browser.py).
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ def screenshot(chromium: str, page: Path, png: Path, fontconfig: Path, profile: 
     )
 
 
-def main() -> int:
+def main(docs: Path = DOCS) -> int:
+    """Draw the three screenshots into `docs` (the README's folder unless a test asks for another)."""
     chromium = find_chromium()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -62,17 +64,17 @@ def main() -> int:
         passing = max((s for s in scores.values() if s["passed"]), key=lambda s: s["total"])
         failing = min((s for s in scores.values() if not s["passed"]), key=lambda s: s["total"])
         fontconfig = latin_only_fontconfig(work)
-        DOCS.mkdir(exist_ok=True)
+        docs.mkdir(parents=True, exist_ok=True)
         shots = {
             "report-pass.png": year / passing["district"] / "report.html",
             "report-fail.png": year / failing["district"] / "report.html",
             "summary.png": year / "summary.html",
         }
         for name, page in shots.items():
-            screenshot(chromium, page, DOCS / name, fontconfig, work / "profile")
-            print(f"{DOCS / name}: {page.relative_to(out)}")
+            screenshot(chromium, page, docs / name, fontconfig, work / "profile")
+            print(f"{docs / name}: {page.relative_to(out)}")
         return 0 if outcome.exit_code == 0 else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DOCS))

@@ -14,8 +14,14 @@ from typing import Any
 
 import assessment
 from assessment.batch.options import BatchOptions
-from assessment.batch.outcome import STATUS_WORDS, DistrictOutcome, YearSummary
+from assessment.batch.outcome import STATUS_WORDS, DistrictOutcome, YearSummary, shared_name, shared_text
 from assessment.rubric.loader import load_rubric
+
+
+def shared_folders(options: BatchOptions) -> tuple[Path, ...]:
+    """The folders the run was given, cut from every path its shared records quote."""
+    given = (options.data_dir, options.review_dir, options.evidence_dir, options.previous, options.out_dir)
+    return tuple(folder for folder in given if folder is not None)
 
 
 def manifest_dict(
@@ -29,16 +35,18 @@ def manifest_dict(
     summary: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The manifest of `year` (its folder `year_dir`), or of the whole run (both None);
-    `finished` and `summary` are None while the summaries are still to be made."""
+    `finished` and `summary` are None while the summaries are still to be made. It names the
+    data folder and each input as the user's folder does, never by where they lie."""
     rubric = load_rubric(options.rubric_path)
-    entries = [o.to_manifest(year_dir) for o in outcomes]
+    folders = shared_folders(options)
+    entries = [o.to_manifest(year_dir or options.out_dir, options.data_dir, folders) for o in outcomes]
     counts = {status: sum(1 for e in entries if e["status"] == status) for status in STATUS_WORDS}
     return {
         "year": year,
         "tool_version": assessment.__version__,
         "rubric": {"id": rubric.id, "version": rubric.version, "source": rubric.source},
         "rubric_sha256": rubric.sha256,
-        "data_dir": str(options.data_dir),
+        "data_dir": options.data_dir.name,
         "started": started,
         "finished": finished,
         "counts": counts,
@@ -61,18 +69,24 @@ def counts_line(outcomes: Iterable[DistrictOutcome]) -> str:
 
 
 def log_text(
-    outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSummary], skipped: Iterable[dict[str, str]] = ()
+    outcomes: Iterable[DistrictOutcome],
+    summaries: Iterable[YearSummary],
+    skipped: Iterable[dict[str, str]],
+    options: BatchOptions,
 ) -> str:
     """batch.log: the counts, then every input that failed validation with its problems, every
     failure with its traceback (or its reason when there is none), every file left out (a
-    review that matched no input among them); "没有失败" only when every input was reported."""
+    review that matched no input among them); "没有失败" only when every input was reported.
+    Inputs are named within the data folder and the run's folders cut from every message."""
     listed, years = list(outcomes), list(summaries)
+    folders = shared_folders(options)
     parts = [counts_line(listed)]
     for o in listed:
+        name = shared_name(o.input, options.data_dir)
         if o.status == "invalid":
-            parts.append(f"== {o.input}（{o.name}）校验未通过 ==\n" + "\n".join(o.errors))
+            parts.append(f"== {name}（{o.name}）校验未通过 ==\n" + "\n".join(o.errors))
         elif o.status == "failed":
-            parts.append(f"== {o.input}（{o.name}）生成失败 ==\n{o.trace or '；'.join(o.errors)}")
+            parts.append(f"== {name}（{o.name}）生成失败 ==\n{o.trace or '；'.join(o.errors)}")
     for s in years:
         if s.error:
             parts.append(f"== {s.year}年市级汇总生成失败 ==\n{s.trace or s.error}")
@@ -80,4 +94,4 @@ def log_text(
         parts.append(f"== 已跳过：{item['file']} ==\n{item['reason']}")
     if len(parts) == 1:
         parts.append("本次运行没有失败。")
-    return "\n\n".join(parts) + "\n"
+    return shared_text("\n\n".join(parts) + "\n", folders)

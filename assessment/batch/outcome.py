@@ -6,6 +6,8 @@ Worker tasks report in plain dicts (picklable, see `assessment.batch.workers`);
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +17,21 @@ from assessment.util.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK
 Status = Literal["ok", "invalid", "failed"]
 STATUS_WORDS: dict[str, str] = {"ok": "完成", "invalid": "校验未通过", "failed": "生成失败"}
 WORKER_DIED = "工作进程意外退出（可能内存不足或程序崩溃）"
+
+
+def shared_text(text: str, folders: Iterable[Path]) -> str:
+    """`text` with the folders the batch was given cut from the paths it quotes, so a manifest,
+    batch.log or summary that is passed on names a file as the user's own folder does
+    (`鹿城区.xlsx 工作表「指标填报」 第2行 D列…`), never where that folder lies on this machine.
+    The deepest folder goes first, so a review folder inside the data folder is cut whole."""
+    for folder in sorted(folders, key=lambda f: len(str(f)), reverse=True):
+        text = text.replace(f"{folder}{os.sep}", "")
+    return text
+
+
+def shared_name(path: Path, folder: Path) -> str:
+    """An input as a shared document names it: relative to the data folder, else by its name."""
+    return str(path.relative_to(folder)) if path.is_relative_to(folder) else path.name
 
 
 @dataclass(frozen=True)
@@ -40,21 +57,30 @@ class DistrictOutcome:
         """How progress lines and messages call it: the district, else the file name."""
         return self.district or self.input.name
 
-    def to_manifest(self, year_dir: Path | None) -> dict[str, Any]:
-        folder = None
-        if self.folder is not None:
-            folder = str(self.folder.relative_to(year_dir)) if year_dir else str(self.folder)
+    def to_manifest(self, base: Path, data_dir: Path, folders: Iterable[Path]) -> dict[str, Any]:
+        """Its manifest entry: report folder relative to `base` (the year's folder, or the output
+        folder for the run's manifest), input relative to `data_dir`, and every message with the
+        run's `folders` cut from its paths (`shared_text`)."""
+        folders = tuple(folders)
+
+        def shared(text: str) -> str:
+            return shared_text(text, folders)
+
+        problems = [
+            {**p, "text": shared(p["text"]), "location": {**p["location"], "file": shared(p["location"]["file"])}}
+            for p in self.problems
+        ]
         return {
-            "input": str(self.input),
+            "input": shared_name(self.input, data_dir),
             "file": self.input.name,
             "sha256": self.sha256,
             "district": self.district,
             "year": self.year,
             "status": self.status,
-            "errors": list(self.errors),
-            "problems": list(self.problems),
-            "warnings": list(self.warnings),
-            "folder": folder,
+            "errors": [shared(e) for e in self.errors],
+            "problems": problems,
+            "warnings": [shared(w) for w in self.warnings],
+            "folder": str(self.folder.relative_to(base)) if self.folder is not None else None,
             "review": self.provenance.get("review"),
             "review_sha256": self.provenance.get("review_sha256"),
             "evidence_count": self.provenance.get("evidence_count"),

@@ -269,7 +269,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     top["years"] = {str(s.year): {"manifest": f"{s.year}/{MANIFEST}", "summary_error": s.error} for s in summaries}
     top["skipped"] = skipped
     top["log"] = BATCH_LOG
-    log = log_text(outcomes, summaries, skipped)
+    log = log_text(outcomes, summaries, skipped, options)
     publish_files(out_dir, {MANIFEST: json_bytes(top), BATCH_LOG: log.encode("utf-8")}, force=options.force)
     return BatchOutcome(
         out_dir, tuple(outcomes), tuple(summaries), out_dir / MANIFEST, started, finished, out_dir / BATCH_LOG,

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from assessment.util.exact import to_fraction
-from assessment.util.formatting import fmt, signed
+from assessment.util.formatting import fmt, is_change_column, signed
 
 #: China Standard Time. A fixed offset rather than the tz database: China has kept UTC+8
 #: without daylight saving since 1991, and a machine without tzdata must show the same time.
@@ -25,8 +25,6 @@ CHINA_TIME = timezone(timedelta(hours=8), "北京时间")
 ID_COLUMNS = ("编号",)
 #: Columns whose numbers are percentages (shown with a % sign).
 PERCENT_COLUMNS = ("得分率",)
-#: Words that mark a column of changes (同比变化, 预计增分): its numbers carry their sign (+3).
-CHANGE_WORDS = ("变化", "增分")
 #: Text a numeric column may hold instead of a number (still right-aligned with it).
 NUMERIC_PLACEHOLDERS = ("未填报", "—", "")
 #: A figure as a cell shows it: 3, -0.5, +2, 87.5%, 1→0 (a change of points).
@@ -76,11 +74,6 @@ def _is_number(value: Any) -> bool:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA
-
-
-def is_change_column(column: str) -> bool:
-    """Whether a column holds changes (总得分变化, 变化(百分点), 预计增分)."""
-    return any(word in column for word in CHANGE_WORDS)
 
 
 def cell_text(value: Any, *, percent: bool = False, change: bool = False) -> str:

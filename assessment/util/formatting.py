@@ -31,6 +31,16 @@ def signed(value: Fraction, places: int = 2) -> str:
     return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
+#: Words that mark a column of changes (同比变化, 总得分变化, 预计增分): its numbers carry their
+#: sign (+3) on the page and in every workbook.
+CHANGE_WORDS = ("变化", "增分")
+
+
+def is_change_column(column: str) -> bool:
+    """Whether a column holds changes (总得分变化, 变化(百分点), 预计增分)."""
+    return any(word in column for word in CHANGE_WORDS)
+
+
 def with_detail(text: str, detail: str | None) -> str:
     """`text（detail）`, or `text` alone when the detail adds nothing: empty, or words the text
     already says (a criterion whose action is its name would read 设置专门装备间（设置专门装备间）)."""

@@ -9,7 +9,8 @@ people open. Each cell therefore follows the same rules:
 - text stays text: a value starting with a formula trigger (``= + - @``, tab, carriage return)
   is stored as a string with Excel's quote prefix, so Excel, WPS and LibreOffice show it as
   typed and never evaluate it (OWASP's formula-injection advice), while its value is unchanged;
-- numbers stay numbers, blanks (None, NaN, pandas NA) stay empty cells.
+- numbers stay numbers, blanks (None, NaN, pandas NA) stay empty cells; a change keeps its
+  number and shows its sign as the page does (`set_change`: +2.5, -1, 0).
 
 And every sheet reads and prints the same in Excel, WPS and LibreOffice (`print_setup`):
 wrapped cells get explicit row heights (only Excel sizes rows itself; LibreOffice and WPS
@@ -29,6 +30,9 @@ import math
 import unicodedata
 import zipfile
 from typing import Any
+
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import signed
 
 #: What makes a spreadsheet treat typed text as a formula (or a DDE payload).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -77,6 +81,22 @@ def set_value(cell: Any, value: Any) -> None:
         cell.value = None
         return
     cell.value = value
+
+
+def signed_format(value: Any) -> str:
+    """The number format under which Excel, WPS and LibreOffice show a change exactly as
+    `signed` writes it (+2.5, -1, 0): as many decimals as that text has, since a format
+    with optional digits (`+0.##`) leaves Excel a dangling point ("+3.")."""
+    decimals = len(signed(to_fraction(value)).partition(".")[2])
+    digits = "0." + "0" * decimals if decimals else "0"
+    return f"+{digits};-{digits};0"
+
+
+def set_change(cell: Any, value: Any) -> None:
+    """Store a change as `set_value` does, a number with its sign shown (`signed_format`)."""
+    set_value(cell, value)
+    if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+        cell.number_format = signed_format(cell.value)
 
 
 def text_width(text: str) -> int:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from assessment.report.markup import data_table
-from assessment.util.formatting import fmt, signed
+from assessment.util.formatting import fmt, is_change_column, signed
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,8 @@ def test_tables_of_changes_sign_their_numbers_and_only_those():
                  "<td class=\"num\">-0.5</td>", "<td class=\"num\">95</td>"):
         assert cell in page, cell
     assert "+95" not in page and "+90" not in page
+
+
+def test_columns_of_changes_are_named_by_their_words():
+    assert all(map(is_change_column, ("总得分变化", "变化(百分点)", "预计增分", "机构设置规范化变化")))
+    assert not any(map(is_change_column, ("上期总得分", "总得分", "满分", "得分率")))

@@ -9,7 +9,18 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
-from assessment.util.xlsx import line_count, print_setup, row_height, set_text, set_value, text_width, workbook_bytes
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import signed
+from assessment.util.xlsx import (
+    line_count,
+    print_setup,
+    row_height,
+    set_change,
+    set_text,
+    set_value,
+    text_width,
+    workbook_bytes,
+)
 
 
 def _round_trip(*values):
@@ -102,3 +113,14 @@ def test_every_sheet_prints_a4_landscape_one_page_wide_with_its_titles_repeated_
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert (int(ws.page_setup.fitToWidth), int(ws.page_setup.fitToHeight)) == (1, 0)
     assert ws.print_title_rows == "$1:$1" and ws.print_title_cols == "$A:$B" and ws.freeze_panes == "C2"
+
+
+@pytest.mark.parametrize(
+    ("change", "shown_as", "number_format"),
+    [(3, "+3", "+0;-0;0"), (2.5, "+2.5", "+0.0;-0.0;0"), (-1.25, "-1.25", "+0.00;-0.00;0"), (0, "0", "+0;-0;0")],
+)
+def test_a_change_keeps_its_number_and_shows_the_digits_signed_writes(change, shown_as, number_format):
+    cell = Workbook().active["A1"]
+    set_change(cell, change)
+    assert cell.value == change and cell.data_type == "n"
+    assert cell.number_format == number_format and signed(to_fraction(change)) == shown_as

@@ -1,4 +1,5 @@
-"""The summary as an .xlsx workbook: one sheet per table, bold frozen Chinese header row;
+"""The summary as an .xlsx workbook: one sheet per table, bold frozen Chinese header row,
+changes (同比变化) shown with their sign as on the page;
 every cell through `assessment.util.xlsx`, which stops Excel from evaluating text and lays
 every sheet out for print (A4 landscape, one page wide, header row and 地区 column on every
 page). Sample data says so, as the page does: a first sheet with `SAMPLE_WARNING`, and the
@@ -12,7 +13,8 @@ import pandas as pd
 
 from assessment.report.summary.build import SAMPLE_WARNING, Summary
 from assessment.report.summary.tables import DISTRICT
-from assessment.util.xlsx import print_setup, set_text, set_value, text_width, workbook_bytes
+from assessment.util.formatting import is_change_column
+from assessment.util.xlsx import print_setup, set_change, set_text, set_value, text_width, workbook_bytes
 
 #: The first sheet of a summary of sample data.
 SAMPLE_SHEET = "示例数据说明"
@@ -64,12 +66,13 @@ def _table_sheet(ws: Any, table: pd.DataFrame) -> None:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(n)].width = widths[n]
+    store = [set_change if is_change_column(str(column)) else set_value for column in table.columns]
     # name=None: plain tuples, since district names (开发区1, 开发区１) head columns and must
     # never become field names of a generated type.
     for r, row in enumerate(table.itertuples(index=False, name=None), start=2):
         for n, value in enumerate(row, start=1):
             cell = ws.cell(r, n)
-            set_value(cell, value)
+            store[n - 1](cell, value)
             if isinstance(value, str) and text_width(value) + 2 > widths[n]:
                 cell.alignment = Alignment(vertical="top", wrap_text=True)
     print_setup(ws, key_columns=_key_columns(table))
