@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -23,6 +24,8 @@ SHOTS = ("report-pass.png", "report-fail.png", "summary.png")
 #: A pixel counts as changed when its grey level moves by more than this (anti-aliasing moves less).
 VISIBLE = 32
 MAX_CHANGED_SHARE = 0.01
+#: What draws the pictures besides Chromium: docs/ is drawn with these at their locked versions.
+DRAWING_PACKAGES = ("matplotlib", "pillow", "pandas", "nbconvert", "fonttools")
 
 
 def screenshots_tool() -> ModuleType:
@@ -40,6 +43,16 @@ def changed_share(first: Path, second: Path) -> float:
     return changed.histogram()[255] / (a.size[0] * a.size[1])
 
 
+def versions_off_the_lock() -> list[str]:
+    """The drawing packages installed at another version than requirements.lock pins (the
+    lowest-versions run): anti-aliasing and layout may then move more pixels than a redraw."""
+    pinned = dict(
+        re.findall(r"^([A-Za-z0-9_.-]+)==([^\s;]+)", (ROOT / "requirements.lock").read_text("utf-8"), re.MULTILINE)
+    )
+    pinned = {name.lower().replace("_", "-"): version for name, version in pinned.items()}
+    return [f"{name} {metadata.version(name)}" for name in DRAWING_PACKAGES if metadata.version(name) != pinned[name]]
+
+
 def test_the_readme_shows_every_screenshot_the_tool_draws():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert sorted(re.findall(r"\(docs/([\w-]+\.png)\)", readme)) == sorted(SHOTS * 2)
@@ -47,6 +60,8 @@ def test_the_readme_shows_every_screenshot_the_tool_draws():
 
 def test_the_screenshots_in_docs_are_the_pages_as_drawn_now(tmp_path):
     require_chromium()  # the tool finds the same browser (find_chromium)
+    if off := versions_off_the_lock():
+        pytest.skip(f"docs/ is drawn at the locked versions; here {', '.join(off)}")
     assert screenshots_tool().main(tmp_path) == 0
     for name in SHOTS:
         share = changed_share(ROOT / "docs" / name, tmp_path / name)

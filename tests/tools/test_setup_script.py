@@ -39,7 +39,7 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def setup(project: Path, extras: str) -> list[str]:
+def run_setup(project: Path, extras: str) -> list[str]:
     """Run setup.sh with ``extras``; return the extras pip was asked to install (none if it was not)."""
     log = project / "pip-calls.log"
     log.unlink(missing_ok=True)
@@ -50,25 +50,25 @@ def setup(project: Path, extras: str) -> list[str]:
 
 
 def test_the_first_run_installs_what_test_sh_asks_for(project: Path) -> None:
-    assert setup(project, extras_asked_by("test.sh")) == ["[dev,lab]"]
+    assert run_setup(project, extras_asked_by("test.sh")) == ["[dev,lab]"]
 
 
 def test_run_sh_after_test_sh_and_its_lowest_versions_run_installs_nothing(project: Path) -> None:
-    setup(project, extras_asked_by("test.sh"))
-    assert setup(project, extras_asked_by("lowest.sh")) == []
-    assert setup(project, extras_asked_by("run.sh")) == []
-    assert setup(project, extras_asked_by("test.sh")) == []
+    run_setup(project, extras_asked_by("test.sh"))
+    assert run_setup(project, extras_asked_by("lowest.sh")) == []
+    assert run_setup(project, extras_asked_by("run.sh")) == []
+    assert run_setup(project, extras_asked_by("test.sh")) == []
 
 
 def test_an_extra_not_yet_installed_is_installed_with_those_already_there(project: Path) -> None:
-    setup(project, extras_asked_by("run.sh"))
-    assert setup(project, extras_asked_by("lowest.sh")) == ["[dev,lab]"]
-    assert setup(project, extras_asked_by("run.sh")) == []
+    run_setup(project, extras_asked_by("run.sh"))
+    assert run_setup(project, extras_asked_by("lowest.sh")) == ["[dev,lab]"]
+    assert run_setup(project, extras_asked_by("run.sh")) == []
 
 
 def test_a_changed_lock_reinstalls_every_extra_installed_so_run_sh_then_installs_nothing(project: Path) -> None:
-    setup(project, extras_asked_by("test.sh"))
+    run_setup(project, extras_asked_by("test.sh"))
     with (project / "requirements.lock").open("a", encoding="utf-8") as lock:
         lock.write("# a dependency moved\n")
-    assert setup(project, extras_asked_by("lock.sh")) == ["[dev,lab]"]
-    assert setup(project, extras_asked_by("run.sh")) == []
+    assert run_setup(project, extras_asked_by("lock.sh")) == ["[dev,lab]"]
+    assert run_setup(project, extras_asked_by("run.sh")) == []
