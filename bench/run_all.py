@@ -124,12 +124,10 @@ def end_to_end(work: Path, repeat: int, jobs: int) -> tuple[float, float]:
 
 
 def notebook_seconds(out: Path) -> float:
-    """Σ of papermill's recorded duration over the executed notebooks under `out`."""
-    total = 0.0
-    for path in out.rglob("*.ipynb"):
-        meta = json.loads(path.read_text("utf-8")).get("metadata", {}).get("papermill", {})
-        total += meta.get("duration") or 0.0
-    return total
+    """Σ of the districts' render seconds (notebook and page export) the run's manifest
+    records under `timings` (published notebooks carry no run times: they are reproducible)."""
+    timings = json.loads((out / "manifest.json").read_text("utf-8"))["timings"] or {}
+    return sum(s.get("render", 0.0) for s in (timings.get("seconds") or {}).values())
 
 
 def batch_process(data: Path, out: Path, jobs: int) -> tuple[float, float, int | None]:
@@ -177,7 +175,7 @@ def scaling(work: Path, sizes: list[int], jobs: int, per_notebook: float) -> Non
         floor = (size + 1) * per_notebook / jobs
         memory = "未测（未安装psutil）" if peak is None else f"{peak / 2**20:.0f} MB"
         line = (f"3. 批量 {size} 个地区（{ok} 份报告）+汇总，{jobs} 个工作进程，新进程：{seconds:.1f} 秒，"
-                f"{size / seconds:.2f} 个/秒；工作进程时间中 notebook 之外占 {outside:.0%}；"
+                f"{size / seconds:.2f} 个/秒；工作进程时间中 报告生成（notebook 与导出）之外占 {outside:.0%}；"
                 f"CPU 利用率 {cpu / (seconds * cores):.0%}（{cores} 核）；进程树峰值内存 {memory}；"
                 f"推算下限 {floor:.1f} 秒（比值 {seconds / floor:.2f}）")
         if size >= 90:

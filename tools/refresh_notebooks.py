@@ -22,19 +22,18 @@ from pathlib import Path
 import nbformat
 
 from assessment.publish.kernels import run_notebook
+from assessment.publish.notebooks import without_run_times
 from assessment.util.fsutil import atomic_write_text
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-RUN_METADATA = ("papermill", "execution")
-
-
 def strip_run_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what differs between runs and machines but says nothing about the results."""
+    """Drop what differs between runs (without_run_times) and between machines (papermill's
+    record of paths and versions) but says nothing about the results."""
+    nb = without_run_times(nb)
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
-        for key in RUN_METADATA:
-            cell.metadata.pop(key, None)
+        cell.metadata.pop("papermill", None)
     return nb
 
 

@@ -1,8 +1,11 @@
 """The text a batch leaves beside its reports: the manifests (JSON) and batch.log.
 
 A manifest records, for a year or for the whole run, every input's outcome, the tool
-version, the rubric and its sha256, and when the run started and finished; the summary
-notebook follows the year's manifest to know which district folders belong to the run.
+version, the rubric and its sha256, and the run's generation time (the one its pages show);
+the summary notebook follows the year's manifest to know which district folders belong to
+the run. What only measures the run (when it started and finished, how long each input
+took) is kept apart under `timings`, the one field in which two runs of the same inputs
+differ, and is not recorded at all with SOURCE_DATE_EPOCH set (`assessment.util.clock`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import assessment
 from assessment.batch.options import BatchOptions
 from assessment.batch.outcome import STATUS_WORDS, DistrictOutcome, YearSummary, shared_name, shared_text
 from assessment.rubric.loader import load_rubric
+from assessment.util.clock import reproducible
 
 
 def shared_folders(options: BatchOptions) -> tuple[Path, ...]:
@@ -30,13 +34,17 @@ def manifest_dict(
     *,
     year: int | None,
     year_dir: Path | None,
+    generated: str,
     started: str,
     finished: str | None,
     summary: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The manifest of `year` (its folder `year_dir`), or of the whole run (both None);
     `finished` and `summary` are None while the summaries are still to be made. It names the
-    data folder and each input as the user's folder does, never by where they lie."""
+    data folder and each input as the user's folder does, never by where they lie.
+    `generated` is the run's generation time; `started`, `finished` and each input's seconds
+    go to `timings` (None when the run is to be reproducible)."""
+    outcomes = list(outcomes)
     rubric = load_rubric(options.rubric_path)
     folders = shared_folders(options)
     entries = [o.to_manifest(year_dir or options.out_dir, options.data_dir, folders) for o in outcomes]
@@ -47,11 +55,15 @@ def manifest_dict(
         "rubric": {"id": rubric.id, "version": rubric.version, "source": rubric.source},
         "rubric_sha256": rubric.sha256,
         "data_dir": options.data_dir.name,
-        "started": started,
-        "finished": finished,
+        "generated": generated,
         "counts": counts,
         "districts": entries,
         "summary": summary,
+        "timings": None if reproducible() else {
+            "started": started,
+            "finished": finished,
+            "seconds": {shared_name(o.input, options.data_dir): o.seconds for o in outcomes},
+        },
     }
 
 

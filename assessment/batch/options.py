@@ -39,6 +39,9 @@ class BatchOptions:
     lets the run replace files with its names that it cannot prove it wrote (never inputs).
     `reviews` are the run's reviews by the district named inside each (from `review_dir`,
     else from the reviews kept beside the inputs in `data_dir`), indexed once by the run.
+    `run_time` is the generation time every page of the run shows, set once by the run
+    (`clock.generation_time`), so that its reports and summary agree and a re-run differs
+    only there (not at all with SOURCE_DATE_EPOCH).
     """
 
     data_dir: Path
@@ -54,6 +57,7 @@ class BatchOptions:
     pdf: bool = False
     force: bool = False
     reviews: ReviewIndex | None = None
+    run_time: str | None = None
 
     @classmethod
     def resolved(

@@ -84,7 +84,6 @@ class DistrictOutcome:
             "review": self.provenance.get("review"),
             "review_sha256": self.provenance.get("review_sha256"),
             "evidence_count": self.provenance.get("evidence_count"),
-            "seconds": self.seconds,
         }
 
 

@@ -40,11 +40,13 @@ from assessment.publish.outputs import (
     ensure_folder,
     publish_files,
 )
+from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 
 
 def now_iso() -> str:
-    """The local time with its offset, to the second, as manifests record it."""
+    """The local time with its offset, to the second, as manifests' timings record it
+    (measured; the time the run's pages show is `clock.generation_time`)."""
     return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
 
 
@@ -212,6 +214,8 @@ def _unmatched_reviews(options: BatchOptions, outcomes: list[DistrictOutcome]) -
 
 def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     started = now_iso()
+    generated = generation_time()
+    options = replace(options, run_time=generated)
     out_dir = options.out_dir
     files, skipped = batch_inputs(options.data_dir)
     check_links_inside(out_dir)
@@ -232,13 +236,13 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
             check_owned(year_dir, YEAR_FILES, files, force=options.force, root=out_dir)
             ensure_folder(year_dir)
             manifest = manifest_dict(
-                _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, started=started,
-                finished=None, summary=None,
+                _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, generated=generated,
+                started=started, finished=None, summary=None,
             )
             publish_files(year_dir, {MANIFEST: json_bytes(manifest)}, force=options.force, root=out_dir)
         bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
         with worker_pool(max(1, min(options.jobs, len(years)))) as pool:
-            futures = {y: submit(pool, summarise_year, out_dir / str(y), options, started) for y in years}
+            futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in years}
             results = {y: result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}
     finally:
         bar.close()
@@ -250,8 +254,8 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
         ok = result["status"] == "ok"
         summary_record = {**result, "html": SUMMARY_HTML if ok else None, "xlsx": SUMMARY_XLSX if ok else None}
         manifest = manifest_dict(
-            _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, started=started,
-            finished=finished, summary=summary_record,
+            _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, generated=generated,
+            started=started, finished=finished, summary=summary_record,
         )
         publish_files(year_dir, {MANIFEST: json_bytes(manifest)}, force=options.force, root=out_dir)
         summaries.append(
@@ -265,7 +269,9 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
                 results[year].get("trace"),
             )
         )
-    top = manifest_dict(outcomes, options, year=None, year_dir=None, started=started, finished=finished, summary=None)
+    top = manifest_dict(
+        outcomes, options, year=None, year_dir=None, generated=generated, started=started, finished=finished, summary=None,
+    )
     top["years"] = {str(s.year): {"manifest": f"{s.year}/{MANIFEST}", "summary_error": s.error} for s in summaries}
     top["skipped"] = skipped
     top["log"] = BATCH_LOG

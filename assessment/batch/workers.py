@@ -152,6 +152,7 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
             Path(inp.path), options.out_dir, previous_root=options.previous, rubric=options.rubric_path,
             notebook=options.notebook, kernel=kernel, inp=inp, deadline=options.deadline(time.monotonic()),
             review=review_of(options, inp), evidence=options.evidence_dir, pdf=options.pdf, force=options.force,
+            run_time=options.run_time,
         )
         record: dict[str, Any] = {
             "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),

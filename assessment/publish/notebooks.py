@@ -11,9 +11,18 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import nbformat
 
 REPORT_NOTEBOOK = "district_report.ipynb"
 SUMMARY_NOTEBOOK = "municipal_summary.ipynb"
+
+#: What papermill records of when a notebook and each cell ran, and for how long.
+RUN_TIMES = ("start_time", "end_time", "duration")
+#: The id the cell papermill inserts with the run's parameters is given in place of a random one.
+INJECTED_TAG = "injected-parameters"
 
 
 def notebook_folders() -> tuple[Path, Path]:
@@ -32,3 +41,20 @@ def notebook(name: str) -> Path:
         if path.is_file():
             return path
     raise FileNotFoundError(f"notebook {name!r} is in neither {folders[0]} nor {folders[1]}")
+
+
+def without_run_times(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """`nb` (changed in place) with nothing that differs between two runs of the same
+    parameters: papermill's start/end times and durations (of the notebook and each cell),
+    the kernel's per-cell `execution` timestamps, and the random id papermill gives the
+    cell it inserts with the parameters (here its tag, unique in a notebook). What it
+    records of the run itself (parameters, status, papermill's version) stays."""
+    for key in RUN_TIMES:
+        nb.metadata.get("papermill", {}).pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for key in RUN_TIMES:
+            cell.metadata.get("papermill", {}).pop(key, None)
+        if INJECTED_TAG in cell.metadata.get("tags", ()):
+            cell.id = INJECTED_TAG
+    return nb

@@ -24,7 +24,6 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
 from assessment.publish.html import notebook_to_html
 from assessment.publish.kernels import WarmKernel, run_notebook
+from assessment.publish.notebooks import without_run_times
 from assessment.publish.outputs import (
     MANIFEST,
     PLAN_JSON,
@@ -65,6 +65,7 @@ from assessment.rubric.loader import load_rubric
 from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
+from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 from assessment.util.formatting import fmt
 
@@ -327,6 +328,7 @@ def render_report(
     evidence: Path | None = None,
     pdf: bool = False,
     force: bool = False,
+    run_time: str | None = None,
 ) -> ReportPaths:
     """Validate, score and publish one district's report; returns where it went.
 
@@ -343,7 +345,8 @@ def render_report(
     files are made before any is published, so a failure leaves the previous report in
     place; files in the folder the tool did not write stay as they are, and such a file with
     an owned name (a person's own report.html) is refused unless `force`
-    (`outputs.check_target`). The notebook is handed the validated input itself
+    (`outputs.check_target`). `run_time` is the generation time the page shows (a batch
+    gives all its reports its own; by default `clock.generation_time()`). The notebook is handed the validated input itself
     (json_form.input_snapshot), so the page and plan.json show the numbers of scores.json
     even when the file is saved again while it runs.
     """
@@ -378,10 +381,10 @@ def render_report(
         "previous_warning": previous_warning,
         "review_path": None if review_file is None else str(review_file),
         "evidence_dir": None if evidence is None else str(evidence),
-        "run_time": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        "run_time": run_time or generation_time(),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
-    executed = run_notebook(notebook, None, parameters, kernel, deadline)
+    executed = without_run_times(run_notebook(notebook, None, parameters, kernel, deadline))
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
         road = plan_to_dict(make_plan(loaded, data.result.input))
