@@ -80,19 +80,40 @@ def counts_line(outcomes: Iterable[DistrictOutcome]) -> str:
     return f"共{len(listed)}个填报文件：{ok}个已生成报告，{invalid}个校验未通过，{failed}个生成失败"
 
 
+def rerun_lines(outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSummary]) -> list[str]:
+    """What this run made again and why, and what it kept, as the terminal and batch.log both
+    say it: `重新生成：龙湾区（输入已修改）`, `未变化，沿用已有报告：鹿城区、瓯海区`."""
+    listed, years = list(outcomes), list(summaries)
+    remade = [f"{o.name}（{'、'.join(o.reasons)}）" for o in listed if o.status == "ok" and not o.reused]
+    kept = [o.name for o in listed if o.status == "ok" and o.reused]
+    lines = []
+    if remade:
+        lines.append("重新生成：" + "；".join(remade))
+    if kept:
+        lines.append("未变化，沿用已有报告：" + "、".join(kept))
+    for s in years:
+        if s.reused:
+            lines.append(f"{s.year}年市级汇总：未变化，沿用已有汇总")
+        elif s.error is None:
+            lines.append(f"{s.year}年市级汇总：重新生成（{'、'.join(s.reasons)}）")
+    return lines
+
+
 def log_text(
     outcomes: Iterable[DistrictOutcome],
     summaries: Iterable[YearSummary],
     skipped: Iterable[dict[str, str]],
     options: BatchOptions,
 ) -> str:
-    """batch.log: the counts, then every input that failed validation with its problems, every
+    """batch.log: the counts, what was made again and why and what was kept, then every
+    input that failed validation with its problems, every
     failure with its traceback (or its reason when there is none), every file left out (a
     review that matched no input among them); "没有失败" only when every input was reported.
     Inputs are named within the data folder and the run's folders cut from every message."""
-    listed, years = list(outcomes), list(summaries)
+    listed, years, left_out = list(outcomes), list(summaries), list(skipped)
     folders = shared_folders(options)
     parts = [counts_line(listed)]
+    parts += ["\n".join(rerun_lines(listed, years))] if rerun_lines(listed, years) else []
     for o in listed:
         name = shared_name(o.input, options.data_dir)
         if o.status == "invalid":
@@ -102,8 +123,8 @@ def log_text(
     for s in years:
         if s.error:
             parts.append(f"== {s.year}年市级汇总生成失败 ==\n{s.trace or s.error}")
-    for item in skipped:
+    for item in left_out:
         parts.append(f"== 已跳过：{item['file']} ==\n{item['reason']}")
-    if len(parts) == 1:
+    if not any(o.status != "ok" for o in listed) and not any(s.error for s in years) and not left_out:
         parts.append("本次运行没有失败。")
     return shared_text("\n\n".join(parts) + "\n", folders)

@@ -51,6 +51,20 @@ class DistrictOutcome:
     trace: str | None = None
     #: review.manifest_record of a published report: review file and sha256, evidence count.
     provenance: dict[str, Any] = field(default_factory=dict)
+    #: The fingerprint sealed in its report folder (`report.fingerprint`), for a published report only.
+    fingerprint: dict[str, Any] | None = None
+    #: Whether its published report was kept as it was (its fingerprint unchanged).
+    reused: bool = False
+    #: Why its report was made again (输入已修改, 首次生成 …; `report.fingerprint`).
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def done_words(self) -> str:
+        """What became of it, as the progress line and batch.log say: 完成（输入已修改）, 未变化…"""
+        if self.status == "ok" and self.reused:
+            return "未变化，沿用已有报告"
+        reasons = f"（{'、'.join(self.reasons)}）" if self.status == "ok" and self.reasons else ""
+        return STATUS_WORDS[self.status] + reasons
 
     @property
     def name(self) -> str:
@@ -84,6 +98,9 @@ class DistrictOutcome:
             "review": self.provenance.get("review"),
             "review_sha256": self.provenance.get("review_sha256"),
             "evidence_count": self.provenance.get("evidence_count"),
+            "fingerprint": self.fingerprint if self.status == "ok" else None,
+            "reused": self.reused,
+            "reasons": list(self.reasons),
         }
 
 
@@ -108,6 +125,9 @@ def district_outcome(path: Path, check: dict[str, Any], render: dict[str, Any] |
         warnings=tuple(final.get("warnings", ())),
         trace=final.get("trace"),
         provenance=dict(final.get("provenance") or {}),
+        fingerprint=final.get("fingerprint") if final["status"] == "ok" else None,
+        reused=render is None and final["status"] == "ok",
+        reasons=tuple(check.get("reasons", ())),
     )
 
 
@@ -122,6 +142,9 @@ class YearSummary:
     xlsx: Path | None
     error: str | None = None
     trace: str | None = None
+    #: Whether the published summary was kept as it was, and else why it was made again.
+    reused: bool = False
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

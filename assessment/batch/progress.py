@@ -15,9 +15,10 @@ class LineProgress:
     def __init__(self, total: int, stream: TextIO) -> None:
         self.total, self.done, self.stream = total, 0, stream
 
-    def advance(self, name: str, status: Status) -> None:
+    def advance(self, name: str, status: Status, words: str | None = None) -> None:
+        """One input done; `words` say how (default: its status), e.g. 完成（输入已修改）."""
         self.done += 1
-        print(f"[{self.done}/{self.total}] {safe(name)} {STATUS_WORDS[status]}", file=self.stream, flush=True)
+        print(f"[{self.done}/{self.total}] {safe(name)} {words or STATUS_WORDS[status]}", file=self.stream, flush=True)
 
     def note(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
@@ -35,7 +36,7 @@ class BarProgress:
         self.failures = 0
         self.bar = tqdm(total=total, file=stream, unit="个", desc="生成报告", dynamic_ncols=True)
 
-    def advance(self, name: str, status: Status) -> None:
+    def advance(self, name: str, status: Status, words: str | None = None) -> None:
         self.failures += status != "ok"
         self.bar.set_description_str(safe(name))
         self.bar.set_postfix_str(f"未完成 {self.failures}")

@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from assessment.batch import progress as progress_display
-from assessment.batch.manifest import json_bytes, log_text, manifest_dict
+from assessment.batch.manifest import json_bytes, log_text, manifest_dict, shared_folders
 from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
 from assessment.batch.outcome import WORKER_DIED, BatchOutcome, DistrictOutcome, YearSummary, district_outcome
 from assessment.batch.pool import result_or_none, run_isolated, submit, worker_pool
-from assessment.batch.summary_step import summarise_year
+from assessment.batch.summary_step import summarise_year, summary_fingerprint, summary_names
 from assessment.batch.workers import check_input, input_sha256, render_input
 from assessment.inputs.files import batch_inputs
 from assessment.inputs.model import DistrictInput
+from assessment.publish.ledger import seal
 from assessment.publish.outputs import (
     BATCH_LOG,
     MANIFEST,
@@ -40,6 +41,7 @@ from assessment.publish.outputs import (
     ensure_folder,
     publish_files,
 )
+from assessment.report.fingerprint import FORCED, Fingerprint, changes
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 
@@ -148,7 +150,7 @@ def _report_all(
     def settle(path: Path, render: dict[str, Any] | None) -> None:
         outcome = district_outcome(path, checks[path], render)
         outcomes[path] = outcome
-        progress.advance(outcome.name, outcome.status)
+        progress.advance(outcome.name, outcome.status, outcome.done_words)
 
     check_futures = [(p, submit(pool, check_input, p, options)) for p in files]
     for path, future in check_futures:
@@ -157,6 +159,7 @@ def _report_all(
         checks[path] = check
         if check["status"] == "ok" and _folder_key(check) in claimed:
             first = claimed[_folder_key(check)]
+            check.pop("folder", None)
             check.update(
                 status="invalid",
                 errors=[
@@ -170,6 +173,11 @@ def _report_all(
             settle(path, None)
             continue
         claimed[_folder_key(check)] = path
+        if options.force:
+            check["reasons"] = [FORCED]
+        elif not check["reasons"]:  # its folder is what this run would write: kept as it is
+            settle(path, None)
+            continue
         valid[path] = inp
         renders[submit(pool, render_input, inp, options)] = path
     for future in as_completed(renders):
@@ -212,6 +220,16 @@ def _unmatched_reviews(options: BatchOptions, outcomes: list[DistrictOutcome]) -
     return [{"file": p.name, "reason": reason} for p, reason in options.reviews.unmatched(inputs)]
 
 
+def _summary_print(outcomes: list[DistrictOutcome], year: int, options: BatchOptions) -> tuple[Fingerprint, list[str]]:
+    """The year's summary fingerprint and why the summary must be made again (empty: kept)."""
+    year_dir = options.out_dir / str(year)
+    entries = [o.to_manifest(year_dir, options.data_dir, shared_folders(options)) for o in _year_outcomes(outcomes, year)]
+    fingerprint = summary_fingerprint(entries, year, options)
+    if options.force:
+        return fingerprint, [FORCED]
+    return fingerprint, changes(year_dir, fingerprint, summary_names(options))
+
+
 def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     started = now_iso()
     generated = generation_time()
@@ -240,10 +258,20 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
                 started=started, finished=None, summary=None,
             )
             publish_files(year_dir, {MANIFEST: json_bytes(manifest)}, force=options.force, root=out_dir)
-        bar.note("正在生成市级汇总……" if years else "没有可汇总的年度")
-        with worker_pool(max(1, min(options.jobs, len(years)))) as pool:
-            futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in years}
+        prints = {y: _summary_print(outcomes, y, options) for y in years}
+        redo = {y: reasons for y, (_, reasons) in prints.items() if reasons}
+        for year in sorted(set(years) - set(redo)):
+            bar.note(f"{year}年市级汇总：未变化，沿用已有汇总")
+        bar.note("正在生成市级汇总……" if redo else "没有需要重新生成的市级汇总")
+        with worker_pool(max(1, min(options.jobs, len(redo)))) as pool:
+            futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in redo}
             results = {y: result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}
+        for year in years:
+            if year not in redo:
+                results[year] = {"status": "ok", "reused": True}
+            elif results[year]["status"] == "ok":
+                seal(out_dir / str(year), summary_names(options), prints[year][0].to_dict())
+                results[year]["reasons"] = redo[year]
     finally:
         bar.close()
     finished = now_iso()
@@ -252,7 +280,10 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
         year_dir = out_dir / str(year)
         result = {k: v for k, v in results[year].items() if k != "trace"}
         ok = result["status"] == "ok"
-        summary_record = {**result, "html": SUMMARY_HTML if ok else None, "xlsx": SUMMARY_XLSX if ok else None}
+        summary_record = {
+            **result, "reused": bool(result.get("reused")), "fingerprint": prints[year][0].to_dict() if ok else None,
+            "html": SUMMARY_HTML if ok else None, "xlsx": SUMMARY_XLSX if ok else None,
+        }
         manifest = manifest_dict(
             _year_outcomes(outcomes, year), options, year=year, year_dir=year_dir, generated=generated,
             started=started, finished=finished, summary=summary_record,
@@ -267,6 +298,8 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
                 year_dir / SUMMARY_XLSX if ok else None,
                 None if ok else "；".join(result.get("errors", [])),
                 results[year].get("trace"),
+                reused=bool(result.get("reused")),
+                reasons=tuple(result.get("reasons", ())),
             )
         )
     top = manifest_dict(

@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import assessment
 from assessment.batch.options import BatchOptions, timeout_text
 from assessment.batch.workers import failure_record
 from assessment.publish import notebooks as packaged
 from assessment.publish.kernels import NotebookTimeout, run_notebook
-from assessment.publish.outputs import MANIFEST, SUMMARY_HTML, SUMMARY_PDF, SUMMARY_XLSX, publish_files
+
+if TYPE_CHECKING:
+    from assessment.report.fingerprint import Fingerprint
+from assessment.publish.ledger import sha256_file
+from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON, SUMMARY_HTML, SUMMARY_PDF, SUMMARY_XLSX, publish_files
 
 
 def default_summary_notebook() -> Path:
@@ -70,3 +75,32 @@ def build_summary_files(
     executed = run_notebook(notebook, None, parameters, deadline=deadline)
     summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
     return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)
+
+
+def summary_fingerprint(entries: list[dict[str, Any]], year: int, options: BatchOptions) -> Fingerprint:
+    """What makes a year's summary: the year's manifest entries as the summary reads them
+    (timings and how each report came to be apart, with each report's fingerprint digest),
+    the earlier years' scores.json and plan.json it compares with, the tool, the summary
+    notebook and page template, and `--pdf`."""
+    from assessment.report.district import earlier_year_folders
+    from assessment.report.fingerprint import make_fingerprint, template_digests
+
+    kept = [
+        {**{k: v for k, v in e.items() if k not in ("seconds", "reused", "reasons", "fingerprint")},
+         "fingerprint": (e.get("fingerprint") or {}).get("digest")}
+        for e in entries
+    ]
+    previous: dict[str, str] = {}
+    for folder in earlier_year_folders(options.previous, year) if options.previous is not None else []:
+        for path in sorted(folder.glob(f"*/{SCORES_JSON}")) + sorted(folder.glob(f"*/{PLAN_JSON}")):
+            previous[f"{folder.name}/{path.parent.name}/{path.name}"] = sha256_file(path)
+    notebook = Path(options.summary_notebook or default_summary_notebook()).resolve()
+    return make_fingerprint(
+        {"districts": kept, "previous": previous, "tool": assessment.__version__, "template": template_digests(notebook),
+         "options": {"pdf": options.pdf}}
+    )
+
+
+def summary_names(options: BatchOptions) -> tuple[str, ...]:
+    """The files of a year's summary, as its fingerprint covers them."""
+    return (SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF) if options.pdf else (SUMMARY_HTML, SUMMARY_XLSX)

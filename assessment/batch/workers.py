@@ -23,7 +23,6 @@ from assessment.inputs.validate import MAX_YEAR, MIN_YEAR, validate
 from assessment.inputs.values import parse_count
 from assessment.publish.kernels import NotebookTimeout, WarmKernel
 from assessment.rubric.loader import load_rubric
-from assessment.rubric.model import Rubric
 from assessment.util.errors import EXIT_INTERNAL, AssessmentError
 
 
@@ -71,20 +70,26 @@ def review_of(options: BatchOptions, inp: DistrictInput) -> Path | None:
     return one_review(options.reviews.files_for(inp.district, inp.year), inp.district)
 
 
-def _check_review(options: BatchOptions, rubric: Rubric, inp: DistrictInput) -> None:
-    """InputError when the district's review does not fit its input, or two claim it."""
-    from assessment.review import load_review
+def _changes(options: BatchOptions, inp: DistrictInput) -> dict[str, Any]:
+    """The district's fingerprint and why its published folder must be made again (see
+    `report.fingerprint`); InputError when its review does not fit its input, or two claim it."""
+    from assessment.report.district import report_changes, report_folder
 
-    review = review_of(options, inp)
-    if review is not None:
-        load_review(review, rubric, inp)
+    fingerprint, reasons, provenance = report_changes(
+        inp, options.out_dir, previous_root=options.previous, rubric=options.rubric_path, notebook=options.notebook,
+        review=review_of(options, inp), evidence=options.evidence_dir, pdf=options.pdf,
+        deadline=options.deadline(time.monotonic()),
+    )
+    folder = report_folder(options.out_dir, inp.year, inp.district)
+    return {"fingerprint": fingerprint.to_dict(), "reasons": reasons, "provenance": provenance, "folder": str(folder)}
 
 
 def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
     """Read and validate one input, once: its validated input (handed on to render_input),
     or every problem with the district and year when those two cells could be read. With
     reviews the district's review (if any) is validated against the input
-    too: an invalid review makes the district invalid, with its problems located."""
+    too: an invalid review makes the district invalid, with its problems located. A valid
+    input's record says why its report must be made again (`reasons`; empty: unchanged)."""
     started = time.perf_counter()
     record: dict[str, Any] = {"sha256": input_sha256(path)}
     try:
@@ -93,7 +98,7 @@ def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
         try:
             raw = read_raw(path, rubric)
             inp = validate(raw, rubric)
-            _check_review(options, rubric, inp)
+            changed = _changes(options, inp)
         except InputError as exc:
             year, district = _year_and_district(raw) if raw is not None else (None, None)
             record.update(
@@ -106,7 +111,9 @@ def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
         else:
             # the sha256 of the bytes validated, not of a later read: the manifest names what
             # the report (handed this very input as a snapshot) shows
-            record.update(status="ok", district=inp.district, year=inp.year, input=inp, sha256=inp.sha256)
+            record.update(status="ok", district=inp.district, year=inp.year, input=inp, sha256=inp.sha256, **changed)
+    except NotebookTimeout:
+        record.update(status="failed", errors=[timeout_text(options.timeout or 0)])
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         record.update(status="failed", errors=[error_text(exc)], trace=traceback.format_exc())
     record["seconds"] = time.perf_counter() - started
@@ -156,7 +163,7 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
         )
         record: dict[str, Any] = {
             "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),
-            "provenance": paths.provenance or {},
+            "provenance": paths.provenance or {}, "fingerprint": paths.fingerprint,
         }
     except NotebookTimeout:
         record = {"status": "failed", "errors": [timeout_text(options.timeout or 0)]}

@@ -58,7 +58,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--force", action="store_true",
-        help="替换输出目录中本工具无法证明由其生成的同名文件（如本人保存的 manifest.json；不会替换填报文件或特殊文件）",
+        help=(
+            "全部重新生成（不沿用未变化的报告与汇总），并替换输出目录中本工具无法证明由其生成的同名文件"
+            "（如本人保存的 manifest.json；不会替换填报文件或特殊文件）"
+        ),
     )
     p.set_defaults(func=run)
     return p
@@ -67,7 +70,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Run everything, then say where it went and what did not work; the exit code is the
     run's (`BatchOutcome.exit_code`)."""
-    from assessment.batch.manifest import counts_line
+    from assessment.batch.manifest import counts_line, rerun_lines
     from assessment.batch.run import run_batch
 
     pdf, debug = getattr(args, "pdf", False), getattr(args, "debug", False)
@@ -86,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
     )
     ok, invalid, failed = (outcome.with_status(s) for s in ("ok", "invalid", "failed"))
     print(counts_line(outcome.districts))
+    for line in rerun_lines(outcome.districts, outcome.summaries):
+        print(safe(line))
     for s in outcome.summaries:
         print(f"{s.year}年：报告目录 {safe(s.folder)}")
         if s.html:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assessment.publish.outputs import REPORT_PDF, SCORES_JSON
+from assessment.publish.outputs import REPORT_HTML, REPORT_PDF, SCORES_JSON
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
@@ -34,7 +34,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--pdf", action="store_true", help=f"另存A4版面的 {REPORT_PDF}（需要 Chromium）")
     p.add_argument(
         "--force", action="store_true",
-        help="替换地区目录中本工具无法证明由其生成的同名文件（如本人保存的 report.html；不会替换填报文件或特殊文件）",
+        help=(
+            "重新生成（即使报告未变化），并替换地区目录中本工具无法证明由其生成的同名文件"
+            "（如本人保存的 report.html；不会替换填报文件或特殊文件）"
+        ),
     )
     p.set_defaults(func=run)
     return p
@@ -55,7 +58,9 @@ def check_review_and_evidence(review: Path | None, evidence: Path | None, inputs
 def run(args: argparse.Namespace) -> int:
     """Every input is validated and every output place checked first; if any input is invalid
     (or two would publish to the same folder) all problems are printed and nothing is
-    written, so a run never publishes half of a district list."""
+    written, so a run never publishes half of a district list. A report whose folder is
+    already what this run would write (`report.fingerprint`) is kept, without a kernel,
+    unless --force."""
     from assessment import api
     from assessment.inputs.model import InputError
     from assessment.publish.outputs import OutputLock, check_owned, clean_staging
@@ -65,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
         check_previous_root,
         chromium_or_error,
         render_report,
+        report_changes,
         report_data,
         report_folder,
     )
+    from assessment.report.fingerprint import FORCED
     from assessment.rubric.loader import load_rubric
 
     rubric_path = getattr(args, "rubric", None)
@@ -91,6 +98,14 @@ def run(args: argparse.Namespace) -> int:
         check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files, force=args.force, root=args.out)
     with OutputLock(args.out):
         for inp in inputs:
+            folder = report_folder(args.out, inp.year, inp.district)
+            _, reasons, _ = report_changes(
+                inp, args.out, previous_root=args.previous, rubric=rubric_path, review=args.review,
+                evidence=args.evidence, pdf=args.pdf,
+            )
+            if not reasons and not args.force:  # the folder is what this run would write
+                print(f"未变化，沿用已有报告：{safe(folder / REPORT_HTML)}")
+                continue
             clean_staging(Path(args.out) / str(inp.year))
             paths = render_report(
                 Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
@@ -98,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
             )
             for warning in paths.warnings:
                 print(f"提示：{safe(warning)}", file=sys.stderr)
-            print(f"已生成报告：{safe(paths.html)}")
+            print(f"已生成报告：{safe(paths.html)}（{'、'.join([FORCED] if args.force else reasons)}）")
             if paths.pdf is not None:
                 print(f"已打印PDF：{safe(paths.pdf)}")
     return EXIT_OK

@@ -12,14 +12,20 @@ nothing.
 A name may carry two hashes while files are being renamed into place (`publishing`): the
 ledger first lists the old and the new content, then, once every rename is done, only the
 new; a run killed in between leaves every file provable.
+
+The ledger also keeps the folder's fingerprint (`assessment.report.fingerprint`): what made
+its files, with the sha256 of each file it covers. It is written (`seal`) only once every
+file of the folder is in place and dropped as soon as a publish starts (`publishing`), so a
+killed or failed run never leaves a fingerprint claiming files the folder does not hold.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from assessment.util.fsutil import atomic_write_bytes
 
@@ -41,14 +47,25 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_ledger(folder: Path) -> dict[str, list[str]]:
-    """The folder's ledger (file name → the sha256 its content may have); empty when absent,
-    unreadable or damaged."""
+def _body(folder: Path) -> dict[str, Any]:
+    """The ledger's JSON as read; empty when absent, unreadable or damaged."""
     try:
         data = json.loads((Path(folder) / LEDGER).read_bytes())
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def read_fingerprint(folder: Path) -> dict[str, Any] | None:
+    """The fingerprint sealed in the folder's ledger (see `seal`), None when there is none."""
+    found = _body(folder).get("fingerprint")
+    return found if isinstance(found, dict) else None
+
+
+def read_ledger(folder: Path) -> dict[str, list[str]]:
+    """The folder's ledger (file name → the sha256 its content may have); empty when absent,
+    unreadable or damaged."""
+    files = _body(folder).get("files")
     if not isinstance(files, dict):
         return {}
     ledger: dict[str, list[str]] = {}
@@ -71,22 +88,26 @@ def wrote(path: Path) -> bool:
         return False
 
 
-def _write(folder: Path, files: Mapping[str, list[str]]) -> None:
+def _write(folder: Path, files: Mapping[str, list[str]], fingerprint: Mapping[str, Any] | None = None) -> None:
     """Replace the ledger atomically (a reader sees the old ledger or the new, never half)."""
     shown = {name: hashes[0] if len(hashes) == 1 else hashes for name, hashes in sorted(files.items())}
-    body = {"note": "assessment 生成的文件及其 sha256；请勿编辑", "files": shown}
+    body: dict[str, Any] = {"note": "assessment 生成的文件及其 sha256；请勿编辑", "files": shown}
+    if fingerprint is not None:
+        body["fingerprint"] = dict(fingerprint)
     atomic_write_bytes(Path(folder) / LEDGER, (json.dumps(body, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
 
 
 def record(folder: Path, hashes: Mapping[str, str]) -> None:
     """Set `hashes` (name → sha256 of what was just written) in the folder's ledger,
     atomically; entries of other names are kept."""
-    _write(folder, {**read_ledger(folder), **{name: [h] for name, h in hashes.items()}})
+    _write(folder, {**read_ledger(folder), **{name: [h] for name, h in hashes.items()}}, read_fingerprint(folder))
 
 
 def publishing(folder: Path, hashes: Mapping[str, str]) -> None:
     """Before renaming new files into place: let each name be its current content (if
-    existing and proven or forced) or the new one (see the module's note)."""
+    existing and proven or forced) or the new one (see the module's note), and drop the
+    folder's fingerprint when it covers one of them: it no longer describes what the folder
+    is about to hold (a year's manifest, rewritten every run, leaves its summary's sealed)."""
     folder = Path(folder)
     updated = read_ledger(folder)
     for name, new in hashes.items():
@@ -95,7 +116,41 @@ def publishing(folder: Path, hashes: Mapping[str, str]) -> None:
         except OSError:  # absent: nothing to keep provable
             now = []
         updated[name] = [*now, new]
-    _write(folder, updated)
+    sealed = read_fingerprint(folder)
+    covered = sealed.get("files") if sealed is not None else None
+    _write(folder, updated, sealed if isinstance(covered, dict) and not set(covered) & set(hashes) else None)
+
+
+def seal(folder: Path, names: Iterable[str], fingerprint: Mapping[str, Any]) -> None:
+    """Record `fingerprint` as what made the files `names` of `folder`, now in place: the
+    fingerprint keeps each one's sha256 as the ledger has it, so a file changed or replaced
+    later no longer matches it (see `sealed_files_intact`)."""
+    files = read_ledger(folder)
+    covered = {}
+    for name in names:
+        hashes = files.get(name, [])
+        if len(hashes) != 1:  # not published, or mid-publish: nothing to vouch for
+            raise ValueError(f"{name} is not a published file of {folder}")
+        covered[name] = hashes[0]
+    _write(folder, files, {**fingerprint, "files": dict(sorted(covered.items()))})
+
+
+def sealed_files_intact(folder: Path, fingerprint: Mapping[str, Any]) -> bool:
+    """Whether every file the sealed `fingerprint` covers is on disk as the ledger and the
+    fingerprint both record it (a deleted, edited or half-published file makes it False)."""
+    covered = fingerprint.get("files")
+    if not isinstance(covered, dict) or not covered:
+        return False
+    files = read_ledger(folder)
+    for name, digest in covered.items():
+        if files.get(name) != [digest]:
+            return False
+        try:
+            if sha256_file(Path(folder) / name) != digest:
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def record_file(path: Path) -> None:

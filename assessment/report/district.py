@@ -38,6 +38,7 @@ from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
 from assessment.publish.html import notebook_to_html
 from assessment.publish.kernels import WarmKernel, run_notebook
+from assessment.publish.ledger import seal
 from assessment.publish.notebooks import without_run_times
 from assessment.publish.outputs import (
     MANIFEST,
@@ -51,6 +52,7 @@ from assessment.publish.outputs import (
     district_dirname,
     publish_files,
 )
+from assessment.report.fingerprint import Fingerprint, changes, district_fingerprint
 from assessment.report.review_tables import review_opinions, self_vs_reviewed
 from assessment.review import (
     Review,
@@ -93,6 +95,8 @@ class ReportPaths:
     warnings: tuple[str, ...] = ()
     pdf: Path | None = None
     provenance: dict[str, Any] | None = None
+    #: The fingerprint sealed in the folder's ledger (`fingerprint.Fingerprint.to_dict`).
+    fingerprint: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -314,6 +318,44 @@ def previous_state(path: str | Path | None, warning: str | None = None) -> tuple
     return read_previous_scores(Path(path))
 
 
+def _previous_for(previous_root: Path | None, inp: DistrictInput) -> tuple[Path | None, str | None]:
+    """The earlier scores.json the report compares with, or (None, why) when it is damaged."""
+    previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
+    if previous is None:
+        return None, None
+    _, warning = read_previous_scores(previous)
+    return (None, warning) if warning else (previous, None)
+
+
+def report_changes(
+    inp: DistrictInput,
+    out_root: Path,
+    *,
+    previous_root: Path | None = None,
+    rubric: str | Path | None = None,
+    notebook: Path | None = None,
+    review: Path | None = None,
+    evidence: Path | None = None,
+    pdf: bool = False,
+    deadline: float | None = None,
+) -> tuple[Fingerprint, list[str], dict[str, Any]]:
+    """The fingerprint of the district's report as `render_report` would make it now, why
+    its published folder must be made again (empty: it is unchanged, no kernel needed), and
+    its provenance as `ReportPaths` has it. InputError for a review that does not fit the input."""
+    loaded = load_rubric(None if rubric is None else Path(rubric).resolve())
+    data = report_data(inp.path, loaded, review, evidence, inp=inp, deadline=deadline)
+    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
+    fingerprint = district_fingerprint(
+        inp, loaded, scores=data.scores, previous_scores=_previous_for(previous_root, inp)[0], notebook=notebook, pdf=pdf
+    )
+    reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, _owned(pdf))
+    return fingerprint, reasons, manifest_record(data.scores)
+
+
+def _owned(pdf: bool) -> tuple[str, ...]:
+    return (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES
+
+
 def render_report(
     input_path: Path,
     out_root: Path,
@@ -348,7 +390,8 @@ def render_report(
     (`outputs.check_target`). `run_time` is the generation time the page shows (a batch
     gives all its reports its own; by default `clock.generation_time()`). The notebook is handed the validated input itself
     (json_form.input_snapshot), so the page and plan.json show the numbers of scores.json
-    even when the file is saved again while it runs.
+    even when the file is saved again while it runs. Once every file is in place the
+    folder's fingerprint (`assessment.report.fingerprint`) is sealed in its ledger.
     """
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
@@ -363,15 +406,10 @@ def render_report(
     review_file = review_for(review, inp.district, inp.year)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
-    check_owned(folder, (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES, [input_path], force=force, root=out_root)
-    warnings: list[str] = []
-    previous_warning = None
-    previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
-    if previous is not None:
-        _, previous_warning = read_previous_scores(previous)
-        if previous_warning:
-            warnings.append(previous_warning)
-            previous = None
+    check_owned(folder, _owned(pdf), [input_path], force=force, root=out_root)
+    previous, previous_warning = _previous_for(previous_root, inp)
+    warnings = [previous_warning] if previous_warning else []
+    fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
     snapshot, snapshot_sha256 = input_snapshot(inp)
     parameters = {
         "input_path": str(input_path),
@@ -397,9 +435,10 @@ def render_report(
     clean_staging(folder)
     publish_files(folder, files, [input_path], force=force, root=out_root)
     printed = print_pdf(folder / REPORT_HTML, folder / REPORT_PDF) if pdf else None
+    seal(folder, _owned(pdf), fingerprint.to_dict())
     return ReportPaths(
         folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
-        manifest_record(data.scores),
+        manifest_record(data.scores), fingerprint.to_dict(),
     )
 
 
