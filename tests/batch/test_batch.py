@@ -113,7 +113,7 @@ def test_progress_is_plain_lines_when_stderr_is_not_a_terminal(run):
     *_, lines = run
     assert "[1/4] 损坏.xlsx 校验未通过" in lines.splitlines()
     assert {line.split()[1] for line in lines.splitlines() if line.startswith("[")} == {*DISTRICTS, "损坏.xlsx"}
-    assert any(line.startswith("[4/4] ") and line.endswith(" 完成") for line in lines.splitlines())
+    assert any(line.startswith("[4/4] ") and line.endswith(" 完成（首次生成）") for line in lines.splitlines())
 
 
 def test_make_progress_chooses_lines_for_a_pipe_and_a_bar_when_asked():
