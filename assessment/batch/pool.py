@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,6 @@ from contextlib import contextmanager
 from typing import Any
 
 from assessment.batch.outcome import WORKER_DIED
-from assessment.publish import kernels
 
 #: How often a worker checks that the main process is still there.
 PARENT_POLL_SECONDS = 0.5
@@ -34,7 +34,9 @@ SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS
 
 
 def _exit_now(code: int) -> None:
-    kernels.kill_all()
+    kernels = sys.modules.get("assessment.publish.kernels")  # imported only where a report ran
+    if kernels is not None:
+        kernels.kill_all()
     os._exit(code)
 
 

@@ -15,7 +15,7 @@ import assessment
 from assessment.batch.options import BatchOptions, timeout_text
 from assessment.batch.workers import failure_record
 from assessment.publish import notebooks as packaged
-from assessment.publish.kernels import NotebookTimeout, run_notebook
+from assessment.publish.deadline import NotebookTimeout
 
 if TYPE_CHECKING:
     from assessment.report.fingerprint import Fingerprint
@@ -62,6 +62,7 @@ def build_summary_files(
     kernel and the workbook here, so they show the same tables.
     """
     from assessment.publish.html import notebook_to_html
+    from assessment.publish.kernels import run_notebook
     from assessment.report.summary import load_summary, summary_title, summary_workbook_bytes
 
     notebook = Path(notebook or default_summary_notebook()).resolve()

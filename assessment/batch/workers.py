@@ -13,7 +13,7 @@ import multiprocessing.util
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessment.batch.options import BatchOptions, timeout_text
 from assessment.inputs.files import read_raw
@@ -21,9 +21,12 @@ from assessment.inputs.limits import sha256_limited
 from assessment.inputs.model import DistrictInput, InputError, RawInput
 from assessment.inputs.validate import MAX_YEAR, MIN_YEAR, validate
 from assessment.inputs.values import parse_count
-from assessment.publish.kernels import NotebookTimeout, WarmKernel
+from assessment.publish.deadline import NotebookTimeout
 from assessment.rubric.loader import load_rubric
 from assessment.util.errors import EXIT_INTERNAL, AssessmentError
+
+if TYPE_CHECKING:  # the notebook stack is imported only by a worker that renders
+    from assessment.publish.kernels import WarmKernel
 
 
 def input_sha256(path: Path) -> str:
@@ -128,6 +131,7 @@ def _warm_kernel(notebook: Path | None) -> WarmKernel:
     """The worker's kernel, started (and imports warmed) on first use or after it died."""
     global _KERNEL
     if _KERNEL is None or not _KERNEL.alive():
+        from assessment.publish.kernels import WarmKernel
         from assessment.report.district import default_notebook
 
         _drop_kernel()

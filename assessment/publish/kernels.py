@@ -31,6 +31,7 @@ from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 from jupyter_core.paths import jupyter_path
 
+from assessment.publish.deadline import NotebookTimeout
 from assessment.publish.outputs import process_alive
 from assessment.util.errors import AssessmentError
 
@@ -283,10 +284,6 @@ def kill_all() -> None:
     """Kill every kernel this process still runs (see WarmKernel.kill_now)."""
     for kernel in list(_LIVE):
         kernel.kill_now()
-
-
-class NotebookTimeout(AssessmentError):
-    """The notebook was still running at its deadline and was interrupted."""
 
 
 def run_notebook(

@@ -25,9 +25,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from assessment.inputs import files as api_inputs
 from assessment.inputs.json_form import input_snapshot
@@ -36,10 +34,7 @@ from assessment.inputs.model import DistrictInput, InputError, Location, Problem
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
-from assessment.publish.html import notebook_to_html
-from assessment.publish.kernels import WarmKernel, run_notebook
 from assessment.publish.ledger import seal
-from assessment.publish.notebooks import without_run_times
 from assessment.publish.outputs import (
     MANIFEST,
     PLAN_JSON,
@@ -70,6 +65,9 @@ from assessment.scoring.result import Result
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 from assessment.util.formatting import fmt
+
+if TYPE_CHECKING:
+    from assessment.publish.kernels import WarmKernel
 
 NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
 #: The files of a district's report folder, in the order they are published.
@@ -393,6 +391,12 @@ def render_report(
     even when the file is saved again while it runs. Once every file is in place the
     folder's fingerprint (`assessment.report.fingerprint`) is sealed in its ledger.
     """
+    import nbformat  # the notebook stack: only where a report is rendered (see publish.deadline)
+
+    from assessment.publish.html import notebook_to_html
+    from assessment.publish.kernels import run_notebook
+    from assessment.publish.notebooks import without_run_times
+
     input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
     loaded: Rubric = load_rubric(rubric_path)

@@ -26,7 +26,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
-from assessment.publish.kernels import NotebookTimeout
+from assessment.publish.deadline import NotebookTimeout
 from assessment.scoring.result import Result
 from assessment.util.fsutil import safe_dirname
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -190,3 +192,27 @@ def test_report_of_an_unchanged_district_says_so_without_starting_a_kernel(root:
     assert "未变化，沿用已有报告" in printed, printed
     assert rewritten(before, root) == set()
     assert seconds < 5  # no kernel: the bound only catches a render, the bench measures the time
+
+
+#: The notebook stack: what only rendering needs (jsonschema's format checkers alone cost
+#: seconds per process where jupyterlab's dependencies install them).
+NOTEBOOK_STACK = ("nbformat", "nbconvert", "papermill", "jupyter_client", "jsonschema", "matplotlib", "pandas")
+
+
+def test_a_re_run_that_renders_nothing_never_imports_the_notebook_stack_in_any_process(root: Path) -> None:
+    """`-X importtime` is passed on to the spawned workers, so its lines on stderr name every
+    module the main process and each worker imported while deciding that nothing changed."""
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "assessment", "batch", str(root / "data"), "--out", str(root / "out"),
+         "--jobs", "2", "--review", str(root / "reviews"), "--evidence", str(root / "evidence")],
+        capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "未变化，沿用已有报告：苍南县、龙湾区" in run.stdout + run.stderr
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in run.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "openpyxl" in imported  # the inputs were read: the lines cover the workers too
+    assert imported.isdisjoint(NOTEBOOK_STACK), sorted(imported & set(NOTEBOOK_STACK))
