@@ -14,7 +14,7 @@ from pathlib import Path
 from assessment.inputs.files import load
 from assessment.inputs.json_form import input_from_snapshot, input_snapshot
 from assessment.inputs.workbook.writer import write_workbook
-from assessment.report import district
+from assessment.publish import kernels
 from assessment.report.district import render_report
 from assessment.scoring.engine import score
 from assessment.util.formatting import fmt
@@ -32,13 +32,13 @@ def test_a_workbook_saved_while_the_notebook_starts_changes_nothing_the_report_p
     emptied = dataclasses.replace(validated, answers={k: False if isinstance(v, bool) else v
                                                      for k, v in validated.answers.items()})
     assert score(rubric, emptied).total != score(rubric, validated).total  # the edit moves the score
-    real_run = district.run_notebook
+    real_run = kernels.run_notebook  # render_report imports it where it renders
 
     def save_then_run(*args, **kwargs):
         write_workbook(emptied, rubric, workbook)  # the person saves the workbook now
         return real_run(*args, **kwargs)
 
-    monkeypatch.setattr(district, "run_notebook", save_then_run)
+    monkeypatch.setattr(kernels, "run_notebook", save_then_run)
     paths = render_report(workbook, tmp_path / "out")
 
     expected = score(rubric, validated)
