@@ -7,15 +7,14 @@ A change to the report's look fails here until `python tools/screenshots.py` red
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from importlib import metadata
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from browser_harness import require_chromium
 from PIL import Image, ImageChops
+from tool_scripts import tool_script
 
 pytestmark = pytest.mark.browser
 
@@ -26,14 +25,6 @@ VISIBLE = 32
 MAX_CHANGED_SHARE = 0.01
 #: What draws the pictures besides Chromium: docs/ is drawn with these at their locked versions.
 DRAWING_PACKAGES = ("matplotlib", "pillow", "pandas", "nbconvert", "fonttools")
-
-
-def screenshots_tool() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "tools" / "screenshots.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def changed_share(first: Path, second: Path) -> float:
@@ -62,7 +53,7 @@ def test_the_screenshots_in_docs_are_the_pages_as_drawn_now(tmp_path):
     require_chromium()  # the tool finds the same browser (find_chromium)
     if off := versions_off_the_lock():
         pytest.skip(f"docs/ is drawn at the locked versions; here {', '.join(off)}")
-    assert screenshots_tool().main(tmp_path) == 0
+    assert tool_script("screenshots").main(tmp_path) == 0
     for name in SHOTS:
         share = changed_share(ROOT / "docs" / name, tmp_path / name)
         assert share < MAX_CHANGED_SHARE, f"docs/{name} is out of date ({share:.1%} of its pixels differ): redraw it"

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import subprocess
 import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import matplotlib
 import pytest
@@ -18,6 +16,7 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTFont
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from tool_scripts import tool_script
 
 from assessment.publish import fonts
 
@@ -204,15 +203,6 @@ def test_subset_covers_every_character_of_the_longwan_work_plan() -> None:
     assert uncovered(text, bundled_cmap()) == set()
 
 
-def load_make_cjk_font() -> ModuleType:
-    """Import tools/make_cjk_font.py (a script, not a package module) for its wanted character set."""
-    spec = importlib.util.spec_from_file_location("make_cjk_font", REPO_ROOT / "tools" / "make_cjk_font.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def drawn_glyphs(font: TTFont, code_points: list[int]) -> dict[int, tuple[int, list[tuple[str, tuple]]]]:
     """Each character's advance width and outline as drawn (pen operations): what a renderer draws."""
     cmap = font.getBestCmap()
@@ -251,7 +241,7 @@ def test_make_cjk_font_rebuilds_the_committed_font_glyph_for_glyph(tmp_path: Pat
     )
     committed = TTFont(fonts.bundled_font_path())
     rebuilt = TTFont(tmp_path / fonts.bundled_font_path().name)
-    tool = load_make_cjk_font()
+    tool = tool_script("make_cjk_font")
     source = TTFont(DEBIAN_NOTO_CJK, fontNumber=tool.find_font_number(DEBIAN_NOTO_CJK, tool.SOURCE_POSTSCRIPT_NAME))
     source_cmap = source.getBestCmap()
     # Characters Noto Sans CJK SC itself lacks (some GB2312 symbols) cannot be in any subset of it.
