@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from assessment.batch import progress as progress_display
+import assessment.batch.progress as progress_display
 from assessment.batch.manifest import json_bytes, log_text, manifest_dict, shared_folders
 from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
 from assessment.batch.outcome import WORKER_DIED, BatchOutcome, DistrictOutcome, YearSummary, district_outcome

@@ -22,8 +22,15 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+import assessment.cli.batch as batch
+import assessment.cli.convert as convert
+import assessment.cli.plan as plan
+import assessment.cli.report as report
+import assessment.cli.review_template as review_template
+import assessment.cli.score as score
+import assessment.cli.template as template
+import assessment.cli.validate as validate
 from assessment import __version__
-from assessment.cli import batch, convert, plan, report, review_template, score, template, validate
 from assessment.cli.parser import VERSION_HELP, ChineseArgumentParser
 from assessment.publish.outputs import os_error
 from assessment.util.console import print_problems, safe

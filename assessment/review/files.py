@@ -68,13 +68,24 @@ class ReviewIndex:
 
 def _key_of(path: Path, rubric: Rubric) -> ReviewKey | None:
     """What `path` reviews, read from its header (district and year), else from its name."""
+    return _header_key(path, rubric) or _name_key(path)
+
+
+def _header_key(path: Path, rubric: Rubric) -> ReviewKey | None:
+    """The district and year the review's header names; None when it names no district and
+    year, or cannot be read (then its file name is the only clue: `_name_key`)."""
     try:
         raw = read_raw_review(path, rubric)
         district, year = raw.fields.get("district"), raw.fields.get("year")
         if district is not None and isinstance(district.value, str) and district.value.strip() and year is not None:
             return district_key(district.value), parse_count(year)
     except Exception:  # noqa: BLE001 - a header that cannot be read falls back to the name
-        pass
+        return None
+    return None
+
+
+def _name_key(path: Path) -> ReviewKey | None:
+    """The district a review's file name names (龙湾区.review.json), with no year."""
     lowered = path.name.lower()
     suffix = next((s for s in REVIEW_SUFFIXES if lowered.endswith(s)), None)
     return (district_key(path.name[: -len(suffix)]), None) if suffix else None
