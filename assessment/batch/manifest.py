@@ -113,7 +113,8 @@ def log_text(
     listed, years, left_out = list(outcomes), list(summaries), list(skipped)
     folders = shared_folders(options)
     parts = [counts_line(listed)]
-    parts += ["\n".join(rerun_lines(listed, years))] if rerun_lines(listed, years) else []
+    if rerun := rerun_lines(listed, years):
+        parts.append("\n".join(rerun))
     for o in listed:
         name = shared_name(o.input, options.data_dir)
         if o.status == "invalid":
