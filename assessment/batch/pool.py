@@ -33,7 +33,15 @@ PARENT_POLL_SECONDS = 0.5
 SINGLE_THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
 
+#: Held by the first way out taken (SIGTERM, the parent gone). The main process may send
+#: SIGTERM twice (its own stop, then the executor's); the second handler runs inside the first
+#: one's clean-up and must return to it rather than exit with a kernel's folder half removed.
+_LEAVING = threading.Lock()
+
+
 def _exit_now(code: int) -> None:
+    if not _LEAVING.acquire(blocking=False):
+        return
     kernels = sys.modules.get("assessment.publish.kernels")  # imported only where a report ran
     if kernels is not None:
         kernels.kill_all()

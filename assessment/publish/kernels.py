@@ -270,14 +270,15 @@ class WarmKernel:
 
     def kill_now(self) -> None:
         """Kill the kernel process and remove its files without talking to it: safe from a
-        signal handler or another thread, for a process about to exit."""
-        _LIVE.discard(self)
+        signal handler or another thread, for a process about to exit. It stays listed until
+        both are done, so that a second call cut into this one still finds it."""
         provisioner = self.km.provisioner
         process = getattr(provisioner, "process", None)
         if process is not None and process.poll() is None:
             with contextlib.suppress(OSError):
                 process.kill()
         shutil.rmtree(self._sockets.name, ignore_errors=True)
+        _LIVE.discard(self)
 
 
 def kill_all() -> None:

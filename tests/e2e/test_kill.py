@@ -3,6 +3,7 @@ no worker or kernel outlives it, no temporary file is left and the next run star
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -96,6 +97,41 @@ def test_ctrl_c_in_a_terminal_stops_a_batch_quietly(tmp_path, tmpdir_for_childre
     assert proc.returncode == 130
     assert err.decode().endswith("已中断\n") and "Traceback" not in err.decode() and "Task" not in err.decode()
     _assert_all_gone(descendants)
+    assert list(tmpdir_for_children.iterdir()) == []
+
+
+#: A worker told to stop while its kernel runs; the kill of that kernel brings a second SIGTERM,
+#: as when the main process stops its workers and the executor then terminates them too.
+_SECOND_SIGTERM_WORKER = """
+import os, signal, sys
+from pathlib import Path
+from assessment.batch import pool
+from assessment.publish.kernels import WarmKernel
+
+pool._init_worker(os.getppid())
+kernel = WarmKernel(Path(sys.argv[1]), warm=False)
+process = kernel.km.provisioner.process
+print(process.pid, flush=True)
+kill = process.kill
+
+def kill_after_a_second_sigterm():
+    os.kill(os.getpid(), signal.SIGTERM)
+    kill()
+
+process.kill = kill_after_a_second_sigterm
+os.kill(os.getpid(), signal.SIGTERM)
+signal.pause()
+"""
+
+
+def test_a_second_sigterm_inside_a_workers_clean_up_still_leaves_nothing(tmp_path, tmpdir_for_children):
+    done = subprocess.run(
+        [sys.executable, "-c", _SECOND_SIGTERM_WORKER, str(tmp_path)], capture_output=True, timeout=60,
+        env={**os.environ, "TMPDIR": str(tmpdir_for_children)},
+    )
+    assert done.returncode == 143, done.stderr.decode()
+    with contextlib.suppress(psutil.NoSuchProcess):  # already gone is what we want
+        _assert_all_gone([psutil.Process(int(done.stdout.split()[0]))])
     assert list(tmpdir_for_children.iterdir()) == []
 
 
