@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Set up everything the tests need and run the whole suite:
 #   1. ruff (lint and import order), mypy and lint-imports (the one-way layers), as configured in pyproject.toml;
-#   2. pytest: tests/ and nbval over notebooks/ (options in pyproject.toml), at the locked versions;
-#   3. the same pytest run again with every direct dependency at its lowest allowed version
-#      (.venv-lowest, uv's --resolution lowest-direct), so the lower bounds are true.
+#   2. pytest: tests/ and nbval over notebooks/ (options in pyproject.toml), at the locked versions,
+#      on every core (pytest-xdist; a test file's tests stay together on one worker, in order);
+#   3. with every direct dependency at its lowest allowed version (.venv-lowest, uv's --resolution
+#      lowest-direct), the tests tools/lowest.sh chooses to use every dependency, checked to have
+#      used each at its lower bound, so the lower bounds are true.
 # Usage: bash tools/test.sh [pytest args]   (ASSESSMENT_SKIP_LOWEST=1 skips step 3 while developing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +32,7 @@ echo "== mypy"
 echo "== lint-imports (the layers contract in pyproject.toml)"
 .venv/bin/lint-imports --no-cache
 echo "== pytest (locked versions)"
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n auto --dist loadfile "$@"
 if [ -z "${ASSESSMENT_SKIP_LOWEST:-}" ]; then
   echo "== pytest (lowest allowed versions)"
   bash tools/lowest.sh "$@"
