@@ -36,13 +36,27 @@ REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF = (
 )
 SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF = "summary.html", "summary.xlsx", "summary.pdf"
 MANIFEST, BATCH_LOG, LOCK = "manifest.json", "batch.log", ".assessment.lock"
-DISTRICT_FILES = frozenset({REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF})
+#: The copy of the district's input a report folder carries (its bytes as validated), so a
+#: folder sent to the city can be re-scored from itself: one fixed Chinese name the reader
+#: recognises and a verifier finds without guessing, the suffix saying how to read it (the
+#: file's original name is in scores.json, `provenance.input`).
+INPUT_COPY_STEM = "填报文件"
+INPUT_COPIES = frozenset(f"{INPUT_COPY_STEM}{suffix}" for suffix in (".xlsx", ".xlsm", ".json"))
+DISTRICT_FILES = frozenset({REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF}) | INPUT_COPIES
 YEAR_FILES = frozenset({SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF, MANIFEST})
 TOP_FILES = frozenset({MANIFEST, BATCH_LOG, LOCK})
 OWNED_FILES = DISTRICT_FILES | YEAR_FILES | TOP_FILES
 
 #: The tool's own temporary names (see fsutil._sibling_name); nothing else is ever removed.
 STAGING = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{16}\.(?:tmp|new|old)")
+
+
+def input_copy_name(input_path: Path | str) -> str:
+    """The name of the copy of a validated input in its report folder: `填报文件.json` for
+    JSON, `填报文件.xlsm` for a macro workbook, else `填报文件.xlsx` (an input that validated
+    under another spreadsheet suffix was an .xlsx package, see inputs.files.read_raw)."""
+    suffix = Path(input_path).suffix.lower()
+    return f"{INPUT_COPY_STEM}{suffix if suffix in ('.json', '.xlsm') else '.xlsx'}"
 
 
 class OutputError(CommandError):
