@@ -23,7 +23,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p = subparsers.add_parser("summary", help="汇总收到的各区县报告文件夹（逐一核验，不重新生成报告）")
     p.add_argument(
         "folders", type=Path, nargs="+", metavar="FOLDER",
-        help="收到的报告：区县报告文件夹、含多个区县的年度文件夹、整个输出目录，或它们的zip压缩包；可给多个",
+        help="收到的报告：区县报告文件夹、含多个区县的年度文件夹、整个输出目录，或它们的ZIP压缩包；可给多个",
     )
     p.add_argument(
         "--out", type=Path, required=True,
