@@ -60,7 +60,16 @@ def run(args: argparse.Namespace) -> int:
     from assessment.batch.summary_step import build_summary_files
     from assessment.collect.desk import counts, district_files, receive, stage_year, year_manifest
     from assessment.collect.verify import VERIFIED
-    from assessment.publish.outputs import MANIFEST, SUMMARY_HTML, SUMMARY_XLSX, OutputLock, check_owned, publish_files
+    from assessment.publish.outputs import (
+        DISTRICT_FILES,
+        MANIFEST,
+        SUMMARY_HTML,
+        SUMMARY_XLSX,
+        OutputLock,
+        check_owned,
+        publish_files,
+        withdraw_files,
+    )
     from assessment.rubric.loader import load_rubric
     from assessment.util.clock import generation_time
 
@@ -94,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
                 SUMMARY_XLSX: xlsx,
             }
         with OutputLock(out):
-            for r in received:
+            for r in received:  # as received: an old copy of a file not sent again does not linger
                 publish_files(out / str(r.year) / r.dirname, files[id(r)], force=force, root=out)
+                withdraw_files(out / str(r.year) / r.dirname, sorted(DISTRICT_FILES - set(files[id(r)])))
             for year in years:
                 publish_files(out / str(year), made[year], force=force, root=out)
     for year in years:

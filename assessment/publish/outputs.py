@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.publish.ledger import publishing, record, sha256_bytes, wrote
+from assessment.publish.ledger import forget, publishing, record, sha256_bytes, wrote
 from assessment.util.console import CommandError, safe
 from assessment.util.fsutil import MAX_DIRNAME_BYTES, _fsync_directory, _sibling_name, safe_dirname
 
@@ -284,6 +284,27 @@ def publish_files(
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     _fsync_directory(folder)
+
+
+def withdraw_files(folder: Path, names: Iterable[str]) -> list[str]:
+    """Remove the files `names` of `folder` that the tool provably wrote as they are now
+    (`ledger.wrote`) and forget them in its ledger: a folder republished with fewer files
+    (a received report folder sent again without its PDF) keeps none of the old ones. A
+    person's file of the same name is left as it is. The names removed."""
+    removed = []
+    for name in names:
+        if name not in OWNED_FILES:
+            raise ValueError(f"{name} is not a file the tool owns")
+        path = Path(folder) / name
+        if path.is_file() and not path.is_symlink() and wrote(path):
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise os_error(exc, path, doing="删除") from exc
+            removed.append(name)
+    if removed:
+        forget(Path(folder), removed)
+    return removed
 
 
 # --------------------------------------------------------------------------- the lock

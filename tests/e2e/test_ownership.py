@@ -285,3 +285,18 @@ def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_f
     assert set(after) - set(people) == {"report.html", "report.ipynb", "scores.json", "plan.json", "填报文件.xlsx"}
     assert [p.name for p in tmp_path.rglob(".*")] == [LEDGER]  # only the proof of what it wrote
     assert list(temp.iterdir()) == []
+
+
+def test_withdrawing_removes_only_what_the_tool_provably_wrote(tmp_path):
+    from assessment.publish.ledger import read_ledger
+    from assessment.publish.outputs import input_copy_name, publish_files, withdraw_files
+
+    publish_files(tmp_path, {"report.pdf": b"old pdf", "填报文件.xlsx": b"old input"})
+    (tmp_path / "填报文件.xlsx").write_bytes(b"a person saved over it")
+    assert withdraw_files(tmp_path, ["report.pdf", "填报文件.xlsx", "填报文件.json"]) == ["report.pdf"]
+    assert not (tmp_path / "report.pdf").exists()
+    assert (tmp_path / "填报文件.xlsx").read_bytes() == b"a person saved over it"
+    assert "report.pdf" not in read_ledger(tmp_path)
+    assert [input_copy_name(n) for n in ("龙湾区.json", "龙湾区.XLSM", "龙湾区.xlsx", "龙湾区.xls")] == [
+        "填报文件.json", "填报文件.xlsm", "填报文件.xlsx", "填报文件.xlsx"
+    ]

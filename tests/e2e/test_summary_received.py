@@ -193,3 +193,19 @@ def test_a_folder_without_any_report_is_refused_and_says_why(tmp_path):
     assert code == 2
     assert "没有可汇总的报告文件夹" in stderr and "不是报告文件夹" in stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_sent_again_without_its_workbook_keeps_no_old_copy_and_no_person_loses_a_file(received, tmp_path):
+    """The next summary into the same output: 龙港市 now sent without its workbook. The copy
+    the tool made last time goes (the folder is what was received), a person's note stays."""
+    inbox, out = tmp_path / "received", tmp_path / "out"
+    shutil.copytree(received["inbox"], inbox)
+    shutil.copytree(received["out"], out)
+    (inbox / "龙港市" / "填报文件.xlsx").unlink()
+    (out / "2022" / "龙港市" / "审核意见.docx").write_bytes(b"the city's own notes")
+    code, _, stderr = run_cli("summary", str(inbox), "--out", str(out))
+    assert code == 0, stderr
+    assert not (out / "2022" / "龙港市" / "填报文件.xlsx").exists()
+    assert (out / "2022" / "龙港市" / "审核意见.docx").read_bytes() == b"the city's own notes"
+    manifest = json.loads((out / "2022" / "manifest.json").read_text("utf-8"))
+    assert statuses(manifest)["龙港市"] == "无法核验"
