@@ -28,6 +28,7 @@ import assessment.cli.plan as plan
 import assessment.cli.report as report
 import assessment.cli.review_template as review_template
 import assessment.cli.score as score
+import assessment.cli.summary as summary
 import assessment.cli.template as template
 import assessment.cli.validate as validate
 from assessment import __version__
@@ -37,7 +38,7 @@ from assessment.util.console import print_problems, safe
 from assessment.util.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, AssessmentError
 
 #: The commands in the order `--help` lists them.
-COMMANDS = (template, validate, score, convert, report, batch, plan, review_template)
+COMMANDS = (template, validate, score, convert, report, batch, summary, plan, review_template)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -65,13 +65,13 @@ def run(args: argparse.Namespace) -> int:
     from assessment.inputs.model import InputError
     from assessment.publish.outputs import OutputLock, check_owned, clean_staging
     from assessment.report.district import (
-        REPORT_FILES,
         _duplicates,
         check_previous_root,
         chromium_or_error,
         render_report,
         report_changes,
         report_data,
+        report_files,
         report_folder,
     )
     from assessment.report.fingerprint import FORCED
@@ -93,8 +93,8 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         print_problems(problems)
         return EXIT_INVALID
-    owned = (*REPORT_FILES, REPORT_PDF) if args.pdf else REPORT_FILES
     for inp in inputs:
+        owned = report_files(inp.path, args.pdf)
         check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files, force=args.force, root=args.out)
     with OutputLock(args.out):
         for inp in inputs:

@@ -13,7 +13,7 @@ from assessment.inputs.json_form import read_json
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem, RawInput
 from assessment.inputs.validate import validate
 from assessment.inputs.xlsx_inspect import is_ole2, is_xlsx_package
-from assessment.publish.outputs import OWNED_FILES
+from assessment.publish.outputs import INPUT_COPIES, OWNED_FILES
 from assessment.rubric.loader import default_rubric
 from assessment.rubric.model import Rubric
 
@@ -109,7 +109,7 @@ def batch_inputs(data_dir: Path) -> tuple[list[Path], list[dict[str, str]]]:
     for path in input_files(data_dir):
         if is_system_file(path.name):
             skipped.append({"file": path.name, "reason": "隐藏文件或系统生成的文件，不作为填报文件"})
-        elif path.name in OWNED_FILES:
+        elif path.name in OWNED_FILES - INPUT_COPIES:  # a report folder's copy of its input is an input
             skipped.append({"file": path.name, "reason": "与本工具生成的文件同名，不作为填报文件"})
         else:
             files.append(path)

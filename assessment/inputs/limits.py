@@ -82,3 +82,10 @@ def _os_reason(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "没有读取权限"
     return exc.strerror or str(exc)
+
+
+#: Largest zip of received report folders read at all (a district's folder is about 1 MB).
+MAX_ARCHIVE_BYTES = 500 * 1024 * 1024
+#: Most members such a zip may list, and the most its files of reports may unpack to.
+MAX_ARCHIVE_MEMBERS = 10_000
+MAX_ARCHIVE_UNPACKED_BYTES = 1024 * 1024 * 1024

@@ -103,6 +103,16 @@ def record(folder: Path, hashes: Mapping[str, str]) -> None:
     _write(folder, {**read_ledger(folder), **{name: [h] for name, h in hashes.items()}}, read_fingerprint(folder))
 
 
+def forget(folder: Path, names: Iterable[str]) -> None:
+    """Drop `names` (files the tool has just removed) from the folder's ledger, and its
+    fingerprint when it covers one of them."""
+    gone = set(names)
+    sealed = read_fingerprint(folder)
+    covered = sealed.get("files") if sealed is not None else None
+    kept = sealed if isinstance(covered, dict) and not set(covered) & gone else None
+    _write(folder, {name: hashes for name, hashes in read_ledger(folder).items() if name not in gone}, kept)
+
+
 def publishing(folder: Path, hashes: Mapping[str, str]) -> None:
     """Before renaming new files into place: let each name be its current content (if
     existing and proven or forced) or the new one (see the module's note), and drop the

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from assessment.publish.ledger import publishing, record, sha256_bytes, wrote
+from assessment.publish.ledger import forget, publishing, record, sha256_bytes, wrote
 from assessment.util.console import CommandError, safe
 from assessment.util.fsutil import MAX_DIRNAME_BYTES, _fsync_directory, _sibling_name, safe_dirname
 
@@ -36,13 +36,27 @@ REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF = (
 )
 SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF = "summary.html", "summary.xlsx", "summary.pdf"
 MANIFEST, BATCH_LOG, LOCK = "manifest.json", "batch.log", ".assessment.lock"
-DISTRICT_FILES = frozenset({REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF})
+#: The copy of the district's input a report folder carries (its bytes as validated), so a
+#: folder sent to the city can be re-scored from itself: one fixed Chinese name the reader
+#: recognises and a verifier finds without guessing, the suffix saying how to read it (the
+#: file's original name is in scores.json, `provenance.input`).
+INPUT_COPY_STEM = "填报文件"
+INPUT_COPIES = frozenset(f"{INPUT_COPY_STEM}{suffix}" for suffix in (".xlsx", ".xlsm", ".json"))
+DISTRICT_FILES = frozenset({REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF}) | INPUT_COPIES
 YEAR_FILES = frozenset({SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF, MANIFEST})
 TOP_FILES = frozenset({MANIFEST, BATCH_LOG, LOCK})
 OWNED_FILES = DISTRICT_FILES | YEAR_FILES | TOP_FILES
 
 #: The tool's own temporary names (see fsutil._sibling_name); nothing else is ever removed.
 STAGING = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{16}\.(?:tmp|new|old)")
+
+
+def input_copy_name(input_path: Path | str) -> str:
+    """The name of the copy of a validated input in its report folder: `填报文件.json` for
+    JSON, `填报文件.xlsm` for a macro workbook, else `填报文件.xlsx` (an input that validated
+    under another spreadsheet suffix was an .xlsx package, see inputs.files.read_raw)."""
+    suffix = Path(input_path).suffix.lower()
+    return f"{INPUT_COPY_STEM}{suffix if suffix in ('.json', '.xlsm') else '.xlsx'}"
 
 
 class OutputError(CommandError):
@@ -270,6 +284,27 @@ def publish_files(
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     _fsync_directory(folder)
+
+
+def withdraw_files(folder: Path, names: Iterable[str]) -> list[str]:
+    """Remove the files `names` of `folder` that the tool provably wrote as they are now
+    (`ledger.wrote`) and forget them in its ledger: a folder republished with fewer files
+    (a received report folder sent again without its PDF) keeps none of the old ones. A
+    person's file of the same name is left as it is. The names removed."""
+    removed = []
+    for name in names:
+        if name not in OWNED_FILES:
+            raise ValueError(f"{name} is not a file the tool owns")
+        path = Path(folder) / name
+        if path.is_file() and not path.is_symlink() and wrote(path):
+            try:
+                path.unlink()
+            except OSError as exc:
+                raise os_error(exc, path, doing="删除") from exc
+            removed.append(name)
+    if removed:
+        forget(Path(folder), removed)
+    return removed
 
 
 # --------------------------------------------------------------------------- the lock

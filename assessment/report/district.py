@@ -34,7 +34,7 @@ from assessment.inputs.model import DistrictInput, InputError, Location, Problem
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
-from assessment.publish.ledger import seal
+from assessment.publish.ledger import seal, sha256_bytes
 from assessment.publish.outputs import (
     MANIFEST,
     PLAN_JSON,
@@ -45,8 +45,10 @@ from assessment.publish.outputs import (
     check_owned,
     clean_staging,
     district_dirname,
+    input_copy_name,
     publish_files,
 )
+from assessment.publish.stamp import stamp_scores
 from assessment.report.fingerprint import Fingerprint, changes, district_fingerprint
 from assessment.report.review_tables import review_opinions, self_vs_reviewed
 from assessment.review import (
@@ -346,12 +348,24 @@ def report_changes(
     fingerprint = district_fingerprint(
         inp, loaded, scores=data.scores, previous_scores=_previous_for(previous_root, inp)[0], notebook=notebook, pdf=pdf
     )
-    reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, _owned(pdf))
+    reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, report_files(inp.path, pdf))
     return fingerprint, reasons, manifest_record(data.scores)
 
 
-def _owned(pdf: bool) -> tuple[str, ...]:
-    return (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES
+def report_files(input_path: Path | str, pdf: bool) -> tuple[str, ...]:
+    """Every file a district's report folder gets: REPORT_FILES, the copy of its input
+    (outputs.input_copy_name) and, with `pdf`, report.pdf."""
+    files = (*REPORT_FILES, input_copy_name(input_path))
+    return (*files, REPORT_PDF) if pdf else files
+
+
+def validated_bytes(path: Path, inp: DistrictInput) -> bytes:
+    """The input's bytes as validated (its sha256 is the input's), for the folder's copy;
+    CommandError when the file was saved again since it was validated."""
+    data = read_limited(path)
+    if sha256_bytes(data) != inp.sha256:
+        raise CommandError(f"填报文件“{safe(path)}”在校验之后被修改过，请保存完毕后重新生成报告")
+    return data
 
 
 def render_report(
@@ -410,7 +424,9 @@ def render_report(
     review_file = review_for(review, inp.district, inp.year)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
-    check_owned(folder, _owned(pdf), [input_path], force=force, root=out_root)
+    owned = report_files(input_path, pdf)
+    check_owned(folder, owned, [input_path], force=force, root=out_root)
+    input_bytes = validated_bytes(input_path, inp)  # before the notebook runs, as validated
     previous, previous_warning = _previous_for(previous_root, inp)
     warnings = [previous_warning] if previous_warning else []
     fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
@@ -430,16 +446,18 @@ def render_report(
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
         road = plan_to_dict(make_plan(loaded, data.result.input))
+    scores_bytes = (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files = {
         REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
-        REPORT_HTML: notebook_to_html(executed, report_title(inp)).encode("utf-8"),
-        SCORES_JSON: (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        REPORT_HTML: stamp_scores(notebook_to_html(executed, report_title(inp)), sha256_bytes(scores_bytes)).encode("utf-8"),
+        SCORES_JSON: scores_bytes,
         PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        input_copy_name(input_path): input_bytes,
     }
     clean_staging(folder)
     publish_files(folder, files, [input_path], force=force, root=out_root)
     printed = print_pdf(folder / REPORT_HTML, folder / REPORT_PDF) if pdf else None
-    seal(folder, _owned(pdf), fingerprint.to_dict())
+    seal(folder, owned, fingerprint.to_dict())
     return ReportPaths(
         folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
         manifest_record(data.scores), fingerprint.to_dict(),

@@ -44,6 +44,7 @@ from assessment.report.district import (
     self_vs_reviewed_table,
 )
 from assessment.report.review_tables import review_statement
+from assessment.report.summary.verification import VERIFICATION_NOTE, VERIFICATION_TABLE
 from assessment.rubric.loader import load_rubric
 from assessment.rubric.model import Rubric
 from assessment.scoring.result import Result
@@ -360,8 +361,12 @@ def _show_summary_table_or_note(summary: municipal.Summary, name: str, empty: st
 
 
 def summary_ranking_section(summary: municipal.Summary) -> None:
-    """排名, then, when some district was reviewed, 复核情况 with its chart."""
+    """排名, then, for received folders, 核验情况, then, when some district was reviewed,
+    复核情况 with its chart."""
     _show_summary_table(summary, "排名")
+    if VERIFICATION_TABLE in summary.tables:
+        _show_html(f"<h3>{VERIFICATION_TABLE}</h3>" + html_parts.note(VERIFICATION_NOTE))
+        _show_summary_table(summary, VERIFICATION_TABLE)
     if municipal.REVIEW_TABLE in summary.tables:
         _show_html(f"<h3>{municipal.REVIEW_TABLE}</h3>" + html_parts.note(
             "经市级复核的地区：自评分与核定分、核定较自评（核定分减自评分）、更正项数，以及复核前后的结论。"

@@ -58,8 +58,11 @@ def test_every_valid_district_gets_its_report_folder(run):
     _, _, out, _ = run
     for name in DISTRICTS:
         folder = out / "2022" / name
-        assert {p.name for p in folder.iterdir()} == {"report.ipynb", "report.html", "scores.json", "plan.json", LEDGER}
+        assert {p.name for p in folder.iterdir()} == {
+            "report.ipynb", "report.html", "scores.json", "plan.json", "填报文件.xlsx", LEDGER
+        }
         assert json.loads((folder / "scores.json").read_text("utf-8"))["district"] == name
+        assert (folder / "填报文件.xlsx").read_bytes() == (SAMPLES / f"{name}.xlsx").read_bytes()
 
 
 def test_the_summary_page_is_self_contained_and_covers_the_successful_districts(run):

@@ -23,7 +23,7 @@ from assessment.publish.ledger import read_fingerprint
 EXAMPLES = Path(__file__).resolve().parents[2] / "data_templates" / "examples"
 SAMPLES = EXAMPLES / "wenzhou-2022"
 DISTRICTS = ("龙湾区", "苍南县")
-REPORT_FILES = ("report.ipynb", "report.html", "scores.json", "plan.json")
+REPORT_FILES = ("report.ipynb", "report.html", "scores.json", "plan.json", "填报文件.xlsx")  # with the copy of the input
 SUMMARY_FILES = ("summary.html", "summary.xlsx")
 RUBRIC = Path(__file__).resolve().parents[2] / "assessment" / "rubric" / "data" / "zhejiang-2022.yaml"
 

@@ -16,7 +16,7 @@ import pytest
 from assessment.cli.app import COMMANDS, build_parser
 from assessment.cli.parser import translate
 
-COMMAND_NAMES = ("template", "validate", "score", "convert", "report", "batch", "plan", "review-template")
+COMMAND_NAMES = ("template", "validate", "score", "convert", "report", "batch", "summary", "plan", "review-template")
 #: Latin words a Chinese help text may keep: product and format names (xlsx).
 PRODUCT_NAMES = {"assessment", "Chromium", "Notebook", "xlsx"}
 #: What a person types or reads as a name: options, commands, file names, upper-case

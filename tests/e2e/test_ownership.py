@@ -253,6 +253,16 @@ def test_batch_skips_hidden_and_system_files_and_names_them(tmp_path):
     assert sorted(s["file"] for s in skipped) == sorted([".龙湾区.xlsx", "._龙湾区.xlsx", "manifest.json"])
 
 
+def test_a_report_folders_copy_of_its_input_is_an_input_to_a_batch(tmp_path):
+    """`batch outputs/2022/龙湾区` re-reads the report's own input copy (填报文件.xlsx), never
+    its scores.json or plan.json."""
+    shutil.copy(SAMPLE, tmp_path / "填报文件.xlsx")
+    (tmp_path / "scores.json").write_text("{}", "utf-8")
+    files, skipped = batch_inputs(tmp_path)
+    assert files == [tmp_path / "填报文件.xlsx"]
+    assert [s["file"] for s in skipped] == ["scores.json"]
+
+
 def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_files(tmp_path):
     """`assessment report data/2022/乐清市/乐清市.xlsx --out data`, run twice, with a person's
     files in the district folder; the run leaves nothing in the temporary folder."""
@@ -272,6 +282,21 @@ def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_f
         assert run.returncode == 0, run.stderr.decode()
     after = files_below(folder)
     assert {k: after[k] for k in people} == people
-    assert set(after) - set(people) == {"report.html", "report.ipynb", "scores.json", "plan.json"}
+    assert set(after) - set(people) == {"report.html", "report.ipynb", "scores.json", "plan.json", "填报文件.xlsx"}
     assert [p.name for p in tmp_path.rglob(".*")] == [LEDGER]  # only the proof of what it wrote
     assert list(temp.iterdir()) == []
+
+
+def test_withdrawing_removes_only_what_the_tool_provably_wrote(tmp_path):
+    from assessment.publish.ledger import read_ledger
+    from assessment.publish.outputs import input_copy_name, publish_files, withdraw_files
+
+    publish_files(tmp_path, {"report.pdf": b"old pdf", "填报文件.xlsx": b"old input"})
+    (tmp_path / "填报文件.xlsx").write_bytes(b"a person saved over it")
+    assert withdraw_files(tmp_path, ["report.pdf", "填报文件.xlsx", "填报文件.json"]) == ["report.pdf"]
+    assert not (tmp_path / "report.pdf").exists()
+    assert (tmp_path / "填报文件.xlsx").read_bytes() == b"a person saved over it"
+    assert "report.pdf" not in read_ledger(tmp_path)
+    assert [input_copy_name(n) for n in ("龙湾区.json", "龙湾区.XLSM", "龙湾区.xlsx", "龙湾区.xls")] == [
+        "填报文件.json", "填报文件.xlsm", "填报文件.xlsx", "填报文件.xlsx"
+    ]

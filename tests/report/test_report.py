@@ -70,9 +70,19 @@ def test_report_folder_is_year_then_safe_district_name(tmp_path):
 def test_report_publishes_notebook_html_and_scores_in_the_district_folder(sample_report, out_root):
     assert sample_report.folder == out_root / "2022" / "龙湾区"
     assert sorted(p.name for p in sample_report.folder.iterdir()) == sorted(
-        [LEDGER, "plan.json", "report.html", "report.ipynb", "scores.json"]
+        [LEDGER, "plan.json", "report.html", "report.ipynb", "scores.json", "填报文件.xlsx"]
     )
     assert sorted(p.name for p in (out_root / "2022").iterdir()) == ["龙湾区"]
+
+
+def test_the_folder_carries_its_input_and_a_page_sealed_on_its_scores(sample_report):
+    """A folder sent to the city is enough to check it: the input's bytes as validated, and
+    a page naming the sha256 of the scores.json it shows."""
+    from assessment.publish.ledger import sha256_file
+    from assessment.publish.stamp import stamped_scores
+
+    assert (sample_report.folder / "填报文件.xlsx").read_bytes() == SAMPLE.read_bytes()
+    assert stamped_scores(sample_report.html.read_text("utf-8")) == [sha256_file(sample_report.scores)]
 
 
 def test_scores_json_is_the_library_scoring_of_the_input(sample_report):
@@ -204,7 +214,7 @@ def test_rerun_replaces_the_reports_files_keeps_others_and_compares_with_the_pre
     assert args.func(args) == 0
     assert str(sample_report.html) in capsys.readouterr().out
     assert sorted(p.name for p in sample_report.folder.iterdir()) == sorted(
-        [LEDGER, "plan.json", "report.html", "report.ipynb", "scores.json", "审核意见.docx"]
+        [LEDGER, "plan.json", "report.html", "report.ipynb", "scores.json", "填报文件.xlsx", "审核意见.docx"]
     )
     assert kept.read_text("utf-8") == "a reviewer's notes"
     assert not [p for p in (out_root / "2022").iterdir() if p.name.startswith(".")]

@@ -24,6 +24,7 @@ from assessment.report.summary.tables import (
     weakest_indicators,
     year_over_year,
 )
+from assessment.report.summary.verification import Verifications, with_verification
 
 #: What the summary says, in every form, when any district's figures are sample data.
 SAMPLE_WARNING = "注意：含示例数据，不代表任何单位的真实情况。"
@@ -55,10 +56,13 @@ def build_summary(
     previous: Sequence[Scores] = (),
     plans: Sequence[Mapping[str, Any]] = (),
     previous_plans: Sequence[Mapping[str, Any]] = (),
+    verification: Verifications | None = None,
 ) -> Summary:
     """All tables (sheet name → DataFrame) for one year; comparison tables only with
     `previous`; the road to 达标 and the purchase list only with `plans` (plan.json dicts);
-    last year's plans checked against this year only with `previous_plans`."""
+    last year's plans checked against this year only with `previous_plans`; with
+    `verification` (a summary of received folders) the ranking ranks only verified districts
+    and 核验情况 follows it (see `verification`)."""
     years = sorted({s["year"] for s in scores})
     tables = {
         "排名": ranking_table(scores),
@@ -69,6 +73,7 @@ def build_summary(
         "未纳入汇总": excluded_table(excluded),
         BASIC_INFO_TABLE: basic_info_table(scores),
     }
+    tables = with_verification(tables, scores, verification)
     if plans:
         tables["达标路径"] = plan_overview(scores, plans)
         tables["装备购置清单"] = purchase_split(scores, plans)

@@ -30,6 +30,14 @@ def load_manifest(path: Path) -> dict[str, Any]:
     return json.loads(Path(path).read_text("utf-8"))
 
 
+def manifest_verification(manifest: Mapping[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """The verification of each district a summary-of-received-folders manifest records
+    (district → {"status", "details", "notes"}); None for a batch's manifest, which has none."""
+    found = {e["district"]: e["verification"] for e in manifest["districts"]
+             if e["status"] == "ok" and isinstance(e.get("verification"), dict)}
+    return found or None
+
+
 def _district_folders(year_dir: Path, manifest: Mapping[str, Any] | None) -> list[Path]:
     """The district folders of a year: those the manifest lists as ok, else every one with scores."""
     year_dir = Path(year_dir)
@@ -135,14 +143,16 @@ def load_summary(
         scores = load_scores_dir(Path(scores_dir), manifest)
         plans = load_plans_dir(Path(scores_dir), manifest)
         excluded = [e for e in manifest["districts"] if e["status"] != "ok"] if manifest else []
+        verification = manifest_verification(manifest) if manifest else None
     elif inputs_dir is not None:
         scores, plans, excluded = score_inputs(Path(inputs_dir))
+        verification = None
     else:
         raise ValueError("scores_dir or inputs_dir is required")
     years = sorted({s["year"] for s in scores})
     previous, previous_warnings = previous_scores(Path(previous_dir), years[-1]) if previous_dir and years else ([], [])
     plans_before, plan_warnings = previous_plans(Path(previous_dir), years[-1]) if previous_dir and years else ([], [])
-    summary = build_summary(scores, excluded, previous, plans, plans_before)
+    summary = build_summary(scores, excluded, previous, plans, plans_before, verification)
     return dataclasses.replace(
         summary, previous_warnings=tuple(w.replace("本报告", "该地区") for w in previous_warnings),
         plan_warnings=tuple(plan_warnings),
