@@ -56,7 +56,7 @@ def mean(values: list[Any]) -> float:
 def test_a_province_summary_shows_every_citys_figures_as_its_own_units_give_them(province, province_summary):
     scores, plans = province
     table = province_summary.tables[S.CITY_TABLE].set_index("地市")
-    assert list(table.index) == list(cities()) and set(table["层级"]) == {"县级"}
+    assert list(table.index) == list(cities())
     assert table["单位数"].sum() == 90
     category_names = [c["name"] for c in scores[0]["categories"].values()]
     equipment_names = [c["name"] for c in scores[0]["equipment"]["categories"].values()]
@@ -69,19 +69,21 @@ def test_a_province_summary_shows_every_citys_figures_as_its_own_units_give_them
         assert row["平均总得分"] == mean([s["total"] for s in units]), city
         for cid, name in zip(scores[0]["categories"], category_names):
             assert row[name] == mean([s["categories"][cid]["points"] for s in units]), (city, name)
-        for cid, name in zip(scores[0]["equipment"]["categories"], equipment_names):
-            assert row[name] == mean([s["equipment"]["categories"][cid]["points"] for s in units]), (city, name)
     # the cities differ (the sample's diligence varies), so a mix-up of cities would show
     assert table["平均总得分"].nunique() > 5
 
-    needs = province_summary.tables[S.CITY_NEEDS_TABLE].set_index("地市")
+    equipment = province_summary.tables[S.CITY_EQUIPMENT_TABLE].set_index("地市")
+    roads = province_summary.tables[S.CITY_PLANS_TABLE].set_index("地市")
     by_district = {p["district"]: p for p in plans}
     for city in cities():
-        units, row = units_of(city, scores), needs.loc[city]
+        units, row = units_of(city, scores), equipment.loc[city]
+        assert table.loc[city, "装备得分"] == mean([s["equipment"]["points"] for s in units]), city
+        for cid, name in zip(scores[0]["equipment"]["categories"], equipment_names):
+            assert row[name] == mean([s["equipment"]["categories"][cid]["points"] for s in units]), (city, name)
         items = [i for s in units for i in s["equipment"]["items"]]
         assert row["装备缺口合计"] == sum(i["shortfall"] for i in items), city
         assert row["有装备缺口单位数"] == sum(1 for s in units if any(i["shortfall"] for i in s["equipment"]["items"]))
-        road = [by_district[s["district"]] for s in units]
+        road, row = [by_district[s["district"]] for s in units], roads.loc[city]
         to_pass = [p for p in road if p["passable"] and not p["already_passed"]]
         assert row["可按方案达标单位数"] == len(to_pass), city
         assert row["无法达标单位数"] == sum(1 for p in road if not p["passable"]), city
@@ -95,8 +97,8 @@ def test_a_province_summary_shows_every_citys_figures_as_its_own_units_give_them
 def test_the_roll_up_comes_above_the_ranking_which_names_each_units_city(province, province_summary):
     scores, _ = province
     names = list(province_summary.tables)
-    assert names[:3] == [S.CITY_TABLE, S.CITY_NEEDS_TABLE, "排名"]
-    assert names[3:14] == list(cities())  # a table per city, after the ranking
+    assert names[:4] == [S.CITY_TABLE, S.CITY_EQUIPMENT_TABLE, S.CITY_PLANS_TABLE, "排名"]
+    assert names[4:15] == list(cities())  # a table per city, after the ranking
     ranking = province_summary.tables["排名"]
     assert list(ranking.columns[:3]) == ["排名", "地区", "地市"] and len(ranking) == 90
     city = {u.name: u.city for u in county_units()}
@@ -111,15 +113,15 @@ def test_the_page_shows_the_roll_up_with_the_summarys_number_formatting(province
     html = S.table_html(province_summary.tables[S.CITY_TABLE])
     row = province_summary.tables[S.CITY_TABLE].iloc[0]
     assert f"<td class=\"num\">{cell_text(float(row['达标率(%)']))}</td>" in html
-    needs = S.table_html(province_summary.tables[S.CITY_NEEDS_TABLE])
-    assert "+" in needs  # 方案平均增分 is a change: shown with its sign, as every 增分 column
+    roads = S.table_html(province_summary.tables[S.CITY_PLANS_TABLE])
+    assert "+" in roads  # 方案平均增分 is a change: shown with its sign, as every 增分 column
 
 
 def test_a_summary_of_one_citys_units_has_no_city_section(province):
     scores, plans = province
     wenzhou = units_of("温州市", scores)
     summary = S.build_summary(wenzhou, plans=plans)
-    assert S.CITY_TABLE not in summary.tables and S.CITY_NEEDS_TABLE not in summary.tables
+    assert not {S.CITY_TABLE, S.CITY_EQUIPMENT_TABLE, S.CITY_PLANS_TABLE} & set(summary.tables)
     assert "温州市" not in summary.tables and "地市" not in summary.tables["排名"].columns
     assert list(summary.tables) == ["排名", "指标得分率", "失分最多的指标", "装备缺口", "未纳入汇总", "填报信息",
                                     "达标路径", "装备购置清单"]
@@ -131,13 +133,15 @@ def test_a_city_level_unit_is_kept_apart_from_its_counties(rubric, province):
     mixed = [*units_of("温州市", scores), municipal, *units_of("杭州市", scores)]
     summary = S.build_summary(mixed)
     table = summary.tables[S.CITY_TABLE]
-    rows = {(c, level): r for c, level, r in zip(table["地市"], table["层级"], table.to_dict("records"))}
-    assert list(rows) == [("杭州市", "县级"), ("温州市", "县级"), ("温州市", "市级")]
+    rows = table.set_index("地市")
+    assert list(rows.index) == ["杭州市", "温州市", "温州市（市级）"]
     counties = units_of("温州市", scores)
-    assert rows["温州市", "县级"]["单位数"] == 12
-    assert rows["温州市", "县级"]["平均总得分"] == mean([s["total"] for s in counties])  # the 市级 unit is not in it
-    assert rows["温州市", "市级"]["单位数"] == 1
-    assert rows["温州市", "市级"]["平均总得分"] == mean([municipal["total"]])
+    assert rows.loc["温州市", "单位数"] == 12
+    assert rows.loc["温州市", "平均总得分"] == mean([s["total"] for s in counties])  # the 市级 unit is not in it
+    assert rows.loc["温州市（市级）", "单位数"] == 1
+    assert rows.loc["温州市（市级）", "平均总得分"] == mean([municipal["total"]])
+    assert list(summary.tables[S.CITY_EQUIPMENT_TABLE]["地市"]) == list(rows.index)
+    assert S.CITY_PLANS_TABLE not in summary.tables  # no plans given
     ranking = summary.tables["排名"].set_index("地区")
     assert ranking.loc["温州市", "地市"] == "温州市（市级）" and ranking.loc["鹿城区", "地市"] == "温州市"
     assert "温州市" in list(summary.tables["温州市"]["地区"])  # in its city's own table, on its own line
@@ -150,8 +154,7 @@ def test_a_unit_the_list_does_not_place_is_grouped_as_unknown_and_named(province
     mixed = [*units_of("温州市", scores)[1:], *units_of("杭州市", scores)[2:], *stray]
     summary = S.build_summary(mixed)
     table = summary.tables[S.CITY_TABLE]
-    assert list(table["地市"]) == ["杭州市", "温州市", "未知地市", "未知地市"]
-    assert list(table["层级"])[-2:] == ["县级", "市级"]
+    assert list(table["地市"]) == ["杭州市", "温州市", "未知地市", "未知地市（市级）"]
     note = S.unknown_note(mixed)
     assert note is not None and "开发区（县级）" in note and "鹿城区（市级）" in note and "2个单位" in note
     assert set(summary.tables["未知地市"]["地区"]) == {"开发区", "鹿城区"}
@@ -159,8 +162,9 @@ def test_a_unit_the_list_does_not_place_is_grouped_as_unknown_and_named(province
 
 def test_the_workbook_has_a_sheet_per_city_laid_out_for_print_like_the_others(province_summary):
     wb = openpyxl.load_workbook(io.BytesIO(S.summary_workbook_bytes(province_summary)))
-    assert wb.sheetnames[1:4] == [S.CITY_TABLE, S.CITY_NEEDS_TABLE, "排名"]  # after the sample-data sheet
-    assert wb.sheetnames[4:15] == list(cities())
+    # after the sample-data sheet
+    assert wb.sheetnames[1:5] == [S.CITY_TABLE, S.CITY_EQUIPMENT_TABLE, S.CITY_PLANS_TABLE, "排名"]
+    assert wb.sheetnames[5:16] == list(cities())
     ranking = wb["排名"]
     for name in cities():
         ws = wb[name]

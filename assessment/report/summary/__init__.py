@@ -16,7 +16,7 @@ together through the names below.
 """
 
 from assessment.report.summary.build import Summary, build_summary
-from assessment.report.summary.cities import CITY_NEEDS_TABLE, CITY_TABLE, unknown_note
+from assessment.report.summary.cities import CITY_EQUIPMENT_TABLE, CITY_PLANS_TABLE, CITY_TABLE, unknown_note
 from assessment.report.summary.figures import category_figure, city_figure, heatmap_figure, review_figure
 from assessment.report.summary.load import load_summary
 from assessment.report.summary.page import heading_html, summary_title, table_html
@@ -25,7 +25,8 @@ from assessment.report.summary.workbook import summary_workbook_bytes
 
 __all__ = [
     "BASIC_INFO_TABLE",
-    "CITY_NEEDS_TABLE",
+    "CITY_EQUIPMENT_TABLE",
+    "CITY_PLANS_TABLE",
     "CITY_TABLE",
     "REVIEW_TABLE",
     "Summary",

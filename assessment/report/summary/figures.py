@@ -14,7 +14,7 @@ from matplotlib.patches import Patch
 
 from assessment.publish.fonts import register_cjk_font
 from assessment.report.charts import BAR_COLOR, FAIL_COLOR, PAGE_WIDTH, PASS_COLOR, TEXT_COLOR, wrap_label
-from assessment.report.summary.cities import CITY, LEVEL, MEAN_TOTAL, PASS_RATE
+from assessment.report.summary.cities import CITY, MEAN_TOTAL, PASS_RATE
 from assessment.report.summary.tables import Scores, categories_of, is_reviewed, ranked
 from assessment.scoring.scores_json import stated_words
 
@@ -148,7 +148,7 @@ def city_figure(table: pd.DataFrame) -> Figure:
     one bar per row of the city table (a city's 市级 unit on its own bar), labelled with its
     figure; the rows come in the table's (official) order, top to bottom."""
     register_cjk_font()
-    labels = [_label(f"{city}（{level}）") for city, level in zip(table[CITY], table[LEVEL])]
+    labels = [_label(name) for name in table[CITY]]
     fig = Figure(figsize=(PAGE_WIDTH, 1.2 + 0.32 * len(table)), dpi=FIGURE_DPI, layout="constrained")
     axes = fig.subplots(1, 2, sharey=True)
     for ax, column, color in ((axes[0], PASS_RATE, PASS_COLOR), (axes[1], MEAN_TOTAL, TOTAL_COLOR)):
