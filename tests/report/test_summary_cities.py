@@ -117,10 +117,15 @@ def test_the_page_shows_the_roll_up_with_the_summarys_number_formatting(province
     assert "+" in roads  # 方案平均增分 is a change: shown with its sign, as every 增分 column
 
 
+def test_the_page_heading_counts_the_cities_of_a_province_summary(province_summary):
+    assert "90个地区" in S.heading_html(province_summary) and "11个地市" in S.heading_html(province_summary)
+
+
 def test_a_summary_of_one_citys_units_has_no_city_section(province):
     scores, plans = province
     wenzhou = units_of("温州市", scores)
     summary = S.build_summary(wenzhou, plans=plans)
+    assert "个地市" not in S.heading_html(summary)
     assert not {S.CITY_TABLE, S.CITY_EQUIPMENT_TABLE, S.CITY_PLANS_TABLE} & set(summary.tables)
     assert "温州市" not in summary.tables and "地市" not in summary.tables["排名"].columns
     assert list(summary.tables) == ["排名", "指标得分率", "失分最多的指标", "装备缺口", "未纳入汇总", "填报信息",

@@ -60,10 +60,15 @@ def city_name(s: Scores) -> str:
     return city_of(s["district"], level_of(s)) or UNKNOWN_CITY
 
 
+def known_cities(scores: Iterable[Scores]) -> set[str]:
+    """The cities the units belong to by the list (未知地市 is none of them)."""
+    return {city_name(s) for s in scores} - {UNKNOWN_CITY}
+
+
 def spans_cities(scores: Iterable[Scores]) -> bool:
     """Whether the units belong to more than one known city: only then is there a roll-up
     (a city's own summary stays as it is)."""
-    return len({city_name(s) for s in scores} - {UNKNOWN_CITY}) > 1
+    return len(known_cities(scores)) > 1
 
 
 def groups(scores: Sequence[Scores]) -> list[Group]:
