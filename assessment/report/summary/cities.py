@@ -85,7 +85,7 @@ def unknown_note(scores: Sequence[Scores]) -> str | None:
     unknown = [f"{s['district']}（{LEVEL_NAMES[level_of(s)]}）" for s in scores if city_name(s) == UNKNOWN_CITY]
     if not unknown:
         return None
-    return (f"以下{len(unknown)}个单位不在浙江省县级行政区名单中，无法确定所属地市，列于“{UNKNOWN_CITY}”："
+    return (f"以下{len(unknown)}个单位无法按浙江省县级行政区名单确定所属地市，列于“{UNKNOWN_CITY}”："
             f"{'、'.join(unknown)}。区县按区县名称（如“鹿城区”）、市级单位按地市名称（如“温州市”）填报即可归入所属地市。")
 
 
