@@ -15,6 +15,7 @@ from typing import Any
 
 from assessment.inputs.edits import parse_path
 from assessment.inputs.model import DistrictInput
+from assessment.inputs.units import county_units
 from assessment.rubric.equipment import ExtraEquipment
 from assessment.rubric.kinds.base import RuleKind
 from assessment.rubric.levels import Level
@@ -133,6 +134,21 @@ def synthetic_input(
         info={"填报单位": f"{district}（示例单位）", "填报人": "示例填报人"},
         sample=True,
     )
+
+
+#: The seed of `province_inputs`: the benchmark and the province tests share one sample.
+PROVINCE_SEED = 20221019
+
+
+def province_inputs(rubric: Rubric, year: int = 2022, seed: int = PROVINCE_SEED) -> list[DistrictInput]:
+    """One seeded synthetic county per unit of Zhejiang's list (`inputs.units`), in code
+    order, each with its own diligence (0.75–0.99), so that cities differ: the province
+    roll-up's tests and the 90-unit benchmark."""
+    inputs = []
+    for unit in county_units():
+        rng = random.Random(f"{seed}:{unit.code}")
+        inputs.append(synthetic_input(rubric, unit.name, "county", year, rng, rng.uniform(0.75, 0.99)))
+    return inputs
 
 
 #: Outcomes a sample set should show (issue: some pass, some fail a category, one fails on

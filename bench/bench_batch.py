@@ -8,7 +8,7 @@ Prints, in one run:
 2. the real per-report time: render_report on a bundled sample workbook, `--repeat` times;
 3. their ratio (target ≤ 1.3);
 4. the wall time and peak memory of run_batch over one synthetic workbook per row of
-   data_templates/reference/zhejiang-county-units.csv (seeded; 90 rows; target ≤ 60 s on
+   Zhejiang's county-level units (assessment.samples.province_inputs; seeded; 90 rows; target ≤ 60 s on
    2 cores and < 1 GB). Peak memory is the whole process tree sampled every 0.1 s with
    psutil when installed; getrusage's figures (largest single process) are printed too.
 """
@@ -16,9 +16,7 @@ Prints, in one run:
 from __future__ import annotations
 
 import argparse
-import csv
 import os
-import random
 import resource
 import statistics
 import sys
@@ -33,17 +31,16 @@ import papermill
 from nbformat.v4 import new_code_cell, new_notebook
 
 from assessment.batch.run import run_batch
+from assessment.inputs.units import county_units
 from assessment.inputs.workbook import write_workbook
 from assessment.publish.html import notebook_to_html
 from assessment.publish.kernels import WarmKernel
 from assessment.report.district import default_notebook, render_report
 from assessment.rubric.loader import default_rubric
-from assessment.samples import synthetic_input
+from assessment.samples import province_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-UNITS = ROOT / "data_templates" / "reference" / "zhejiang-county-units.csv"
 SAMPLE = ROOT / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
-SEED = 20221019
 TARGET_RATIO, TARGET_SECONDS, TARGET_BYTES = 1.3, 60.0, 1 << 30
 
 
@@ -79,13 +76,11 @@ def timed(fn: Callable[[int], object], repeat: int) -> list[float]:
 def synthetic_city(folder: Path) -> int:
     """One seeded synthetic county workbook per unit of Zhejiang; returns how many."""
     rubric = default_rubric()
-    with UNITS.open(encoding="utf-8") as handle:
-        units = list(csv.DictReader(handle))
-    for unit in units:
-        rng = random.Random(f"{SEED}:{unit['code']}")
-        inp = synthetic_input(rubric, unit["name"], "county", 2022, rng, rng.uniform(0.75, 0.99))
-        write_workbook(inp, rubric, folder / f"{unit['code']}-{unit['name']}.xlsx")
-    return len(units)
+    units = {u.name: u.code for u in county_units()}
+    inputs = province_inputs(rubric)
+    for inp in inputs:
+        write_workbook(inp, rubric, folder / f"{units[inp.district]}-{inp.district}.xlsx")
+    return len(inputs)
 
 
 class TreePeak:

@@ -360,6 +360,34 @@ def _show_summary_table_or_note(summary: municipal.Summary, name: str, empty: st
     _show_html(municipal.table_html(table) if len(table) else html_parts.note(empty))
 
 
+def summary_cities_section(summary: municipal.Summary) -> None:
+    """各地市汇总, above the ranking, when the units span several cities (nothing otherwise):
+    each city's pass rate and mean scores with their chart, then its equipment and, with
+    plans, its road to 达标; first, any unit whose city the list of county-level units does
+    not give."""
+    if municipal.CITY_TABLE not in summary.tables:
+        return
+    _show_html("<h2>各地市汇总</h2>" + html_parts.note(
+        "所属地市按浙江省县级行政区名单确定。各地市的区县与市级单位分行统计（两级评分标准不同，不合并平均）；"
+        "达标率为达标数占单位数的百分比，各类别与装备得分为该组单位的平均得分。"
+    ))
+    unknown = municipal.unknown_note(summary.scores)
+    if unknown:
+        _show_note(unknown)
+    table = summary.tables[municipal.CITY_TABLE]
+    _show_summary_table(summary, municipal.CITY_TABLE)
+    _show_html(charts.figure_html(municipal.city_figure(table), "各地市达标率与平均总得分条形图"))
+    _show_html(f"<h3>{municipal.CITY_EQUIPMENT_TABLE}</h3>" + html_parts.note(
+        "各组单位各装备类别的平均得分；装备缺口合计为各单位按标准应配数量与实配数量之差（仅计不足部分）的合计。"
+    ))
+    _show_summary_table(summary, municipal.CITY_EQUIPMENT_TABLE)
+    if municipal.CITY_PLANS_TABLE in summary.tables:
+        _show_html(f"<h3>{municipal.CITY_PLANS_TABLE}</h3>" + html_parts.note(
+            "按各单位的达标方案：可按方案达标与无法达标的单位数、达标所需的平均措施数与平均增分，以及达标所需购置的装备合计。"
+        ))
+        _show_summary_table(summary, municipal.CITY_PLANS_TABLE)
+
+
 def summary_ranking_section(summary: municipal.Summary) -> None:
     """排名, then, for received folders, 核验情况, then, when some district was reviewed,
     复核情况 with its chart."""

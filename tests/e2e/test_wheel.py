@@ -51,6 +51,16 @@ def test_the_installed_package_is_not_the_checkout(installed):
     assert Path(where.stdout.strip()).is_relative_to(bin_dir.parent)
 
 
+def test_the_installed_package_carries_zhejiangs_list_of_county_level_units_with_its_source(installed):
+    bin_dir, env = installed
+    script = ("from importlib import resources; from assessment.inputs.units import cities, county_units; "
+              "print(len(county_units()), len(cities())); "
+              "print(resources.files('assessment.inputs.data').joinpath('SOURCE.md').is_file())")
+    found = _run([bin_dir / "python", "-c", script], bin_dir.parent, env)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.split() == ["90", "11", "True"]
+
+
 def test_python_m_assessment_runs_the_command_line(installed):
     bin_dir, env = installed
     version = _run([bin_dir / "python", "-m", "assessment", "--version"], bin_dir.parent, env)

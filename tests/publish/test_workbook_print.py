@@ -25,13 +25,18 @@ import pytest
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from assessment.inputs.files import load_input
+from assessment.inputs.units import cities, city_of
 from assessment.inputs.workbook import template_bytes, workbook_bytes
 from assessment.plan import make_plan, tasks_workbook_bytes
+from assessment.plan.json_form import plan_to_dict
 from assessment.report.summary import build_summary, load_summary, summary_workbook_bytes
 from assessment.report.summary.build import SAMPLE_WARNING
 from assessment.review.io import load_review
 from assessment.review.workbook import review_workbook_bytes
 from assessment.rubric.loader import default_rubric
+from assessment.samples import province_inputs
+from assessment.scoring.engine import score
+from assessment.scoring.scores_json import scores_dict
 from assessment.util.xlsx import DEFAULT_FONT_SIZE, text_width
 
 SOFFICE = shutil.which("soffice")
@@ -61,6 +66,17 @@ def soffice(files: list[Path], target: str, out: Path, profile: Path) -> None:
     assert not missing, f"soffice wrote no {target} for {missing}"
 
 
+def province_summary(rubric: Any) -> Any:
+    """Two synthetic counties of each of Zhejiang's 11 cities, with their plans: the summary
+    with the roll-up by city and a sheet per city."""
+    by_city: dict[str | None, list[Any]] = {}
+    for inp in province_inputs(rubric):
+        by_city.setdefault(city_of(inp.district, inp.level), []).append(inp)
+    chosen = [inp for inputs in by_city.values() for inp in inputs[:2]]
+    return build_summary([scores_dict(score(rubric, i)) for i in chosen],
+                         plans=[plan_to_dict(make_plan(rubric, i)) for i in chosen])
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> dict[str, Path]:
     """Every kind of workbook the tool writes, written by the tool."""
@@ -84,6 +100,7 @@ def written(tmp_path_factory) -> dict[str, Path]:
         "tasks": tasks_workbook_bytes(make_plan(rubric, failing)),
         "summary": summary_workbook_bytes(summary),
         "ranking": summary_workbook_bytes(ranking_only),
+        "province": summary_workbook_bytes(province_summary(rubric)),
     }
     paths = {}
     for name, data in contents.items():
@@ -152,7 +169,7 @@ def minimum_lines(text: str, width: float, size: float) -> int:
     return sum(max(1, math.ceil(text_width(line) / room)) for line in text.split("\n"))
 
 
-WORKBOOKS = ("template", "input", "review", "tasks", "summary")
+WORKBOOKS = ("template", "input", "review", "tasks", "summary", "province")
 
 
 @pytest.mark.parametrize("name", WORKBOOKS)
@@ -175,7 +192,7 @@ def test_every_wrapped_cell_is_tall_enough_in_calc_to_show_all_its_lines(name, w
                     short.append(f"{ws.title}!{cell.coordinate}: {lines} lines, row {height} pt")
     assert checked, f"{name}: no wrapped cell, nothing was checked"
     # the summary sizes its columns to their text; the others have text that wraps by design
-    assert multi_line or name == "summary", f"{name}: no cell wraps over lines"
+    assert multi_line or name in ("summary", "province"), f"{name}: no cell wraps over lines"
     assert not short, f"{name}: rows too low for their text in Calc: {short[:5]} ({len(short)} in all)"
 
 
@@ -237,6 +254,19 @@ def test_each_table_of_the_sample_summary_prints_on_one_page_each_carrying_the_s
     pages = printed["summary"]
     assert len(pages) == len(load(written["summary"]).sheetnames)  # was 14 portrait pages
     assert all(SAMPLE_WARNING in page for page in pages)
+
+
+def test_the_province_summary_prints_each_citys_sheet_on_one_page_with_the_rankings_header(written, printed):
+    sheets = load(written["province"]).sheetnames
+    assert len(printed["province"]) == len(sheets)  # one page a table: every sheet one page wide
+    assert all(SAMPLE_WARNING in page for page in printed["province"])
+    pages = {sheet: [line.split() for line in page.splitlines() if line.strip() and SAMPLE_WARNING not in line]
+             for sheet, page in zip(sheets, printed["province"])}
+    assert pages["各地市汇总"][0][:3] == ["地市", "单位数", "达标数"]
+    for city in cities():
+        lines = pages[city]
+        assert lines[0][:4] == ["排名", "地区", "地市", "总得分"], city
+        assert [row[2] for row in lines[1:]] == [city, city], city  # its two units, nothing cut off
 
 
 def test_the_task_list_prints_one_page_wide(written, printed):

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from assessment.report.summary.cities import with_cities
 from assessment.report.summary.plans import followup_rates, plan_overview, purchase_split, undone_actions, with_completion
 from assessment.report.summary.tables import (
     BASIC_INFO_TABLE,
@@ -62,7 +63,8 @@ def build_summary(
     `previous`; the road to 达标 and the purchase list only with `plans` (plan.json dicts);
     last year's plans checked against this year only with `previous_plans`; with
     `verification` (a summary of received folders) the ranking ranks only verified districts
-    and 核验情况 follows it (see `verification`)."""
+    and 核验情况 follows it (see `verification`); the roll-up by city (`cities.with_cities`)
+    only when the units span several cities."""
     years = sorted({s["year"] for s in scores})
     tables = {
         "排名": ranking_table(scores),
@@ -85,4 +87,5 @@ def build_summary(
     if previous:
         tables["同比变化-地区"] = year_over_year(scores, previous)
         tables["同比变化-类别"] = category_change(scores, previous)
+    tables = with_cities(tables, scores, plans)  # units of several cities: the province roll-up
     return Summary(years[-1] if years else None, tuple(scores), tuple(excluded), tuple(previous), tables)

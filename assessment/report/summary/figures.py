@@ -14,11 +14,14 @@ from matplotlib.patches import Patch
 
 from assessment.publish.fonts import register_cjk_font
 from assessment.report.charts import BAR_COLOR, FAIL_COLOR, PAGE_WIDTH, PASS_COLOR, TEXT_COLOR, wrap_label
+from assessment.report.summary.cities import CITY, MEAN_TOTAL, PASS_RATE
 from assessment.report.summary.tables import Scores, categories_of, is_reviewed, ranked
 from assessment.scoring.scores_json import stated_words
 
 #: Okabe-Ito orange: the self-assessed total beside the reviewed one (PASS_COLOR, blue).
 SELF_COLOR = "#E69F00"
+#: Okabe-Ito sky blue: a mean total, beside the pass rate (PASS_COLOR) in the city chart.
+TOTAL_COLOR = "#56B4E9"
 #: Pixels per inch of the summary's charts: 9 pt text is 14 px at 100 % zoom.
 FIGURE_DPI = 110
 #: Display cells per line of a heat-map row name: the names take under half the page width.
@@ -137,4 +140,25 @@ def review_figure(scores: Sequence[Scores]) -> Figure:
     handles = [Patch(color=SELF_COLOR, label="自评分"), Patch(color=PASS_COLOR, label="核定分")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9, frameon=False)
     ax.set_title("复核地区：自评分与核定分")
+    return fig
+
+
+def city_figure(table: pd.DataFrame) -> Figure:
+    """The province roll-up at a glance: each city's pass rate and mean total side by side,
+    one bar per row of the city table (a city's 市级 unit on its own bar), labelled with its
+    figure; the rows come in the table's (official) order, top to bottom."""
+    register_cjk_font()
+    labels = [_label(name) for name in table[CITY]]
+    fig = Figure(figsize=(PAGE_WIDTH, 1.2 + 0.32 * len(table)), dpi=FIGURE_DPI, layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    for ax, column, color in ((axes[0], PASS_RATE, PASS_COLOR), (axes[1], MEAN_TOTAL, TOTAL_COLOR)):
+        values = [float(v) for v in table[column]]
+        ax.barh(range(len(values)), values, color=color)
+        for i, value in enumerate(values):
+            ax.text(value, i, f" {value:g}", va="center", fontsize=9, color=TEXT_COLOR)
+        ax.set_xlim(0, max([*values, 1.0]) * 1.18)
+        ax.set_title(column, fontsize=11)
+    axes[0].set_yticks(range(len(labels)), labels, fontsize=9)
+    axes[0].invert_yaxis()
+    fig.suptitle("各地市达标率与平均总得分")
     return fig

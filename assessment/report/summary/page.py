@@ -8,6 +8,7 @@ import pandas as pd
 from assessment.report import html_parts
 from assessment.report.markup import china_time, data_table
 from assessment.report.summary.build import SAMPLE_WARNING, Summary
+from assessment.report.summary.cities import CITY_TABLE, known_cities
 from assessment.report.summary.tables import excluded_table, pass_count
 from assessment.scoring.scores_json import stated_state
 
@@ -22,10 +23,13 @@ def summary_title(summary: Summary) -> str:
 
 def heading_html(summary: Summary, run_time: str | None = None) -> str:
     """The page's opening: one title with its meta line (年度 · 地区数 · 生成时间, China
-    time), the verdict counts as a row of figures, and the notes a reader needs first."""
+    time; 地市数 too when the units span several cities), the verdict counts as a row of
+    figures, and the notes a reader needs first."""
     count = pass_count(summary.scores)
     meta = [f"{summary.year}年"] if summary.year is not None else []
     meta.append(f"{len(summary.scores)}个地区")
+    if CITY_TABLE in summary.tables:  # the province roll-up: how many cities the units span
+        meta.append(f"{len(known_cities(summary.scores))}个地市")
     shown = china_time(run_time)
     if shown:
         meta.append(f"生成于{shown}")
