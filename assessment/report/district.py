@@ -48,6 +48,7 @@ from assessment.publish.outputs import (
     publish_files,
 )
 from assessment.report.fingerprint import Fingerprint, changes, district_fingerprint
+from assessment.report.followup import with_followup
 from assessment.report.review_tables import review_opinions, self_vs_reviewed
 from assessment.review import (
     Review,
@@ -433,7 +434,7 @@ def render_report(
     files = {
         REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
         REPORT_HTML: notebook_to_html(executed, report_title(inp)).encode("utf-8"),
-        SCORES_JSON: (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        SCORES_JSON: (json.dumps(with_followup(data.scores, previous), ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         PLAN_JSON: (json.dumps(road, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
     }
     clean_staging(folder)
