@@ -36,9 +36,11 @@ REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF = (
 )
 SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF = "summary.html", "summary.xlsx", "summary.pdf"
 MANIFEST, BATCH_LOG, LOCK = "manifest.json", "batch.log", ".assessment.lock"
+#: The offline page listing a folder's reports (`assessment.report.index`), in an output and its year folders.
+INDEX_HTML = "index.html"
 DISTRICT_FILES = frozenset({REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF})
-YEAR_FILES = frozenset({SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF, MANIFEST})
-TOP_FILES = frozenset({MANIFEST, BATCH_LOG, LOCK})
+YEAR_FILES = frozenset({SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF, MANIFEST, INDEX_HTML})
+TOP_FILES = frozenset({MANIFEST, BATCH_LOG, LOCK, INDEX_HTML})
 OWNED_FILES = DISTRICT_FILES | YEAR_FILES | TOP_FILES
 
 #: The tool's own temporary names (see fsutil._sibling_name); nothing else is ever removed.
