@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assessment.publish.outputs import REPORT_HTML, REPORT_PDF, SCORES_JSON
+from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
@@ -120,4 +120,5 @@ def run(args: argparse.Namespace) -> int:
             if paths.pdf is not None:
                 print(f"已打印PDF：{safe(paths.pdf)}")
         write_index(args.out, force=args.force)
+    print(f"目录页（可离线浏览）：{safe(Path(args.out) / INDEX_HTML)}")
     return EXIT_OK

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,9 +155,13 @@ def _district_entries(folder: Path) -> list[tuple[Path, Mapping[str, Any]]]:
     return [(p.parent, {}) for p in sorted(Path(folder).glob(f"*/{SCORES_JSON}"))]
 
 
-def _relative(target: Path, page_folder: Path) -> str:
-    """`target` as a link from a page in `page_folder` (always below it), with forward slashes."""
-    return target.relative_to(page_folder).as_posix()
+def _relative(target: Path, page_folder: Path) -> str | None:
+    """`target` as a relative link from a page in `page_folder`, with forward slashes (a folder
+    copied whole keeps its links); None when there is no relative way (another drive)."""
+    try:
+        return Path(os.path.relpath(target, page_folder)).as_posix()
+    except ValueError:
+        return None
 
 
 def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
@@ -186,11 +191,13 @@ def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
 
 
 def summary_link(folder: Path, page_folder: Path, *, with_index: bool) -> SummaryLink:
-    """A year folder's summary as a page in `page_folder` links it: when its manifest says the
-    run made one (else when the file is there), and the year's index.html on the top page."""
+    """A year folder's summary as a page in `page_folder` links it: when the file is there and
+    its manifest does not say the run failed to make it (a summary.html of an earlier run is
+    then stale), and the year's index.html on the top page."""
     manifest = year_manifest(folder)
-    made = (manifest.get("summary") or {}).get("html") if manifest is not None else None
-    has_summary = (folder / SUMMARY_HTML).is_file() and (manifest is None or made is not None)
+    record = manifest.get("summary") if manifest is not None else None
+    failed = isinstance(record, Mapping) and "html" in record and record["html"] is None
+    has_summary = (folder / SUMMARY_HTML).is_file() and not failed
     year = manifest["year"] if manifest is not None else (int(folder.name) if folder.name.isdigit() else None)
     return SummaryLink(
         year,

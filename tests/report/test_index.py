@@ -186,3 +186,26 @@ def test_a_folder_of_one_years_districts_gets_one_page(output):
     assert write_index(root / "2022") == [root / "2022" / INDEX_HTML]
     assert not (root / INDEX_HTML).exists()
     assert "summary.html" in read_page(root / "2022" / INDEX_HTML).links
+
+
+def test_a_summary_the_run_failed_to_make_is_not_linked_though_an_earlier_one_is_there(output):
+    root, _ = output
+    manifest = json.loads((root / "2022" / "manifest.json").read_text("utf-8"))
+    manifest["summary"] = {"status": "failed", "html": None}
+    (root / "2022" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    write_index(root)
+    assert "summary.html" not in read_page(root / "2022" / INDEX_HTML).links
+    assert "2022/summary.html" not in read_page(root / INDEX_HTML).links
+
+
+def test_a_district_folder_outside_the_indexed_folder_is_linked_relatively(output, tmp_path, rubric):
+    root, _ = output
+    received = tmp_path / "received"
+    _district(received, "瓯海区", rubric)
+    manifest = json.loads((root / "2022" / "manifest.json").read_text("utf-8"))
+    manifest["districts"].append({"district": "瓯海区", "status": "ok", "folder": str(received / "瓯海区")})
+    (root / "2022" / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    write_index(root / "2022")
+    links = read_page(root / "2022" / INDEX_HTML).links
+    assert "../../received/瓯海区/report.html" in links
+    assert all((root / "2022" / link).is_file() for link in links)
