@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,9 +55,9 @@ DISTRICT, YEAR, VERDICT, TOTAL, SELF_TOTAL, REVIEWED_TOTAL, VERIFICATION, REPORT
 )
 #: What a cell shows when the district has no such figure (not reviewed, not verified).
 NONE = "—"
-#: Keys under which a year manifest's district entry may carry its verification; its value is
-#: the status words, or a record whose `status` (or `words`) they are.
-VERIFICATION_KEYS = ("verification", "verify", "verified")
+#: The key of a year manifest's district entry that carries its verification (made by `summary`):
+#: the status words (已核验 / 不一致（…） / 无法核验（…）), or a record whose `status` they are.
+VERIFICATION_KEY = "verification"
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,17 @@ def check_index(root: Path, years: Iterable[int] = (), *, force: bool = False) -
 
 def _verification(entry: Mapping[str, Any]) -> str | None:
     """The verification status words a manifest entry records, if any."""
-    for key in VERIFICATION_KEYS:
-        value = entry.get(key)
-        if isinstance(value, Mapping):
-            value = value.get("status") or value.get("words")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-    return None
+    value = entry.get(VERIFICATION_KEY)
+    if isinstance(value, Mapping):
+        value = value.get("status")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _figure(value: Any) -> float | int:
+    """A score as scores.json states it; TypeError for anything else (a mis-shaped file)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError(f"not a score: {value!r}")
+    return value
 
 
 def _district_entries(folder: Path) -> list[tuple[Path, Mapping[str, Any]]]:
@@ -173,18 +178,18 @@ def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
         if not isinstance(scores, dict):
             continue
         try:
-            reviewed = "self" in scores and "review" in scores
+            reviewed = "self" in scores and "review" in scores  # as the summary's is_reviewed tells
             row = IndexRow(
                 district=str(scores["district"]),
                 year=scores.get("year"),
                 verdict=stated_words(scores),
-                total=scores["total"],
-                self_total=scores["self"]["total"] if reviewed else scores["total"],
+                total=_figure(scores["total"]),
+                self_total=_figure(scores["self"]["total"] if reviewed else scores["total"]),
                 reviewed=reviewed,
                 verification=_verification(entry),
                 link=_relative(district_folder / REPORT_HTML, page_folder) if (district_folder / REPORT_HTML).is_file() else None,
             )
-        except (KeyError, TypeError):  # not a scores.json of this tool
+        except (KeyError, TypeError, AttributeError):  # not a scores.json of this tool
             continue
         rows.append(row)
     return rows

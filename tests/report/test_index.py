@@ -209,3 +209,11 @@ def test_a_district_folder_outside_the_indexed_folder_is_linked_relatively(outpu
     links = read_page(root / "2022" / INDEX_HTML).links
     assert "../../received/瓯海区/report.html" in links
     assert all((root / "2022" / link).is_file() for link in links)
+
+
+def test_a_damaged_or_foreign_scores_json_leaves_its_district_out_and_the_page_is_still_made(output):
+    root, scores = output
+    (root / "2022" / "苍南县" / "scores.json").write_text(json.dumps({**scores["苍南县"], "total": "很高"}), "utf-8")
+    (root / "2022" / "龙湾区" / "scores.json").write_text('{"district": "龙湾区", "total": Infinity', "utf-8")
+    write_index(root)
+    assert read_page(root / "2022" / INDEX_HTML).table() == []
