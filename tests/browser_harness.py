@@ -206,13 +206,15 @@ class OfflineBrowser:
                 browser.close()
 
     @contextmanager
-    def _offline_page(self, html_path: Path, events: _PageEvents) -> Iterator[tuple[BrowserContext, Page]]:
+    def _offline_page(
+        self, html_path: Path, events: _PageEvents, *, javascript: bool = True
+    ) -> Iterator[tuple[BrowserContext, Page]]:
         """Load ``html_path`` via file:// in a fresh context and wait for the load event.
 
         A fresh context per page means nothing (cache, service workers) leaks
         between pages.
         """
-        context = self._browser.new_context(service_workers="block")
+        context = self._browser.new_context(service_workers="block", java_script_enabled=javascript)
         try:
             context.set_default_timeout(PAGE_TIMEOUT_MS)
             context.route("**/*", events.block_remote)
@@ -237,6 +239,17 @@ class OfflineBrowser:
                 failed_requests=[FailedRequest(*item) for item in events.failed.items()],
                 console_errors=list(events.console_errors),
             )
+
+    @contextmanager
+    def interact_offline(self, html_path: Path, *, javascript: bool = True) -> Iterator[tuple[Page, PageCheck]]:
+        """Load ``html_path`` offline and hand over the page, to click and type in as a reader
+        does; the check's failed requests and console errors fill in while it is used.
+        ``javascript=False`` opens it as a browser with scripts turned off would."""
+        events = _PageEvents()
+        with self._offline_page(html_path, events, javascript=javascript) as (_, page):
+            check = PageCheck(page.title(), "", [], [], events.console_errors)
+            yield page, check
+            check.failed_requests.extend(FailedRequest(*item) for item in events.failed.items())
 
     def evaluate_offline(self, html_path: Path, expression: str, *, media: str = "screen") -> Any:
         """Load ``html_path`` offline as ``media`` ("screen" or "print") and evaluate ``expression``.

@@ -23,7 +23,10 @@ Outputs, all inside the output folder and each replaced atomically (file names f
   successful districts (`notebooks/municipal_summary.ipynb`, `assessment.report.summary`);
 - `manifest.json` at the top: the whole run (every input, the years and their summaries),
   written even when no input could be read at all;
-- `batch.log`: the traceback of every district (and summary) that failed.
+- `batch.log`: the traceback of every district (and summary) that failed;
+- `index.html` at the top and in each year folder: an offline page linking the summaries and
+  every district's report with its verdict and score, sortable and filterable
+  (`assessment.report.index`), rewritten only when what it lists changed.
 With `--review DIR` (or reviews kept beside the inputs) each district whose review is there
 (matched by the district and year written inside it, whatever the file is called, see
 `review.files`; every review matched to no input is named) is reported and summarised on its reviewed

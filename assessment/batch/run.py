@@ -42,6 +42,7 @@ from assessment.publish.outputs import (
     publish_files,
 )
 from assessment.report.fingerprint import FORCED, Fingerprint, changes
+from assessment.report.index import check_index, write_index
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 
@@ -241,6 +242,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     skipped += unused
     _clean_leftovers(out_dir)
     check_owned(out_dir, [MANIFEST, BATCH_LOG], files, force=options.force)
+    check_index(out_dir, force=options.force)
     bar = progress_display.make_progress(len(files), progress)
     try:
         # Report workers keep a warm kernel each (assessment.publish.kernels); the pool is closed
@@ -310,6 +312,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     top["log"] = BATCH_LOG
     log = log_text(outcomes, summaries, skipped, options)
     publish_files(out_dir, {MANIFEST: json_bytes(top), BATCH_LOG: log.encode("utf-8")}, force=options.force)
+    write_index(out_dir, force=options.force)
     return BatchOutcome(
         out_dir, tuple(outcomes), tuple(summaries), out_dir / MANIFEST, started, finished, out_dir / BATCH_LOG,
         tuple(skipped),

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from assessment.batch.options import DEFAULT_TIMEOUT
-from assessment.publish.outputs import REPORT_PDF, SUMMARY_PDF
+from assessment.publish.outputs import INDEX_HTML, REPORT_PDF, SUMMARY_PDF
 from assessment.util.console import safe
 
 
@@ -101,6 +101,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"  市级汇总生成失败：{safe(s.error)}")
     print(f"运行记录：{safe(outcome.manifest)}")
+    print(f"目录页（可离线浏览）：{safe(outcome.out_dir / INDEX_HTML)}")
     for item in outcome.skipped:
         print(f"已跳过：{safe(item['file'])}（{item['reason']}）", file=sys.stderr)
     for d in invalid:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assessment.publish.outputs import REPORT_HTML, REPORT_PDF, SCORES_JSON
+from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
@@ -60,7 +60,8 @@ def run(args: argparse.Namespace) -> int:
     (or two would publish to the same folder) all problems are printed and nothing is
     written, so a run never publishes half of a district list. A report whose folder is
     already what this run would write (`report.fingerprint`) is kept, without a kernel,
-    unless --force."""
+    unless --force. The output folder and its year folders then get their index.html
+    (`report.index`), listing every report in them."""
     from assessment import api
     from assessment.inputs.model import InputError
     from assessment.publish.outputs import OutputLock, check_owned, clean_staging
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         report_folder,
     )
     from assessment.report.fingerprint import FORCED
+    from assessment.report.index import check_index, write_index
     from assessment.rubric.loader import load_rubric
 
     rubric_path = getattr(args, "rubric", None)
@@ -96,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     for inp in inputs:
         owned = report_files(inp.path, args.pdf)
         check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files, force=args.force, root=args.out)
+    check_index(args.out, [inp.year for inp in inputs], force=args.force)
     with OutputLock(args.out):
         for inp in inputs:
             folder = report_folder(args.out, inp.year, inp.district)
@@ -116,4 +119,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"已生成报告：{safe(paths.html)}（{'、'.join([FORCED] if args.force else reasons)}）")
             if paths.pdf is not None:
                 print(f"已打印PDF：{safe(paths.pdf)}")
+        write_index(args.out, force=args.force)
+    print(f"目录页（可离线浏览）：{safe(Path(args.out) / INDEX_HTML)}")
     return EXIT_OK

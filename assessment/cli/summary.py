@@ -62,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from assessment.collect.verify import VERIFIED
     from assessment.publish.outputs import (
         DISTRICT_FILES,
+        INDEX_HTML,
         MANIFEST,
         SUMMARY_HTML,
         SUMMARY_XLSX,
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         publish_files,
         withdraw_files,
     )
+    from assessment.report.index import check_index, write_index
     from assessment.rubric.loader import load_rubric
     from assessment.util.clock import generation_time
 
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             check_owned(out / str(r.year) / r.dirname, files[id(r)], force=force, root=out)
         for year in years:
             check_owned(out / str(year), (MANIFEST, SUMMARY_HTML, SUMMARY_XLSX), force=force, root=out)
+        check_index(out, years, force=force)
         generated = generation_time()
         made: dict[int, dict[str, bytes]] = {}
         for year in years:
@@ -108,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
                 withdraw_files(out / str(r.year) / r.dirname, sorted(DISTRICT_FILES - set(files[id(r)])))
             for year in years:
                 publish_files(out / str(year), made[year], force=force, root=out)
+            write_index(out, force=force)
     for year in years:
         listed = [r for r in received if r.year == year]
         tally = "，".join(f"{n}个{status}" for status, n in counts(listed).items() if n)
@@ -115,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  市级汇总：{safe(out / str(year) / SUMMARY_HTML)}")
         print(f"  汇总表格：{safe(out / str(year) / SUMMARY_XLSX)}")
         print(f"  核验记录：{safe(out / str(year) / MANIFEST)}")
+    print(f"目录页（可离线浏览）：{safe(out / INDEX_HTML)}")
     for r in received:
         if r.verification.status != VERIFIED:
             print(f"{r.verification.status}：{safe(r.district)}（{safe(r.unit.source)}）：{safe('；'.join(r.verification.details))}",

@@ -89,12 +89,43 @@ __clean()
 SOCKETS_PREFIX = "assessment-kernel-"
 
 
+#: The longest Unix socket path that fits sun_path everywhere (108 bytes on Linux, 104 on
+#: macOS, with its terminating NUL), and the longest socket name jupyter_client adds to `ip`.
+SOCKET_PATH_LIMIT = 103
+SOCKET_SUFFIX = "/k-65535"
+#: Where a kernel's folder goes when the temporary folder's path is too long for sockets.
+SHORT_BASE = "/tmp"
+
+
+def _fits(folder: str) -> bool:
+    return len(os.fsencode(folder + SOCKET_SUFFIX)) <= SOCKET_PATH_LIMIT
+
+
+def _sockets_folder() -> tempfile.TemporaryDirectory[str]:
+    """The kernel's private folder: in the temporary folder, or, when that path is so long (a
+    deep TMPDIR) that its sockets' paths would not fit, in /tmp."""
+    prefix = f"{SOCKETS_PREFIX}{os.getpid()}-"
+    folder = tempfile.TemporaryDirectory(prefix=prefix)
+    if _fits(folder.name) or not os.access(SHORT_BASE, os.W_OK):
+        return folder
+    folder.cleanup()
+    return tempfile.TemporaryDirectory(prefix=prefix, dir=SHORT_BASE)
+
+
+def _transport(folder: str) -> tuple[str, str]:
+    """(transport, ip) of a kernel whose files live in `folder`: Unix sockets there, or, when
+    even /tmp is out of reach, TCP on the loopback interface (the kernel then warns that it
+    is unencrypted; nothing outside this machine reaches it)."""
+    return ("ipc", str(Path(folder) / "k")) if _fits(folder) else ("tcp", "127.0.0.1")
+
+
 def _home_writable() -> bool:
     return os.access(Path.home(), os.W_OK)
 
 
 def _remove_orphaned_sockets() -> None:
-    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*-*"):
+    bases = {Path(tempfile.gettempdir()), Path(SHORT_BASE)}
+    for folder in (f for base in bases for f in base.glob(f"{SOCKETS_PREFIX}*-*")):
         owner = folder.name.removeprefix(SOCKETS_PREFIX).split("-", 1)[0]
         if owner.isdigit() and not process_alive(int(owner)):
             shutil.rmtree(folder, ignore_errors=True)
@@ -189,18 +220,20 @@ class WarmKernel:
         # reaches the analyst's terminal, and reports never use the debugger.
         os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         # Local IPC sockets (in a private temporary folder) rather than TCP: nothing listens
-        # on the network, and the kernel does not warn about unencrypted TCP on every start.
+        # on the network, and the kernel does not warn about unencrypted TCP on every start
+        # (see _sockets_folder for a temporary folder too deep for socket paths).
         _remove_orphaned_sockets()
-        self._sockets = tempfile.TemporaryDirectory(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
+        self._sockets = _sockets_folder()
         settings: dict[str, Any] = {}
         if not _home_writable():
             # The spec search would otherwise ask IPython for ~/.ipython, which then makes a
             # temporary folder it never removes; kernel specs live in Jupyter's paths anyway.
             settings["kernel_spec_manager"] = KernelSpecManager(kernel_dirs=jupyter_path("kernels"))
+        transport, ip = _transport(self._sockets.name)
         self.km = _Manager(
             kernel_name=kernel_name,
-            transport="ipc",
-            ip=str(Path(self._sockets.name) / "k"),
+            transport=transport,
+            ip=ip,
             connection_file=str(Path(self._sockets.name) / "connection.json"),
             client_factory=PromptClient,
             **settings,

@@ -42,9 +42,11 @@ MANIFEST, BATCH_LOG, LOCK = "manifest.json", "batch.log", ".assessment.lock"
 #: file's original name is in scores.json, `provenance.input`).
 INPUT_COPY_STEM = "填报文件"
 INPUT_COPIES = frozenset(f"{INPUT_COPY_STEM}{suffix}" for suffix in (".xlsx", ".xlsm", ".json"))
+#: The offline page listing a folder's reports (`assessment.report.index`), in an output and its year folders.
+INDEX_HTML = "index.html"
 DISTRICT_FILES = frozenset({REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, REPORT_PDF}) | INPUT_COPIES
-YEAR_FILES = frozenset({SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF, MANIFEST})
-TOP_FILES = frozenset({MANIFEST, BATCH_LOG, LOCK})
+YEAR_FILES = frozenset({SUMMARY_HTML, SUMMARY_XLSX, SUMMARY_PDF, MANIFEST, INDEX_HTML})
+TOP_FILES = frozenset({MANIFEST, BATCH_LOG, LOCK, INDEX_HTML})
 OWNED_FILES = DISTRICT_FILES | YEAR_FILES | TOP_FILES
 
 #: The tool's own temporary names (see fsutil._sibling_name); nothing else is ever removed.

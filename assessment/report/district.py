@@ -50,6 +50,7 @@ from assessment.publish.outputs import (
 )
 from assessment.publish.stamp import stamp_scores
 from assessment.report.fingerprint import Fingerprint, changes, district_fingerprint
+from assessment.report.followup import with_followup
 from assessment.report.review_tables import review_opinions, self_vs_reviewed
 from assessment.review import (
     Review,
@@ -446,7 +447,7 @@ def render_report(
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
         road = plan_to_dict(make_plan(loaded, data.result.input))
-    scores_bytes = (json.dumps(data.scores, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    scores_bytes = (json.dumps(with_followup(data.scores, previous), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     files = {
         REPORT_NOTEBOOK: nbformat.writes(executed).encode("utf-8"),
         REPORT_HTML: stamp_scores(notebook_to_html(executed, report_title(inp)), sha256_bytes(scores_bytes)).encode("utf-8"),

@@ -15,6 +15,9 @@ same answer:
 Actions marked 需争取 (others' recognition) are checked and shown too, but the completion
 rate counts only the tasks the district controls: a hope not granted is not a task left
 undone. A plan.json written before goals existed is read from its edits.
+
+The report records its check in its own scores.json (`followup`, see `followup_dict`), so a
+summary of the folders districts send reads completion without last year's files.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from assessment.inputs.edits import STAFF_PATH, parse_path
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import InputError
 from assessment.publish.outputs import PLAN_JSON
+from assessment.util.exact import rounded
 
 DONE, PARTIAL, UNDONE = "已完成", "部分完成", "未完成"
 STATUSES = (DONE, PARTIAL, UNDONE)
@@ -52,6 +56,10 @@ class Check:
     goal: str
     now: str
     status: str
+    #: The action's id in last year's plan.json (None in a plan written before actions had ids).
+    id: str | None = None
+    #: Each goal as the plan states it (what, id, name, from, to) with its value `now` and its `status`.
+    goals: tuple[Mapping[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -187,6 +195,8 @@ def follow_up(previous_plan: PlanDict, scores: Scores) -> FollowUp:
             goal="；".join(f"{g['name']} {_shown(g.get('from'))}→{_shown(g['to'])}" for g in goals) or "无法核对",
             now="；".join(f"{g['name']} {_shown(v)}" for g, v in zip(goals, nows)) or "无法核对",
             status=_status(statuses),
+            id=action.get("id"),
+            goals=tuple({**g, "now": v, "status": st} for g, v, st in zip(goals, nows, statuses)),
         ))
     return FollowUp(scores.get("district", previous_plan.get("district", "")), previous_plan.get("year"),
                     scores.get("year"), state, tuple(checks))
@@ -282,3 +292,42 @@ def previous_followup(previous_scores_path: str | Path | None, scores: Scores) -
         return None, None
     plan, warning = read_previous_plan(path)
     return (None, warning) if plan is None else (follow_up(plan, scores), None)
+
+
+#: The keys of a check that its scores.json record repeats (all but `goals`, written goal by goal).
+_CHECK_KEYS = ("number", "id", "key", "label", "text", "department", "recognition", "due", "goal", "now", "status")
+
+
+def followup_dict(f: FollowUp) -> dict[str, Any]:
+    """The `followup` key of scores.json: last year's plan checked action by action, as the
+    report's table shows it (each action with its goals, the values now and its status), with
+    the counts and the completion rate of the tasks, so that a summary of received folders
+    gives each district's completion without last year's files (`followup_from_dict`)."""
+    return {
+        "previous_year": f.previous_year,
+        "year": f.year,
+        "previous_state": f.previous_state,
+        "actions": [
+            {**{k: getattr(c, k) for k in _CHECK_KEYS}, "goals": [dict(g) for g in c.goals]} for c in f.checks
+        ],
+        "counts": {s: f.count(s) for s in STATUSES},
+        "tasks": f.tasks,
+        "rate": None if f.rate is None else rounded(f.rate),
+    }
+
+
+def followup_from_dict(recorded: Mapping[str, Any], district: str) -> FollowUp:
+    """The follow-up a district's scores.json records (`followup_dict`), read back: its counts
+    and rate are computed from the actions again, never taken from the stored figures."""
+    checks = tuple(
+        Check(**{k: a.get(k) for k in _CHECK_KEYS}, goals=tuple(a.get("goals", ()))) for a in recorded.get("actions", [])
+    )
+    return FollowUp(district, recorded.get("previous_year"), recorded.get("year"), recorded["previous_state"], checks)
+
+
+def with_followup(scores: Mapping[str, Any], previous_scores_path: str | Path | None) -> dict[str, Any]:
+    """`scores` with the `followup` of last year's plan (the plan.json beside the earlier
+    scores.json the report compares with) when there is a readable one; unchanged otherwise
+    (no earlier plan, or a damaged one: the report says why)."""
+    checked, _ = previous_followup(previous_scores_path, scores)
+    return dict(scores) if checked is None else {**scores, "followup": followup_dict(checked)}

@@ -283,7 +283,11 @@ def test_a_report_into_the_folder_holding_its_input_keeps_the_input_and_people_f
     after = files_below(folder)
     assert {k: after[k] for k in people} == people
     assert set(after) - set(people) == {"report.html", "report.ipynb", "scores.json", "plan.json", "填报文件.xlsx"}
-    assert [p.name for p in tmp_path.rglob(".*")] == [LEDGER]  # only the proof of what it wrote
+    # Only the proof of what it wrote: the district folder's, and those of the folders its index.html went to.
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob(".*")) == [
+        f"data/{LEDGER}", f"data/2022/{LEDGER}", f"data/2022/乐清市/{LEDGER}"
+    ]
+    assert (tmp_path / "data" / "index.html").is_file() and (tmp_path / "data" / "2022" / "index.html").is_file()
     assert list(temp.iterdir()) == []
 
 

@@ -209,3 +209,18 @@ def test_a_folder_sent_again_without_its_workbook_keeps_no_old_copy_and_no_perso
     assert (out / "2022" / "龙港市" / "审核意见.docx").read_bytes() == b"the city's own notes"
     manifest = json.loads((out / "2022" / "manifest.json").read_text("utf-8"))
     assert statuses(manifest)["龙港市"] == "无法核验"
+
+
+def test_the_index_page_lists_every_received_district_with_its_status(received):
+    """The folder can be copied to a share drive as is: its index.html names each district's
+    verification status beside a link to its report."""
+    from assessment.report.index import district_rows
+
+    year = received["out"] / "2022"
+    assert (received["out"] / "index.html").is_file() and (year / "index.html").is_file()
+    rows = {row.district: row for row in district_rows(year, year)}
+    assert {d: r.verification for d, r in rows.items() if r.verification != "已核验"} == {
+        TAMPERED: "不一致", WITHOUT_INPUT: "无法核验"
+    }
+    assert len(rows) == 12 and all((year / r.link).is_file() for r in rows.values())
+    assert f"目录页（可离线浏览）：{received['out']}/index.html" in received["stdout"]

@@ -196,3 +196,22 @@ def test_notebooks_on_a_warm_kernel_leave_no_client_running(kernel, tmp_path, mo
     assert [c.channels_running for c in made] == [False] * 10
     channels = [(c.shell_channel, c.iopub_channel, c.stdin_channel, c.hb_channel, c.control_channel) for c in made]
     assert [[channel.socket for channel in five] for five in channels] == [[None] * 5] * 10  # sockets closed
+
+
+def test_a_temporary_folder_too_deep_for_socket_paths_still_gives_a_working_kernel(tmp_path, monkeypatch):
+    """A Unix socket's path has at most ~104 bytes; a deep TMPDIR (a service's, pytest-xdist's)
+    would otherwise stop every report with "ZMQError: File name too long"."""
+    import tempfile
+    from pathlib import Path
+
+    deep = tmp_path / ("很深的临时目录" * 6)
+    deep.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    warm = WarmKernel(tmp_path, warm=False)
+    try:
+        sockets = Path(warm.km.connection_file).parent
+        assert warm.km.transport == "ipc" and len(str(sockets).encode()) < 100
+        warm._run("x = 1")
+    finally:
+        warm.shutdown()
+    assert not sockets.exists() and list(deep.iterdir()) == []

@@ -9,7 +9,14 @@ from typing import Any
 import pandas as pd
 
 from assessment.report.summary.cities import with_cities
-from assessment.report.summary.plans import followup_rates, plan_overview, purchase_split, undone_actions, with_completion
+from assessment.report.summary.plans import (
+    followup_rates,
+    has_followup,
+    plan_overview,
+    purchase_split,
+    undone_actions,
+    with_completion,
+)
 from assessment.report.summary.tables import (
     BASIC_INFO_TABLE,
     REVIEW_TABLE,
@@ -79,7 +86,7 @@ def build_summary(
     if plans:
         tables["达标路径"] = plan_overview(scores, plans)
         tables["装备购置清单"] = purchase_split(scores, plans)
-    if previous_plans:
+    if has_followup(scores, previous_plans):
         rates = followup_rates(scores, previous_plans)
         tables["排名"] = with_completion(tables["排名"], rates)
         tables["上年整改落实"] = rates

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from assessment.report.followup import DONE, PARTIAL, UNDONE, follow_up
+from assessment.report.followup import DONE, PARTIAL, UNDONE, FollowUp, follow_up, followup_from_dict
 from assessment.report.summary.tables import DISTRICT, Scores, ranked
 
 COMPLETION = "上年整改完成率(%)"
@@ -69,20 +69,41 @@ def purchase_split(scores: Sequence[Scores], plans: Sequence[Mapping[str, Any]])
     return pd.DataFrame(rows, columns=columns)
 
 
+def has_followup(scores: Sequence[Scores], previous_plans: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether the summary can say how last year's plans were carried out: some district's
+    scores.json records its follow-up, or last year's plan.json files are given."""
+    return bool(previous_plans) or any(s.get("followup") is not None for s in scores)
+
+
+def followups(scores: Sequence[Scores], previous_plans: Sequence[Mapping[str, Any]]) -> dict[str, FollowUp]:
+    """Each district's follow-up of last year's plan, by district: the one its scores.json
+    records (its report's own check, so a summary of received folders needs no earlier
+    files), else its previous plan.json checked against its scores now; a district with
+    neither has none."""
+    by_district = {p["district"]: p for p in previous_plans}
+    found = {}
+    for s in scores:
+        if s.get("followup") is not None:
+            found[s["district"]] = followup_from_dict(s["followup"], s["district"])
+        elif s["district"] in by_district:
+            found[s["district"]] = follow_up(by_district[s["district"]], s)
+    return found
+
+
 def followup_rates(scores: Sequence[Scores], previous_plans: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """Per district (ranked): how much of its previous plan.json this year's scores show done.
+    """Per district (ranked): how much of its previous plan this year's scores show done
+    (`followups`).
 
     The rate counts the tasks a district controls (see `assessment.report.followup`); a district
     without a previous plan shows blanks, one whose plan had no task shows no rate."""
-    by_district = {p["district"]: p for p in previous_plans}
+    checked = followups(scores, previous_plans)
     rows = []
     for s in ranked(scores):
-        plan = by_district.get(s["district"])
-        if plan is None:
+        f = checked.get(s["district"])
+        if f is None:
             rows.append({DISTRICT: s["district"], "上年措施数": None, DONE: None, PARTIAL: None, UNDONE: None,
                          COMPLETION: None, "说明": "无上年整改方案（plan.json）"})
             continue
-        f = follow_up(plan, s)
         rows.append({
             DISTRICT: s["district"],
             "上年措施数": len(f.checks),
@@ -111,19 +132,16 @@ def undone_actions(scores: Sequence[Scores], previous_plans: Sequence[Mapping[st
                    limit: int = 10) -> pd.DataFrame:
     """The actions of last year's plans most often left undone across the city (未完成, then
     部分完成), with the districts concerned; recognition (需争取) is marked, not left out."""
-    current = {s["district"]: s for s in scores}
     stats: dict[str, dict[str, Any]] = {}
-    for plan in previous_plans:
-        s = current.get(plan["district"])
-        if s is None:
-            continue
-        for c in follow_up(plan, s).checks:
+    checked = followups(scores, previous_plans)
+    for district, f in checked.items():
+        for c in f.checks:
             row = stats.setdefault(c.key, {"事项": c.label, "性质": "需争取" if c.recognition else "自主完成",
                                            UNDONE: 0, PARTIAL: 0, "列入方案地区数": 0, "_who": []})
             row["列入方案地区数"] += 1
             if c.status != DONE:
                 row[c.status] += 1
-                row["_who"].append(s["district"])
+                row["_who"].append(district)
     rows = [{**{k: v for k, v in r.items() if k != "_who"}, "未落实地区": "、".join(r["_who"])}
             for r in stats.values() if r["_who"]]
     rows.sort(key=lambda r: (-r[UNDONE], -r[PARTIAL], r["事项"]))

@@ -1,0 +1,430 @@
+"""The index page of an output folder (index.html): every district's report with its verdict,
+score and verification status, and each year's municipal summary, in one offline page.
+
+Folders of reports are copied to share drives and USB sticks and opened on intranet PCs, so
+the page needs nothing but itself: its style and script are inline, the bundled Chinese font
+is embedded for the characters it shows (`publish.fonts`, as the reports do), and every link
+is relative (`2022/鹿城区/report.html`), so the folder can be moved and browsed as it is. It is
+a plain table that a browser without scripts shows whole; with scripts a reader sorts it by
+clicking a column header (figures by value, Chinese by its pinyin order) and filters it by a
+text and a verdict, all by keyboard too.
+
+What it lists comes from the files, never from a run in memory: a year folder lists the
+district folders its manifest names as published (else every folder holding a scores.json),
+each read back from its scores.json, whose verdict is worded as every report words it
+(`scoring.scores_json.stated_words`). A verification status (已核验 / 不一致 / 无法核验) is shown
+when the year's manifest records one for the district. The page holds no time and no path
+outside the folder, so the same files make the same bytes; it is rewritten only when they differ.
+
+Only the standard library and light modules are imported: a batch that re-renders nothing
+still writes its index without loading the notebook stack.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assessment.inputs.limits import read_limited
+from assessment.inputs.model import InputError
+from assessment.publish.fonts import WEB_FONT_FAMILY, web_font_face_css
+from assessment.publish.html import page_characters
+from assessment.publish.ledger import wrote
+from assessment.publish.outputs import (
+    INDEX_HTML,
+    MANIFEST,
+    REPORT_HTML,
+    SCORES_JSON,
+    SUMMARY_HTML,
+    check_owned,
+    publish_files,
+)
+from assessment.scoring.scores_json import stated_words
+from assessment.scoring.verdict import FAILED, PENDING
+from assessment.util.exact import to_fraction
+from assessment.util.formatting import fmt
+
+DISTRICT, YEAR, VERDICT, TOTAL, SELF_TOTAL, REVIEWED_TOTAL, VERIFICATION, REPORT = (
+    "地区", "年度", "结论", "总得分", "自评分", "核定分", "核验状态", "报告"
+)
+#: What a cell shows when the district has no such figure (not reviewed, not verified).
+NONE = "—"
+#: The key of a year manifest's district entry that carries its verification (made by `summary`):
+#: the status words (已核验 / 不一致（…） / 无法核验（…）), or a record whose `status` they are.
+VERIFICATION_KEY = "verification"
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One district as the index lists it; `link` is its report.html relative to the page (None: absent)."""
+
+    district: str
+    year: int | None
+    verdict: str
+    total: float | int
+    self_total: float | int | None
+    reviewed: bool
+    verification: str | None
+    link: str | None
+
+
+@dataclass(frozen=True)
+class SummaryLink:
+    """A year's municipal summary (and, on the top page, the year's own index), relative to the page."""
+
+    year: int | None
+    summary: str | None
+    index: str | None
+
+
+def _read_json(path: Path) -> Any:
+    """A JSON file as read, None when it is missing, too large or damaged (the index lists what it can)."""
+    try:
+        return json.loads(read_limited(path).decode("utf-8"))
+    except (InputError, UnicodeDecodeError, ValueError, RecursionError):
+        return None
+
+
+def year_manifest(folder: Path) -> dict[str, Any] | None:
+    """The year manifest of `folder` when it has one listing districts, else None."""
+    manifest = _read_json(Path(folder) / MANIFEST) if (Path(folder) / MANIFEST).is_file() else None
+    if isinstance(manifest, dict) and isinstance(manifest.get("districts"), list) and manifest.get("year") is not None:
+        return manifest
+    return None
+
+
+def _lists_districts(folder: Path) -> bool:
+    return year_manifest(folder) is not None or any(Path(folder).glob(f"*/{SCORES_JSON}"))
+
+
+def listing_folders(root: Path) -> list[Path]:
+    """The folders under `root` whose districts an index lists: `root` itself when it is one
+    year's folder (a manifest naming districts, or district folders with scores.json), else
+    its year folders (named by a number), in order of year."""
+    root = Path(root)
+    if _lists_districts(root):
+        return [root]
+    years = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name.isdigit()] if root.is_dir() else []
+    return sorted((p for p in years if _lists_districts(p)), key=lambda p: int(p.name))
+
+
+def index_folders(root: Path, years: Iterable[int] = ()) -> list[Path]:
+    """Every folder `write_index(root)` writes an index.html into: `root`, and each year folder
+    below it (those present and those `years` a run is about to make), to be checked up front."""
+    root = Path(root)
+    listed = listing_folders(root) if root.is_dir() else []
+    if listed == [root]:
+        return [root]
+    folders = {p.name: p for p in listed} | {str(y): root / str(y) for y in years}
+    return [root, *(folders[name] for name in sorted(folders, key=int))]
+
+
+def check_index(root: Path, years: Iterable[int] = (), *, force: bool = False) -> None:
+    """OutputError before any work when an index.html the tool may not replace is in one of
+    the folders it will write (`outputs.check_target`: a person's own index.html stays)."""
+    for folder in index_folders(root, years):
+        check_owned(folder, [INDEX_HTML], force=force, root=Path(root))
+
+
+def _verification(entry: Mapping[str, Any]) -> str | None:
+    """The verification status words a manifest entry records, if any."""
+    value = entry.get(VERIFICATION_KEY)
+    if isinstance(value, Mapping):
+        value = value.get("status")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _figure(value: Any) -> float | int:
+    """A score as scores.json states it; TypeError for anything else (a mis-shaped file)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise TypeError(f"not a score: {value!r}")
+    return value
+
+
+def _district_entries(folder: Path) -> list[tuple[Path, Mapping[str, Any]]]:
+    """The district folders of a year folder with their manifest entries: those the manifest
+    lists as published (a stale folder of an earlier run is no part of the year), else every
+    folder holding a scores.json, by name."""
+    manifest = year_manifest(folder)
+    if manifest is not None:
+        return [
+            (folder / e["folder"], e) for e in manifest["districts"]
+            if isinstance(e, Mapping) and e.get("status") == "ok" and isinstance(e.get("folder"), str)
+        ]
+    return [(p.parent, {}) for p in sorted(Path(folder).glob(f"*/{SCORES_JSON}"))]
+
+
+def _relative(target: Path, page_folder: Path) -> str | None:
+    """`target` as a relative link from a page in `page_folder`, with forward slashes (a folder
+    copied whole keeps its links); None when there is no relative way (another drive)."""
+    try:
+        return Path(os.path.relpath(target, page_folder)).as_posix()
+    except ValueError:
+        return None
+
+
+def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
+    """The districts of a year `folder`, read from their scores.json, linked from a page in
+    `page_folder`; a folder whose scores.json cannot be read is left out."""
+    rows = []
+    for district_folder, entry in _district_entries(Path(folder)):
+        scores = _read_json(district_folder / SCORES_JSON)
+        if not isinstance(scores, dict):
+            continue
+        try:
+            reviewed = "self" in scores and "review" in scores  # as the summary's is_reviewed tells
+            row = IndexRow(
+                district=str(scores["district"]),
+                year=scores.get("year"),
+                verdict=stated_words(scores),
+                total=_figure(scores["total"]),
+                self_total=_figure(scores["self"]["total"] if reviewed else scores["total"]),
+                reviewed=reviewed,
+                verification=_verification(entry),
+                link=_relative(district_folder / REPORT_HTML, page_folder) if (district_folder / REPORT_HTML).is_file() else None,
+            )
+        except (KeyError, TypeError, AttributeError):  # not a scores.json of this tool
+            continue
+        rows.append(row)
+    return rows
+
+
+def summary_link(folder: Path, page_folder: Path, *, with_index: bool) -> SummaryLink:
+    """A year folder's summary as a page in `page_folder` links it: when the file is there and
+    its manifest does not say the run failed to make it (a summary.html of an earlier run is
+    then stale), and the year's index.html on the top page."""
+    manifest = year_manifest(folder)
+    record = manifest.get("summary") if manifest is not None else None
+    failed = isinstance(record, Mapping) and "html" in record and record["html"] is None
+    has_summary = (folder / SUMMARY_HTML).is_file() and not failed
+    year = manifest["year"] if manifest is not None else (int(folder.name) if folder.name.isdigit() else None)
+    return SummaryLink(
+        year,
+        _relative(folder / SUMMARY_HTML, page_folder) if has_summary else None,
+        _relative(folder / INDEX_HTML, page_folder) if with_index else None,
+    )
+
+
+# --------------------------------------------------------------------------- the page
+
+
+STYLE = """
+:root { --ink: #1f2933; --line: #c8d1dc; --head: #eef2f6; --accent: #1d4f91; }
+html { color: var(--ink); background: #fff;
+  font-family: "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Source Han Sans SC", "__WEB_FONT__", sans-serif;
+  font-size: 15px; line-height: 1.6; }
+body { margin: 0 auto; max-width: 72rem; padding: 1.5rem; }
+h1 { font-size: 1.5rem; margin: 0 0 1rem; }
+h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+a { color: var(--accent); }
+ul.summaries { padding-left: 1.2rem; }
+.controls { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; margin: .5rem 0; }
+.controls[hidden] { display: none; }
+.controls input, .controls select { font: inherit; padding: .2rem .4rem; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left; word-break: keep-all; }
+thead th { background: var(--head); }
+th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th button { font: inherit; color: inherit; background: none; border: 0; padding: 0; margin: 0; width: 100%;
+  text-align: inherit; cursor: pointer; }
+th button:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+th[aria-sort="ascending"] button::after { content: " ▲"; }
+th[aria-sort="descending"] button::after { content: " ▼"; }
+tr[hidden] { display: none; }
+.count { color: #52606d; }
+"""
+
+SCRIPT = """
+(function () {
+  var table = document.getElementById('districts');
+  if (!table) { return; }
+  var body = table.tBodies[0];
+  var rows = Array.prototype.slice.call(body.rows);
+  var text = document.getElementById('filter-text');
+  var verdict = document.getElementById('filter-verdict');
+  var count = document.getElementById('shown');
+  document.getElementById('controls').hidden = false;
+  function key(row, column, numeric) {
+    var cell = row.cells[column];
+    if (numeric) {
+      var v = cell.getAttribute('data-value');
+      return v === null || v === '' ? null : parseFloat(v);
+    }
+    return cell.textContent.trim();
+  }
+  function sortBy(th, column) {
+    var numeric = th.classList.contains('num');
+    var ascending = th.getAttribute('aria-sort') !== 'ascending';
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (other) { other.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    var sorted = rows.slice().sort(function (a, b) {
+      var x = key(a, column, numeric), y = key(b, column, numeric);
+      if (x === null || y === null) { return x === y ? 0 : (x === null ? 1 : -1); }
+      var order = numeric ? x - y : x.localeCompare(y, 'zh');
+      return ascending ? order : -order;
+    });
+    sorted.forEach(function (row) { body.appendChild(row); });
+  }
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+    if (th.hasAttribute('data-nosort')) { return; }
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.title = '按' + th.textContent + '排序';
+    while (th.firstChild) { button.appendChild(th.firstChild); }
+    th.appendChild(button);
+    button.addEventListener('click', function () { sortBy(th, column); });
+  });
+  function filter() {
+    var words = text.value.trim().toLowerCase();
+    var chosen = verdict ? verdict.value : '';
+    var shown = 0;
+    rows.forEach(function (row) {
+      var hit = (!words || row.textContent.toLowerCase().indexOf(words) !== -1)
+        && (!chosen || row.getAttribute('data-verdict') === chosen);
+      row.hidden = !hit;
+      if (hit) { shown += 1; }
+    });
+    count.textContent = '显示' + shown + '个，共' + rows.length + '个';
+  }
+  text.addEventListener('input', filter);
+  if (verdict) { verdict.addEventListener('change', filter); }
+  filter();
+})();
+"""
+
+
+#: The words the script writes into the page (the count of rows shown, a header button's
+#: title): the embedded font must hold them, though page_characters skips script source.
+SCRIPT_WORDS = "显示个，共按排序"
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _number_cell(value: float | int | None) -> str:
+    if value is None:
+        return f'<td class="num" data-value="">{NONE}</td>'
+    return f'<td class="num" data-value="{_esc(value)}">{_esc(fmt(to_fraction(value)))}</td>'
+
+
+def _columns(rows: Sequence[IndexRow], *, with_year: bool) -> list[str]:
+    reviewed = any(r.reviewed for r in rows)
+    return [
+        DISTRICT, *([YEAR] if with_year else []), VERDICT, *([SELF_TOTAL, REVIEWED_TOTAL] if reviewed else [TOTAL]),
+        *([VERIFICATION] if any(r.verification for r in rows) else []), REPORT,
+    ]
+
+
+def _row_html(row: IndexRow, columns: Sequence[str]) -> str:
+    cells = {
+        DISTRICT: f"<td>{_esc(row.district)}</td>",
+        YEAR: f'<td class="num" data-value="{_esc(row.year if row.year is not None else "")}">{_esc(row.year or NONE)}</td>',
+        VERDICT: f"<td>{_esc(row.verdict)}</td>",
+        TOTAL: _number_cell(row.total),
+        SELF_TOTAL: _number_cell(row.self_total),
+        REVIEWED_TOTAL: _number_cell(row.total if row.reviewed else None),
+        VERIFICATION: f"<td>{_esc(row.verification or NONE)}</td>",
+        REPORT: f'<td><a href="{_esc(row.link)}">查看报告</a></td>' if row.link else "<td>缺少报告页面</td>",
+    }
+    return f'<tr data-verdict="{_esc(row.verdict)}">' + "".join(cells[c] for c in columns) + "</tr>"
+
+
+NUM_CLASS = ' class="num"'
+
+
+def _numeric(column: str) -> bool:
+    return column in (YEAR, TOTAL, SELF_TOTAL, REVIEWED_TOTAL)
+
+
+def index_html(title: str, rows: Sequence[IndexRow], summaries: Sequence[SummaryLink]) -> str:
+    """The page (see the module's docstring): the summaries, then the table of districts with
+    its sort buttons and filters (made by the script, so a page without it is a plain table)."""
+    with_year = len({r.year for r in rows}) > 1 or len(summaries) > 1
+    columns = _columns(rows, with_year=with_year)
+    head = "".join(
+        f"<th scope=\"col\"{NUM_CLASS if _numeric(c) else ''}{' data-nosort' if c == REPORT else ''}>{_esc(c)}</th>"
+        for c in columns
+    )
+    links = []
+    for s in summaries:
+        year = f"{s.year}年" if s.year is not None else ""
+        parts = [f'<a href="{_esc(s.summary)}">{_esc(year)}市级汇总</a>'] if s.summary else []
+        if s.index:
+            parts.append(f'<a href="{_esc(s.index)}">{_esc(year)}报告目录</a>')
+        if parts:
+            links.append(f"<li>{'　'.join(parts)}</li>")
+    heading = "各年度" if any(s.index for s in summaries) else "市级汇总"
+    verdicts = sorted({r.verdict for r in rows}, key=lambda v: (v == FAILED, v == PENDING, v))  # passes first
+    options = "".join(f'<option value="{_esc(v)}">{_esc(v)}</option>' for v in verdicts)
+    body = (
+        f"<h1>{_esc(title)}</h1>\n"
+        + (f'<h2>{heading}</h2>\n<ul class="summaries">{"".join(links)}</ul>\n' if links else "")
+        + f"<h2>地区报告（{len(rows)}个）</h2>\n"
+        + '<div class="controls" id="controls" hidden>'
+        + '<label>筛选 <input type="search" id="filter-text" placeholder="地区、结论或状态"></label>'
+        + f'<label>结论 <select id="filter-verdict"><option value="">全部</option>{options}</select></label>'
+        + '<span class="count" id="shown" aria-live="polite"></span></div>\n'
+        + f'<table id="districts"><thead><tr>{head}</tr></thead>\n<tbody>\n'
+        + "\n".join(_row_html(r, columns) for r in rows)
+        + "\n</tbody></table>\n"
+    )
+    page = (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_esc(title)}</title>\n<style>{STYLE.replace('__WEB_FONT__', WEB_FONT_FAMILY)}</style>\n"
+        "<!-- font -->\n</head>\n<body>\n"
+        f"{body}<script>{SCRIPT}</script>\n</body>\n</html>\n"
+    )
+    font = f"<style>\n{web_font_face_css(page_characters(page) + SCRIPT_WORDS)}\n</style>"
+    return page.replace("<!-- font -->", font, 1)
+
+
+def _title(years: Sequence[int | None]) -> str:
+    known = sorted({y for y in years if y is not None})
+    span = "" if not known else f"{known[0]}年" if len(known) == 1 else f"{known[0]}—{known[-1]}年"
+    return f"{span}执法机构规范化建设自评估报告目录"
+
+
+def _publish(folder: Path, page: str, root: Path, force: bool) -> Path:
+    """Write the page unless the folder already holds these bytes, written by the tool: a run
+    that changed nothing leaves the file as it was."""
+    target = folder / INDEX_HTML
+    data = page.encode("utf-8")
+    if wrote(target) and target.read_bytes() == data:
+        return target
+    publish_files(folder, {INDEX_HTML: data}, force=force, root=root)
+    return target
+
+
+def write_index(root: Path, *, force: bool = False) -> list[Path]:
+    """Write index.html into `root` (a batch's or `report`'s --out, a summary's output, or one
+    year folder) and into each of its year folders; returns the pages written or kept.
+
+    `root` listing one year's districts gets one page; an output holding year folders gets
+    one per year (that year's summary and districts) and a top page listing every year's
+    summary and every district with its year. A year folder without any district is
+    skipped. OutputError when a person's own index.html is in the way (see `check_index`),
+    unless `force`.
+    """
+    root = Path(root)
+    listed = listing_folders(root)
+    if listed == [root]:
+        rows = district_rows(root, root)
+        page = index_html(_title([r.year for r in rows]), rows, [summary_link(root, root, with_index=False)])
+        return [_publish(root, page, root, force)]
+    written = []
+    for folder in listed:
+        rows = district_rows(folder, folder)
+        page = index_html(_title([r.year for r in rows]), rows, [summary_link(folder, folder, with_index=False)])
+        written.append(_publish(folder, page, root, force))
+    rows = [r for folder in reversed(listed) for r in district_rows(folder, root)]
+    summaries = [summary_link(folder, root, with_index=True) for folder in reversed(listed)]
+    page = index_html(_title([r.year for r in rows]), rows, summaries)
+    return [_publish(root, page, root, force), *written]
