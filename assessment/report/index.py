@@ -45,7 +45,7 @@ from assessment.publish.outputs import (
     check_owned,
     publish_files,
 )
-from assessment.scoring.scores_json import stated_words
+from assessment.scoring.scores_json import is_reviewed, stated_words
 from assessment.scoring.verdict import FAILED, PENDING
 from assessment.util.exact import to_fraction
 from assessment.util.formatting import fmt
@@ -178,7 +178,7 @@ def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
         if not isinstance(scores, dict):
             continue
         try:
-            reviewed = "self" in scores and "review" in scores  # as the summary's is_reviewed tells
+            reviewed = is_reviewed(scores)
             row = IndexRow(
                 district=str(scores["district"]),
                 year=scores.get("year"),

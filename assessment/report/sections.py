@@ -48,7 +48,7 @@ from assessment.report.summary.verification import VERIFICATION_NOTE, VERIFICATI
 from assessment.rubric.loader import load_rubric
 from assessment.rubric.model import Rubric
 from assessment.scoring.result import Result
-from assessment.scoring.scores_json import scores_dict
+from assessment.scoring.scores_json import is_reviewed, scores_dict
 from assessment.util.formatting import fmt
 
 
@@ -305,7 +305,7 @@ def previous_year_section(report: DistrictReport) -> None:
     if report.previous is None:
         _show_note(report.previous_problem or "未提供往年得分（scores.json），本报告不作同比比较。")
     else:
-        basis = tables.comparison_basis(report.data.reviewed, tables.is_reviewed_scores(report.previous))
+        basis = tables.comparison_basis(report.data.reviewed, is_reviewed(report.previous))
         before: Mapping[str, Any]
         if basis == tables.REVIEWED_BASIS:
             now, before = report.result, report.previous

@@ -25,6 +25,7 @@ from assessment.report.markup import china_time, data_table
 from assessment.rubric.model import Rubric
 from assessment.scoring.figures import ConditionResult, CriterionResult
 from assessment.scoring.result import Result
+from assessment.scoring.scores_json import is_reviewed
 from assessment.scoring.unscored import status
 from assessment.util.exact import to_fraction
 from assessment.util.formatting import fmt
@@ -291,14 +292,9 @@ REVIEWED_BASIS, SELF_BASIS = "核定", "自评"
 BASIS_WORDS = {REVIEWED_BASIS: "核定得分", SELF_BASIS: "自评估得分"}
 
 
-def is_reviewed_scores(scores: Mapping[str, Any]) -> bool:
-    """Whether a scores.json holds 核定 at its top level and the 自评 in its `self` block."""
-    return isinstance(scores.get("self"), dict) and isinstance(scores.get("review"), dict)
-
-
 def self_assessed(scores: Mapping[str, Any]) -> Mapping[str, Any]:
     """A scores.json's self-assessed figures in the form of its top level (itself unless reviewed)."""
-    return {**scores, **scores["self"]} if is_reviewed_scores(scores) else scores
+    return {**scores, **scores["self"]} if is_reviewed(scores) else scores
 
 
 def comparison_basis(now_reviewed: bool, previous_reviewed: bool) -> str:

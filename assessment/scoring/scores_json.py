@@ -176,6 +176,12 @@ def self_scores_dict(result: Result) -> dict[str, Any]:
     return {k: full[k] for k in SELF_KEYS}
 
 
+def is_reviewed(scores: Mapping[str, Any]) -> bool:
+    """Whether a scores.json holds 核定 at its top level and the 自评 in its `self` block (the
+    one test of it for reports, summaries and index pages)."""
+    return isinstance(scores.get("self"), dict) and isinstance(scores.get("review"), dict)
+
+
 def stated_state(scores: Mapping[str, Any]) -> State:
     """The verdict state a scores dict (or its `self` block) states: pass, pending or fail.
 

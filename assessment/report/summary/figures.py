@@ -15,8 +15,8 @@ from matplotlib.patches import Patch
 from assessment.publish.fonts import register_cjk_font
 from assessment.report.charts import BAR_COLOR, FAIL_COLOR, PAGE_WIDTH, PASS_COLOR, TEXT_COLOR, wrap_label
 from assessment.report.summary.cities import CITY, MEAN_TOTAL, PASS_RATE
-from assessment.report.summary.tables import Scores, categories_of, is_reviewed, ranked
-from assessment.scoring.scores_json import stated_words
+from assessment.report.summary.tables import Scores, categories_of, ranked
+from assessment.scoring.scores_json import is_reviewed, stated_words
 
 #: Okabe-Ito orange: the self-assessed total beside the reviewed one (PASS_COLOR, blue).
 SELF_COLOR = "#E69F00"

@@ -18,7 +18,7 @@ import pandas as pd
 
 from assessment.inputs.model import BASIC_INFO
 from assessment.report.tables import BASIS_WORDS, REVIEWED_BASIS, comparison_basis, self_assessed
-from assessment.scoring.scores_json import stated_words
+from assessment.scoring.scores_json import is_reviewed, stated_words
 
 Scores = Mapping[str, Any]
 
@@ -58,11 +58,6 @@ class PassCount:
 
 def pass_count(scores: Sequence[Scores]) -> PassCount:
     return PassCount(sum(1 for s in scores if s["passed"]), len(scores))
-
-
-def is_reviewed(scores: Scores) -> bool:
-    """Whether a district's scores.json was scored on a municipal review (核定分)."""
-    return "self" in scores and "review" in scores
 
 
 def any_reviewed(scores: Iterable[Scores]) -> bool:
