@@ -316,9 +316,9 @@ def previous_state(path: str | Path | None, warning: str | None = None) -> tuple
     return read_previous_scores(Path(path))
 
 
-def _previous_for(previous_root: Path | None, inp: DistrictInput) -> tuple[Path | None, str | None]:
+def previous_for(previous_root: Path | None, district: str, year: int) -> tuple[Path | None, str | None]:
     """The earlier scores.json the report compares with, or (None, why) when it is damaged."""
-    previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
+    previous = find_previous_scores(previous_root, district, year) if previous_root else None
     if previous is None:
         return None, None
     _, warning = read_previous_scores(previous)
@@ -343,14 +343,14 @@ def report_changes(
     loaded = load_rubric(None if rubric is None else Path(rubric).resolve())
     data = report_data(inp.path, loaded, review, evidence, inp=inp, deadline=deadline)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
-    fingerprint = district_fingerprint(
-        inp, loaded, scores=data.scores, previous_scores=_previous_for(previous_root, inp)[0], notebook=notebook, pdf=pdf
-    )
-    reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, _owned(pdf))
+    previous = previous_for(previous_root, inp.district, inp.year)[0]
+    fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
+    reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, report_files(pdf))
     return fingerprint, reasons, manifest_record(data.scores)
 
 
-def _owned(pdf: bool) -> tuple[str, ...]:
+def report_files(pdf: bool) -> tuple[str, ...]:
+    """The files of a report folder the tool owns and its fingerprint covers."""
     return (*REPORT_FILES, REPORT_PDF) if pdf else REPORT_FILES
 
 
@@ -410,8 +410,8 @@ def render_report(
     review_file = review_for(review, inp.district, inp.year)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
-    check_owned(folder, _owned(pdf), [input_path], force=force, root=out_root)
-    previous, previous_warning = _previous_for(previous_root, inp)
+    check_owned(folder, report_files(pdf), [input_path], force=force, root=out_root)
+    previous, previous_warning = previous_for(previous_root, inp.district, inp.year)
     warnings = [previous_warning] if previous_warning else []
     fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
     snapshot, snapshot_sha256 = input_snapshot(inp)
@@ -439,7 +439,7 @@ def render_report(
     clean_staging(folder)
     publish_files(folder, files, [input_path], force=force, root=out_root)
     printed = print_pdf(folder / REPORT_HTML, folder / REPORT_PDF) if pdf else None
-    seal(folder, _owned(pdf), fingerprint.to_dict())
+    seal(folder, report_files(pdf), fingerprint.to_dict())
     return ReportPaths(
         folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
         manifest_record(data.scores), fingerprint.to_dict(),
