@@ -12,6 +12,7 @@ to the same folder (same district and year) are caught before rendering; the lat
 from __future__ import annotations
 
 from concurrent.futures import Future, as_completed
+from contextlib import ExitStack
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -259,11 +260,17 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
     bar = progress_display.make_progress(len(files), progress)
     found = _unchanged(files, options)
     try:
-        # Each worker keeps a warm kernel (assessment.publish.kernels) and the year's summaries
-        # run on them too, after the districts: a re-run that made one report again makes the
-        # summary in the same worker, on the same kernel, instead of starting both again.
-        with worker_pool(options.jobs) as pool:
+        # Each worker keeps a warm kernel (assessment.publish.kernels). After a few reports (no
+        # more inputs to check than jobs: a re-run after a few changed) the year's summaries run
+        # on those workers' kernels rather than start a worker and a kernel again; after more,
+        # the pool is closed first, so that the kernels' memory (grown over many reports) is
+        # freed before the summaries (90 districts: a peak of 1003 MB instead of 772 MB).
+        with ExitStack() as stack:
+            pool = stack.enter_context(worker_pool(options.jobs))
             outcomes = _report_all(pool, files, found, options, bar)
+            if sum(1 for check in found.values() if check is None) > options.jobs:
+                stack.close()
+                pool = stack.enter_context(worker_pool(options.jobs))
             skipped += _unmatched_reviews(options, outcomes)
             years = sorted({o.year for o in outcomes if o.year is not None})
             for year in years:
@@ -280,6 +287,8 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
             for year in sorted(set(years) - set(redo)):
                 bar.note(f"{year}年市级汇总：未变化，沿用已有汇总")
             bar.note("正在生成市级汇总……" if redo else "没有需要重新生成的市级汇总")
+            if pool.executor is None:  # a new pool: a worker per year to redo
+                pool.jobs = max(1, min(options.jobs, len(redo)))
             futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in redo}
             results = {y: result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}
         for year in years:

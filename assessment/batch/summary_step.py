@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import assessment
 from assessment.batch.options import BatchOptions, timeout_text
-from assessment.batch.workers import drop_kernel, failure_record, warm_kernel
+from assessment.batch.workers import drop_kernel, failure_record, started_kernel
 from assessment.publish import notebooks as packaged
 from assessment.publish.deadline import NotebookTimeout
 
@@ -31,11 +31,12 @@ def default_summary_notebook() -> Path:
 
 def summarise_year(year_dir: Path, options: BatchOptions, run_time: str) -> dict[str, Any]:
     """Render the year's summary page and workbook from the districts its manifest lists
-    (and, with the run's `pdf`, print the page to summary.pdf), on this worker's warm kernel
-    (`workers.warm_kernel`: the one its reports ran on, when the notebooks share a folder)."""
+    (and, with the run's `pdf`, print the page to summary.pdf), on the kernel this worker's
+    reports ran on when there is one in the notebook's folder (`batch.run` says when), else
+    on a kernel of its own."""
     try:
         notebook = Path(options.summary_notebook or default_summary_notebook())
-        kernel = warm_kernel(notebook.parent)
+        kernel = started_kernel(notebook.parent)
         html, xlsx = build_summary_files(
             year_dir, previous=options.previous, notebook=notebook, run_time=run_time,
             deadline=options.deadline(time.monotonic()), kernel=kernel,

@@ -150,7 +150,7 @@ def warm_kernel(cwd: Path) -> WarmKernel:
     warmed) on first use, after it died, or when the last notebook ran from another folder."""
     global _KERNEL
     with _KERNEL_LOCK:
-        kernel = _started_kernel(cwd)
+        kernel = started_kernel(cwd)
         if kernel is None:
             from assessment.publish.kernels import WarmKernel
 
@@ -161,8 +161,8 @@ def warm_kernel(cwd: Path) -> WarmKernel:
         return kernel
 
 
-def _started_kernel(cwd: Path) -> WarmKernel | None:
-    """This worker's kernel when one is running in `cwd`, else None."""
+def started_kernel(cwd: Path) -> WarmKernel | None:
+    """This worker's kernel when one is running in `cwd` (its reports' kernel), else None."""
     if _KERNEL is not None and _KERNEL.alive() and _KERNEL.cwd == cwd.resolve():
         return _KERNEL
     return None
