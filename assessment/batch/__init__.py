@@ -40,8 +40,9 @@ Report folders of districts missing from a re-run are left as they were; the yea
 manifest, which the summary follows, says which folders belong to the run.
 
 Modules, in the order a run uses them: `options` (the run's settings as one value),
-`run` (`run_batch`: the lock, the two stages, the manifests), `pool` (worker processes),
-`workers` (checking and rendering one input), `progress`, `manifest` (manifest and
+`run` (`run_batch`: the lock, the two stages, the manifests), `unchanged` (the inputs whose
+report folders a re-run keeps, found before any worker starts), `pool` (worker processes,
+started as tasks come), `workers` (checking and rendering one input), `progress`, `manifest` (manifest and
 batch.log text), `summary_step` (a year's summary), `outcome` (what became of it all).
 """
 

@@ -67,30 +67,48 @@ def _init_worker(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="parent-watch").start()
 
 
+class WorkerPool:
+    """Spawned workers, `jobs` at most, made at the first task: a run with nothing to do
+    in them starts no process at all (the executor's locks alone start multiprocessing's
+    resource tracker, a Python process of its own). The executor then starts a worker per
+    task while none is idle, so fewer tasks than `jobs` start fewer workers."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.jobs,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker,
+                initargs=(os.getpid(),),
+            )
+        return self.executor.submit(fn, *args)
+
+
 @contextmanager
-def worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(jobs: int) -> Iterator[WorkerPool]:
     """A pool of spawned workers that, when the run is interrupted or fails, stops its busy
     workers at once (they kill their kernels) instead of waiting for their reports."""
-    pool = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(os.getpid(),),
-    )
+    pool = WorkerPool(jobs)
     try:
         yield pool
     except BaseException:
-        # The executor has no public way to stop running tasks; its worker processes are in
-        # the private `_processes` (there since Python 3.2), read defensively.
-        workers = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for worker in workers:
-            if worker.is_alive():
-                worker.terminate()
-        for worker in workers:
-            worker.join(5)
+        if pool.executor is not None:
+            # The executor has no public way to stop running tasks; its worker processes are in
+            # the private `_processes` (there since Python 3.2), read defensively.
+            workers = list((getattr(pool.executor, "_processes", None) or {}).values())
+            pool.executor.shutdown(wait=False, cancel_futures=True)
+            for worker in workers:
+                if worker.is_alive():
+                    worker.terminate()
+            for worker in workers:
+                worker.join(5)
         raise
-    pool.shutdown(wait=True)
+    if pool.executor is not None:
+        pool.executor.shutdown(wait=True)
 
 
 def result_or_none(future: Future) -> dict[str, Any] | None:
@@ -101,7 +119,7 @@ def result_or_none(future: Future) -> dict[str, Any] | None:
         return None
 
 
-def submit(pool: ProcessPoolExecutor, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
+def submit(pool: WorkerPool, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
     """Submit, turning a pool already broken by another task into a future that says so."""
     try:
         return pool.submit(fn, *args)

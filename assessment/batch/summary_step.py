@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import assessment
 from assessment.batch.options import BatchOptions, timeout_text
-from assessment.batch.workers import failure_record
+from assessment.batch.workers import drop_kernel, failure_record, started_kernel
 from assessment.publish import notebooks as packaged
 from assessment.publish.deadline import NotebookTimeout
 
 if TYPE_CHECKING:
+    from assessment.publish.kernels import WarmKernel
     from assessment.report.fingerprint import Fingerprint
 from assessment.publish.ledger import sha256_file
 from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON, SUMMARY_HTML, SUMMARY_PDF, SUMMARY_XLSX, publish_files
@@ -30,11 +31,15 @@ def default_summary_notebook() -> Path:
 
 def summarise_year(year_dir: Path, options: BatchOptions, run_time: str) -> dict[str, Any]:
     """Render the year's summary page and workbook from the districts its manifest lists
-    (and, with the run's `pdf`, print the page to summary.pdf)."""
+    (and, with the run's `pdf`, print the page to summary.pdf), on the kernel this worker's
+    reports ran on when there is one in the notebook's folder (`batch.run` says when), else
+    on a kernel of its own."""
     try:
+        notebook = Path(options.summary_notebook or default_summary_notebook())
+        kernel = started_kernel(notebook.parent)
         html, xlsx = build_summary_files(
-            year_dir, previous=options.previous, notebook=options.summary_notebook, run_time=run_time,
-            deadline=options.deadline(time.monotonic()),
+            year_dir, previous=options.previous, notebook=notebook, run_time=run_time,
+            deadline=options.deadline(time.monotonic()), kernel=kernel,
         )
         publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx}, force=options.force)
         if options.pdf:
@@ -43,9 +48,13 @@ def summarise_year(year_dir: Path, options: BatchOptions, run_time: str) -> dict
             print_pdf(year_dir / SUMMARY_HTML, year_dir / SUMMARY_PDF)
         return {"status": "ok"}
     except NotebookTimeout:
+        drop_kernel()
         return {"status": "failed", "errors": [timeout_text(options.timeout or 0)]}
     except Exception as exc:  # noqa: BLE001 - recorded in the manifest and the exit code
-        return failure_record(exc)
+        record = failure_record(exc)
+        if "trace" in record:
+            drop_kernel()
+        return record
 
 
 def build_summary_files(
@@ -55,8 +64,10 @@ def build_summary_files(
     notebook: Path | None = None,
     run_time: str | None = None,
     deadline: float | None = None,
+    kernel: WarmKernel | None = None,
 ) -> tuple[str, bytes]:
-    """The summary page (the notebook run on the year folder) and workbook, as content.
+    """The summary page (the notebook run on the year folder, on `kernel` or a kernel of its
+    own) and workbook, as content.
 
     Both come from the same `summary.load_summary` call, the page inside the notebook's
     kernel and the workbook here, so they show the same tables.
@@ -73,7 +84,7 @@ def build_summary_files(
         "previous_dir": None if previous is None else str(Path(previous).resolve()),
         "run_time": run_time,
     }
-    executed = run_notebook(notebook, None, parameters, deadline=deadline)
+    executed = run_notebook(notebook, None, parameters, kernel, deadline)
     summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
     return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)
 

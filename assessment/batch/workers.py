@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing.util
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -63,14 +64,14 @@ def _year_and_district(raw: RawInput) -> tuple[int | None, str | None]:
     return year, district
 
 
-def review_of(options: BatchOptions, inp: DistrictInput) -> Path | None:
+def review_of(options: BatchOptions, district: str, year: int) -> Path | None:
     """The district's review among the run's reviews (matched by the district named inside
     it), None without one; InputError when two claim it."""
     from assessment.review.files import one_review
 
     if options.reviews is None:
         return None
-    return one_review(options.reviews.files_for(inp.district, inp.year), inp.district)
+    return one_review(options.reviews.files_for(district, year), district)
 
 
 def _changes(options: BatchOptions, inp: DistrictInput) -> dict[str, Any]:
@@ -80,20 +81,32 @@ def _changes(options: BatchOptions, inp: DistrictInput) -> dict[str, Any]:
 
     fingerprint, reasons, provenance = report_changes(
         inp, options.out_dir, previous_root=options.previous, rubric=options.rubric_path, notebook=options.notebook,
-        review=review_of(options, inp), evidence=options.evidence_dir, pdf=options.pdf,
+        review=review_of(options, inp.district, inp.year), evidence=options.evidence_dir, pdf=options.pdf,
         deadline=options.deadline(time.monotonic()),
     )
     folder = report_folder(options.out_dir, inp.year, inp.district)
     return {"fingerprint": fingerprint.to_dict(), "reasons": reasons, "provenance": provenance, "folder": str(folder)}
 
 
-def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
+def check_input(path: Path, options: BatchOptions, start_kernel_meanwhile: bool = False) -> dict[str, Any]:
     """Read and validate one input, once: its validated input (handed on to render_input),
     or every problem with the district and year when those two cells could be read. With
     reviews the district's review (if any) is validated against the input
     too: an invalid review makes the district invalid, with its problems located. A valid
-    input's record says why its report must be made again (`reasons`; empty: unchanged)."""
+    input's record says why its report must be made again (`reasons`; empty: unchanged).
+
+    `start_kernel_meanwhile` (the main process found the input changed, and cores to spare):
+    this worker's kernel is started while the input is checked, in a thread (the kernel's own
+    process does the work), so that the render that follows finds it running; when the input
+    is not to be rendered after all, the check waits for that start and stops the kernel."""
     started = time.perf_counter()
+    starting = None
+    if start_kernel_meanwhile and _KERNEL is None:
+        from assessment.report.district import default_notebook
+
+        cwd = (options.notebook or default_notebook()).parent
+        starting = threading.Thread(target=start_kernel, args=(cwd,), daemon=True, name="kernel-start")
+        starting.start()
     record: dict[str, Any] = {"sha256": input_sha256(path)}
     try:
         rubric = load_rubric(options.rubric_path)
@@ -119,30 +132,58 @@ def check_input(path: Path, options: BatchOptions) -> dict[str, Any]:
         record.update(status="failed", errors=[timeout_text(options.timeout or 0)])
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         record.update(status="failed", errors=[error_text(exc)], trace=traceback.format_exc())
+    if starting is not None and not (record["status"] == "ok" and record["reasons"]):
+        starting.join()
+        drop_kernel()
     record["seconds"] = time.perf_counter() - started
     return record
 
 
 #: This worker process's warm kernel, started with its first report.
 _KERNEL: WarmKernel | None = None
+#: Held while the kernel is started or replaced: a render waits for a start under way.
+_KERNEL_LOCK = threading.Lock()
 
 
-def _warm_kernel(notebook: Path | None) -> WarmKernel:
-    """The worker's kernel, started (and imports warmed) on first use or after it died."""
+def warm_kernel(cwd: Path) -> WarmKernel:
+    """The worker's kernel, running in `cwd` (the notebook's folder), started (and imports
+    warmed) on first use, after it died, or when the last notebook ran from another folder."""
     global _KERNEL
-    if _KERNEL is None or not _KERNEL.alive():
-        from assessment.publish.kernels import WarmKernel
-        from assessment.report.district import default_notebook
+    with _KERNEL_LOCK:
+        kernel = started_kernel(cwd)
+        if kernel is None:
+            from assessment.publish.kernels import WarmKernel
 
-        _drop_kernel()
-        _KERNEL = WarmKernel(cwd=(notebook or default_notebook()).parent)
-        # multiprocessing workers leave through os._exit, which skips atexit handlers.
-        multiprocessing.util.Finalize(None, _drop_kernel, exitpriority=10)
-    return _KERNEL
+            drop_kernel()
+            kernel = _KERNEL = WarmKernel(cwd=cwd)
+            # multiprocessing workers leave through os._exit, which skips atexit handlers.
+            multiprocessing.util.Finalize(None, drop_kernel, exitpriority=10)
+        return kernel
 
 
-def _drop_kernel() -> None:
-    """After a failure, start the next report on a fresh kernel rather than trust this one."""
+def started_kernel(cwd: Path) -> WarmKernel | None:
+    """This worker's kernel when one is running in `cwd` (its reports' kernel), else None."""
+    if _KERNEL is not None and _KERNEL.alive() and _KERNEL.cwd == cwd.resolve():
+        return _KERNEL
+    return None
+
+
+def start_kernel(cwd: Path) -> dict[str, Any]:
+    """Start this worker's kernel ahead of the notebook it will run (see `check_input`); its
+    failure is the notebook's to report, which starts a kernel again."""
+    started = time.perf_counter()
+    try:
+        warm_kernel(cwd)
+        record: dict[str, Any] = {"status": "ok"}
+    except Exception as exc:  # noqa: BLE001 - the notebook's own run starts a kernel again and says why
+        record = failure_record(exc)
+        drop_kernel()
+    record["seconds"] = time.perf_counter() - started
+    return record
+
+
+def drop_kernel() -> None:
+    """After a failure, start the next notebook on a fresh kernel rather than trust this one."""
     global _KERNEL
     if _KERNEL is not None:
         _KERNEL.kill_now()
@@ -154,16 +195,16 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
     warm kernel; its notebook is stopped after the run's timeout (starting the kernel not
     counted), and the kernel then replaced. Review, evidence and pdf as for
     `report.render_report`."""
-    from assessment.report.district import render_report
+    from assessment.report.district import default_notebook, render_report
 
     started = time.perf_counter()
     try:
-        kernel = _warm_kernel(options.notebook)  # starting a kernel is not the district's time
+        kernel = warm_kernel((options.notebook or default_notebook()).parent)  # not the district's time
         paths = render_report(
             Path(inp.path), options.out_dir, previous_root=options.previous, rubric=options.rubric_path,
             notebook=options.notebook, kernel=kernel, inp=inp, deadline=options.deadline(time.monotonic()),
-            review=review_of(options, inp), evidence=options.evidence_dir, pdf=options.pdf, force=options.force,
-            run_time=options.run_time,
+            review=review_of(options, inp.district, inp.year), evidence=options.evidence_dir, pdf=options.pdf,
+            force=options.force, run_time=options.run_time,
         )
         record: dict[str, Any] = {
             "status": "ok", "folder": str(paths.folder), "warnings": list(paths.warnings),
@@ -171,11 +212,11 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
         }
     except NotebookTimeout:
         record = {"status": "failed", "errors": [timeout_text(options.timeout or 0)]}
-        _drop_kernel()
+        drop_kernel()
     except Exception as exc:  # noqa: BLE001 - one district's failure is recorded, not raised
         record = failure_record(exc)
         if "trace" in record:
-            _drop_kernel()
+            drop_kernel()
     _collect_garbage()
     record["seconds"] = time.perf_counter() - started
     return record

@@ -319,9 +319,9 @@ def previous_state(path: str | Path | None, warning: str | None = None) -> tuple
     return read_previous_scores(Path(path))
 
 
-def _previous_for(previous_root: Path | None, inp: DistrictInput) -> tuple[Path | None, str | None]:
+def previous_for(previous_root: Path | None, district: str, year: int) -> tuple[Path | None, str | None]:
     """The earlier scores.json the report compares with, or (None, why) when it is damaged."""
-    previous = find_previous_scores(previous_root, inp.district, inp.year) if previous_root else None
+    previous = find_previous_scores(previous_root, district, year) if previous_root else None
     if previous is None:
         return None, None
     _, warning = read_previous_scores(previous)
@@ -346,16 +346,15 @@ def report_changes(
     loaded = load_rubric(None if rubric is None else Path(rubric).resolve())
     data = report_data(inp.path, loaded, review, evidence, inp=inp, deadline=deadline)
     notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
-    fingerprint = district_fingerprint(
-        inp, loaded, scores=data.scores, previous_scores=_previous_for(previous_root, inp)[0], notebook=notebook, pdf=pdf
-    )
+    previous = previous_for(previous_root, inp.district, inp.year)[0]
+    fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
     reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, report_files(inp.path, pdf))
     return fingerprint, reasons, manifest_record(data.scores)
 
 
 def report_files(input_path: Path | str, pdf: bool) -> tuple[str, ...]:
-    """Every file a district's report folder gets: REPORT_FILES, the copy of its input
-    (outputs.input_copy_name) and, with `pdf`, report.pdf."""
+    """Every file a district's report folder gets, as its fingerprint covers them: REPORT_FILES,
+    the copy of its input (outputs.input_copy_name) and, with `pdf`, report.pdf."""
     files = (*REPORT_FILES, input_copy_name(input_path))
     return (*files, REPORT_PDF) if pdf else files
 
@@ -428,7 +427,7 @@ def render_report(
     owned = report_files(input_path, pdf)
     check_owned(folder, owned, [input_path], force=force, root=out_root)
     input_bytes = validated_bytes(input_path, inp)  # before the notebook runs, as validated
-    previous, previous_warning = _previous_for(previous_root, inp)
+    previous, previous_warning = previous_for(previous_root, inp.district, inp.year)
     warnings = [previous_warning] if previous_warning else []
     fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
     snapshot, snapshot_sha256 = input_snapshot(inp)

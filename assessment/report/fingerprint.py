@@ -104,19 +104,38 @@ def district_fingerprint(
     be written (`report_data`): it carries the review's file and sha256 and the evidence
     listing with each file's sha256; `previous_scores` the earlier scores.json the report
     compares with (its plan.json beside it is read too)."""
-    review = scores.get("review")
-    evidence = scores.get("evidence")
+    input_part = {"file": PurePath(inp.path).name, "content_sha256": content_sha256(inp), "file_sha256": inp.sha256}
+    return fingerprint_of(
+        input_part, scores.get("review"), scores.get("evidence"), previous_scores=previous_scores,
+        rubric_sha256=rubric.sha256, notebook=notebook, pdf=pdf,
+    )
+
+
+def fingerprint_of(
+    input_part: Mapping[str, Any],
+    review: Mapping[str, Any] | None,
+    evidence: Mapping[str, Any] | None,
+    *,
+    previous_scores: Path | None,
+    rubric_sha256: str,
+    notebook: Path,
+    pdf: bool,
+) -> Fingerprint:
+    """A district's fingerprint from its parts as scores.json records them: `review` its
+    `review` record (file and sha256), `evidence` its `evidence` record
+    (`review.evidence.evidence_dict`). `district_fingerprint` makes it from a validated
+    input; a batch re-run from what a sealed folder recorded (`assessment.batch.unchanged`)."""
     previous_plan = None if previous_scores is None else previous_scores.with_name(PLAN_JSON)
     return make_fingerprint(
         {
-            "input": {"file": PurePath(inp.path).name, "content_sha256": content_sha256(inp), "file_sha256": inp.sha256},
+            "input": dict(input_part),
             "review": None if review is None else {"file": review["file"], "sha256": review["sha256"]},
             "evidence": None if evidence is None else {
                 "folder": evidence["folder"],
                 "files": [[f["criterion_id"], f["name"], f["status"], f["path"], f["sha256"]] for f in evidence["files"]],
             },
             "previous": {"scores": _file_record(previous_scores), "plan": _file_record(previous_plan)},
-            "rubric": rubric.sha256,
+            "rubric": rubric_sha256,
             "tool": assessment.__version__,
             "template": template_digests(notebook),
             "options": {"pdf": pdf},

@@ -130,6 +130,15 @@ def test_a_changed_review_reason_renders_that_district_again(root: Path, capsys)
     assert scores["review"]["changes"][0]["reason"].endswith("（已补充说明）")
 
 
+def test_a_removed_review_renders_that_district_again_on_its_own_values(root: Path, capsys) -> None:
+    (root / "reviews" / "龙湾区.review.json").unlink()
+    before = stamps(root)
+    text = batch(root, capsys)
+    assert "重新生成：龙湾区（复核已更新）" in text
+    assert rewritten(before, root) == {"龙湾区", "summary"}
+    assert "review" not in json.loads((root / "out" / "2022" / "龙湾区" / "scores.json").read_text("utf-8"))
+
+
 def test_a_changed_evidence_file_renders_that_district_again(root: Path, capsys) -> None:
     evidence = next(p for p in sorted((root / "evidence" / "龙湾区").iterdir()) if p.is_file())
     evidence.write_bytes(evidence.read_bytes() + "补充页".encode())
@@ -199,9 +208,10 @@ def test_report_of_an_unchanged_district_says_so_without_starting_a_kernel(root:
 NOTEBOOK_STACK = ("nbformat", "nbconvert", "papermill", "jupyter_client", "jsonschema", "matplotlib", "pandas")
 
 
-def test_a_re_run_that_renders_nothing_never_imports_the_notebook_stack_in_any_process(root: Path) -> None:
-    """`-X importtime` is passed on to the spawned workers, so its lines on stderr name every
-    module the main process and each worker imported while deciding that nothing changed."""
+def test_a_re_run_that_renders_nothing_starts_no_worker_and_never_imports_the_notebook_stack(root: Path) -> None:
+    """`-X importtime` is passed on to spawned workers, so its lines on stderr name every
+    module each Python process imported, and each process imports `encodings` first, once:
+    the unchanged districts are recognised in the main process, from their sealed folders."""
     run = subprocess.run(
         [sys.executable, "-X", "importtime", "-m", "assessment", "batch", str(root / "data"), "--out", str(root / "out"),
          "--jobs", "2", "--review", str(root / "reviews"), "--evidence", str(root / "evidence")],
@@ -209,10 +219,30 @@ def test_a_re_run_that_renders_nothing_never_imports_the_notebook_stack_in_any_p
     )
     assert run.returncode == 0, run.stderr[-2000:]
     assert "未变化，沿用已有报告：苍南县、龙湾区" in run.stdout + run.stderr
-    imported = {
-        line.rsplit("|", 1)[1].strip().split(".")[0]
-        for line in run.stderr.splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-    assert "openpyxl" in imported  # the inputs were read: the lines cover the workers too
+    lines = [line.rsplit("|", 1)[1] for line in run.stderr.splitlines() if line.startswith("import time:") and "|" in line]
+    assert lines.count(" encodings") == 1  # the main process alone
+    imported = {name.strip().split(".")[0] for name in lines}
+    assert "assessment" in imported
     assert imported.isdisjoint(NOTEBOOK_STACK), sorted(imported & set(NOTEBOOK_STACK))
+
+
+def test_a_re_run_after_one_district_changed_makes_it_and_the_summary_in_one_worker(root: Path) -> None:
+    """Counted as above: the main process, multiprocessing's resource tracker (started with
+    the first worker) and one worker, which checks and renders the changed district and
+    then makes the summary on the same kernel (`--jobs 2` is not a worker per job)."""
+    path = root / "data" / "苍南县.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["基本信息"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "填报人")
+    sheet.cell(cell.row, cell.column + 1).value = "另一位填报人"
+    book.save(path)
+    run = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "assessment", "batch", str(root / "data"), "--out", str(root / "out"),
+         "--jobs", "2", "--review", str(root / "reviews"), "--evidence", str(root / "evidence")],
+        capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "重新生成：苍南县（输入已修改）" in run.stdout + run.stderr
+    assert "2022年市级汇总：重新生成（区县报告有更新）" in run.stdout + run.stderr
+    lines = [line.rsplit("|", 1)[1] for line in run.stderr.splitlines() if line.startswith("import time:") and "|" in line]
+    assert lines.count(" encodings") == 3
