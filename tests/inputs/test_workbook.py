@@ -614,9 +614,11 @@ def test_bad_equipment_quantity_and_bad_flag_are_located_exactly(template: Path,
 
 
 def _zip_without_workbook() -> bytes:
+    """Fixed bytes (a dated member): pytest-xdist's workers each collect the parameters and
+    must find the same ones."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("hello.txt", "not a workbook")
+        archive.writestr(zipfile.ZipInfo("hello.txt", date_time=(2022, 12, 31, 0, 0, 0)), "not a workbook")
     return buffer.getvalue()
 
 
@@ -630,6 +632,7 @@ def _zip_without_workbook() -> bytes:
         ("text.xlsx", "地区,龙湾区\n年度,2024\n".encode()),
         ("empty.xlsx", b""),
     ],
+    ids=["truncated.xlsx", "other-zip.xlsx", "encrypted.xlsx", "legacy.xls", "text.xlsx", "empty.xlsx"],
 )
 def test_unreadable_file_raises_one_problem_not_a_traceback(
     tmp_path: Path, rubric: Rubric, name: str, content: bytes
