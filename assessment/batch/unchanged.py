@@ -28,8 +28,8 @@ from assessment.batch.options import BatchOptions
 from assessment.batch.workers import input_sha256, review_of
 from assessment.inputs.model import InputError
 from assessment.publish.ledger import read_fingerprint, sha256_file
-from assessment.publish.outputs import SCORES_JSON
-from assessment.report.district import default_notebook, previous_for, report_files, report_folder
+from assessment.publish.outputs import SCORES_JSON, report_files
+from assessment.report.district import default_notebook, previous_for, report_folder
 from assessment.report.fingerprint import changes, fingerprint_of
 from assessment.review import manifest_record
 from assessment.review.evidence import EvidenceCheck, Hashes, evidence_dict, evidence_folder, locate

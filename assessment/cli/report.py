@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     (`report.index`), listing every report in them."""
     from assessment import api
     from assessment.inputs.model import InputError
-    from assessment.publish.outputs import OutputLock, check_owned, clean_staging
+    from assessment.publish.outputs import OutputLock, check_owned, clean_staging, report_files
     from assessment.report.district import (
         _duplicates,
         check_previous_root,
@@ -72,7 +72,6 @@ def run(args: argparse.Namespace) -> int:
         render_report,
         report_changes,
         report_data,
-        report_files,
         report_folder,
     )
     from assessment.report.fingerprint import FORCED

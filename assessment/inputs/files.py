@@ -10,12 +10,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assessment.inputs.json_form import read_json
+from assessment.inputs.limits import read_limited
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem, RawInput
 from assessment.inputs.validate import validate
 from assessment.inputs.xlsx_inspect import is_ole2, is_xlsx_package
+from assessment.publish.ledger import sha256_bytes
 from assessment.publish.outputs import INPUT_COPIES, OWNED_FILES
 from assessment.rubric.loader import default_rubric
 from assessment.rubric.model import Rubric
+from assessment.util.console import CommandError, safe
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 INPUT_SUFFIXES = WORKBOOK_SUFFIXES | {".json"}
@@ -66,6 +69,15 @@ def read_raw(path: Path, rubric: Rubric) -> RawInput:
                      f"这是{OTHER_SPREADSHEETS[suffix]}（{path.suffix}），请在Excel或WPS中另存为 .xlsx 格式")]
         )
     raise InputError([Problem(Location(str(path)), f"不支持的文件类型“{path.suffix}”：应为 .xlsx 或 .json")])
+
+
+def validated_bytes(path: Path, inp: DistrictInput) -> bytes:
+    """The input's bytes as validated (its sha256 is the input's), for the report folder's
+    copy; CommandError when the file was saved again since it was validated."""
+    data = read_limited(path)
+    if sha256_bytes(data) != inp.sha256:
+        raise CommandError(f"填报文件“{safe(path)}”在校验之后被修改过，请保存完毕后重新生成报告")
+    return data
 
 
 def load_input(path: Path, rubric: Rubric) -> DistrictInput:

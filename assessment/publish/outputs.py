@@ -61,6 +61,14 @@ def input_copy_name(input_path: Path | str) -> str:
     return f"{INPUT_COPY_STEM}{suffix if suffix in ('.json', '.xlsm') else '.xlsx'}"
 
 
+def report_files(input_path: Path | str, pdf: bool) -> tuple[str, ...]:
+    """Every file a district's report folder gets, in the order they are published and as its
+    fingerprint covers them: the notebook, page, scores and plan, the copy of its input and,
+    with `pdf`, report.pdf."""
+    files = (REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON, input_copy_name(input_path))
+    return (*files, REPORT_PDF) if pdf else files
+
+
 class OutputError(CommandError):
     """An output the tool may not or cannot write; the message (Chinese) names the path."""
 

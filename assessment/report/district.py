@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessment.inputs import files as api_inputs
+from assessment.inputs.files import validated_bytes
 from assessment.inputs.json_form import input_snapshot
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import DistrictInput, InputError, Location, Problem
@@ -47,6 +48,7 @@ from assessment.publish.outputs import (
     district_dirname,
     input_copy_name,
     publish_files,
+    report_files,
 )
 from assessment.publish.stamp import stamp_scores
 from assessment.report.fingerprint import Fingerprint, changes, district_fingerprint
@@ -73,8 +75,6 @@ if TYPE_CHECKING:
     from assessment.publish.kernels import WarmKernel
 
 NOTEBOOK_NAME = packaged.REPORT_NOTEBOOK
-#: The files of a district's report folder, in the order they are published.
-REPORT_FILES = (REPORT_NOTEBOOK, REPORT_HTML, SCORES_JSON, PLAN_JSON)
 
 
 def default_notebook() -> Path:
@@ -350,22 +350,6 @@ def report_changes(
     fingerprint = district_fingerprint(inp, loaded, scores=data.scores, previous_scores=previous, notebook=notebook, pdf=pdf)
     reasons = changes(report_folder(out_root, inp.year, inp.district), fingerprint, report_files(inp.path, pdf))
     return fingerprint, reasons, manifest_record(data.scores)
-
-
-def report_files(input_path: Path | str, pdf: bool) -> tuple[str, ...]:
-    """Every file a district's report folder gets, as its fingerprint covers them: REPORT_FILES,
-    the copy of its input (outputs.input_copy_name) and, with `pdf`, report.pdf."""
-    files = (*REPORT_FILES, input_copy_name(input_path))
-    return (*files, REPORT_PDF) if pdf else files
-
-
-def validated_bytes(path: Path, inp: DistrictInput) -> bytes:
-    """The input's bytes as validated (its sha256 is the input's), for the folder's copy;
-    CommandError when the file was saved again since it was validated."""
-    data = read_limited(path)
-    if sha256_bytes(data) != inp.sha256:
-        raise CommandError(f"填报文件“{safe(path)}”在校验之后被修改过，请保存完毕后重新生成报告")
-    return data
 
 
 def render_report(
