@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from assessment.batch.outcome import WORKER_DIED
+from assessment.util.iri_grammar import defer_iri_grammar
 
 #: How often a worker checks that the main process is still there.
 PARENT_POLL_SECONDS = 0.5
@@ -57,6 +58,7 @@ def _watch_parent(parent: int) -> None:
 
 def _init_worker(parent: int) -> None:
     """Runs first in each worker, before numpy loads; kernels inherit its environment."""
+    defer_iri_grammar()  # before papermill loads jsonschema (util.iri_grammar)
     for name in SINGLE_THREAD_ENV:
         os.environ.setdefault(name, "1")
     signal.signal(signal.SIGINT, signal.SIG_IGN)
