@@ -45,6 +45,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import openpyxl
 import papermill
 from bench_batch import TreePeak, synthetic_city, trivial_notebook
 
@@ -58,6 +59,7 @@ from assessment.rubric.loader import default_rubric
 from assessment.samples import synthetic_input
 from assessment.scoring.engine import score
 from assessment.scoring.reference import reference_score
+from assessment.util.errors import EXIT_INVALID
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "data_templates" / "examples" / "wenzhou-2022"
@@ -116,25 +118,26 @@ def met(ok: bool) -> str:
     return "达到" if ok else "未达到"
 
 
-def wall(command: list[str], cwd: Path) -> float:
-    """Seconds a new process takes, start to exit; a failure stops the benchmark with what
-    the process wrote to stderr (kept off the figures otherwise: progress lines, and the
-    floor kernels' warning about plain TCP, which papermill's default kernels use)."""
+def wall(command: list[str], cwd: Path, expect: int = 0) -> float:
+    """Seconds a new process takes, start to exit; an exit code other than `expect` stops
+    the benchmark with what the process wrote to stderr (kept off the figures otherwise:
+    progress lines, and the floor kernels' warning about plain TCP, which papermill's
+    default kernels use)."""
     started = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - started
-    if done.returncode != 0:
+    if done.returncode != expect:
         sys.stderr.write(done.stderr.decode(errors="replace"))
         raise SystemExit(f"{command[0]} … 退出码 {done.returncode}")
     return seconds
 
 
-def median_wall(command: list[str], cwd: Path, repeat: int, fresh: Path | None = None) -> float:
+def median_wall(command: list[str], cwd: Path, repeat: int, fresh: Path | None = None, expect: int = 0) -> float:
     times = []
     for _ in range(repeat):
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)
-        times.append(wall(command, cwd))
+        times.append(wall(command, cwd, expect))
     return statistics.median(times)
 
 
@@ -146,6 +149,21 @@ def strict_floors(notebook: Path, repeat: int, jobs: int) -> tuple[float, float]
     return main, one
 
 
+def five_and_one_bad(work: Path) -> Path:
+    """A folder of five sample workbooks and one whose 实际到岗执法人员数 is not a number."""
+    folder = work / "five-and-one-bad"
+    folder.mkdir()
+    for path in sorted(EXAMPLES.glob("*.xlsx"))[:6]:
+        shutil.copy(path, folder)
+    bad = sorted(folder.iterdir())[-1]
+    book = openpyxl.load_workbook(bad)
+    sheet = book["基本信息"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "实际到岗执法人员数")
+    sheet.cell(cell.row, cell.column + 1).value = "二十三"
+    book.save(bad)
+    return folder
+
+
 def end_to_end(work: Path, repeat: int, jobs: int) -> tuple[float, float]:
     """Targets 1 and 2; returns (floor of one notebook once Python is up, floor of 13)."""
     notebook = trivial_notebook(work)
@@ -155,7 +173,13 @@ def end_to_end(work: Path, repeat: int, jobs: int) -> tuple[float, float]:
     floor_one = median_wall([*floor, "1"], work, repeat)
     floor_main = median_wall([*floor, "13"], work, repeat)
     strict_main, strict_one = strict_floors(notebook, repeat, jobs)
+    strict_six = statistics.median(pool_floor(notebook, 6, jobs) for _ in range(repeat))
     out = work / "e2e"
+    mixed = five_and_one_bad(work)
+    six = median_wall(
+        [python, "-m", "assessment", "batch", str(mixed), "--out", str(out), "--jobs", str(jobs)], work, repeat, out,
+        expect=EXIT_INVALID,
+    )
     one = median_wall([python, "-m", "assessment", "report", str(SAMPLE), "--out", str(out)], work, repeat, out)
     main = median_wall(
         [python, "-m", "assessment", "batch", str(EXAMPLES), "--out", str(out), "--jobs", str(jobs)], work, repeat, out
@@ -169,6 +193,9 @@ def end_to_end(work: Path, repeat: int, jobs: int) -> tuple[float, float]:
           f"比值 {one / floor_one:.2f}（目标 ≤ {ONE_RATIO}：{met(one <= ONE_RATIO * floor_one)}）；"
           f"严格下限（工作进程池，1次）{strict_one:.2f} 秒，"
           f"比值 {one / strict_one:.2f}（目标 ≤ {ONE_RATIO}：{met(one <= ONE_RATIO * strict_one)}）", flush=True)
+    print(f"1b. 5个有效地区+1个无效填报文件（批量，--jobs {jobs}，新进程）：{six:.1f} 秒；"
+          f"严格下限（工作进程池，6次：5份报告+汇总）{strict_six:.1f} 秒，"
+          f"比值 {six / strict_six:.2f}（目标 ≤ {MAIN_RATIO}：{met(six <= MAIN_RATIO * strict_six)}）", flush=True)
     return (floor_main - floor_one) / 12, floor_main
 
 
