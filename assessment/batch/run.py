@@ -48,7 +48,6 @@ from assessment.report.index import check_index, write_index
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 
-
 #: Up to this many inputs to check (a city's batch: no Zhejiang city has more than 13
 #: county-level units), the year's summaries run on the workers' warm kernels; beyond it
 #: (a province's batch) the pool is closed first, so that kernels grown over many reports
@@ -117,7 +116,7 @@ def run_batch(
     )
     check_batch_folders(options)
     if options.pdf:
-        from assessment.report.district import chromium_or_error
+        from assessment.publish.pdf import chromium_or_error
 
         chromium_or_error()
     with OutputLock(options.out_dir):
@@ -174,9 +173,9 @@ def _report_all(
 
     to_check = [p for p, check in found.items() if check is None]
     # No more inputs to check than workers (a re-run after a few changed): each has a worker of
-    # its own, which starts its kernel while it checks, rather than after.
-    ahead = len(to_check) <= options.jobs
-    check_futures = {p: submit(pool, check_input, p, options, ahead) for p in to_check}
+    # its own, whose kernel is stopped at once if its input is not rendered after all.
+    last_for_worker = len(to_check) <= options.jobs
+    check_futures = {p: submit(pool, check_input, p, options, last_for_worker) for p in to_check}
     for path in files:
         check = found[path] or result_or_none(check_futures[path]) or run_isolated(check_input, path, options)
         check.setdefault("sha256", input_sha256(path))

@@ -43,7 +43,7 @@ def summarise_year(year_dir: Path, options: BatchOptions, run_time: str) -> dict
         )
         publish_files(year_dir, {SUMMARY_HTML: html.encode("utf-8"), SUMMARY_XLSX: xlsx}, force=options.force)
         if options.pdf:
-            from assessment.report.district import print_pdf
+            from assessment.publish.pdf import print_pdf
 
             print_pdf(year_dir / SUMMARY_HTML, year_dir / SUMMARY_PDF)
         return {"status": "ok"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing.util
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -88,25 +87,19 @@ def _changes(options: BatchOptions, inp: DistrictInput) -> dict[str, Any]:
     return {"fingerprint": fingerprint.to_dict(), "reasons": reasons, "provenance": provenance, "folder": str(folder)}
 
 
-def check_input(path: Path, options: BatchOptions, start_kernel_meanwhile: bool = False) -> dict[str, Any]:
+def check_input(path: Path, options: BatchOptions, last_for_worker: bool = False) -> dict[str, Any]:
     """Read and validate one input, once: its validated input (handed on to render_input),
     or every problem with the district and year when those two cells could be read. With
     reviews the district's review (if any) is validated against the input
     too: an invalid review makes the district invalid, with its problems located. A valid
     input's record says why its report must be made again (`reasons`; empty: unchanged).
 
-    `start_kernel_meanwhile` (the main process found the input changed, and cores to spare):
-    this worker's kernel is started while the input is checked, in a thread (the kernel's own
-    process does the work), so that the render that follows finds it running; when the input
-    is not to be rendered after all, the check waits for that start and stops the kernel."""
+    The worker's kernel is started first (`start_kernel`): it starts and imports while
+    inputs are checked, so that the first render finds it warm. `last_for_worker` (no more
+    inputs to check than workers: each has this one only) stops that kernel again when the
+    input is not to be rendered after all."""
     started = time.perf_counter()
-    starting = None
-    if start_kernel_meanwhile and _KERNEL is None:
-        from assessment.report.district import default_notebook
-
-        cwd = (options.notebook or default_notebook()).parent
-        starting = threading.Thread(target=start_kernel, args=(cwd,), daemon=True, name="kernel-start")
-        starting.start()
+    start_kernel(options)
     record: dict[str, Any] = {"sha256": input_sha256(path)}
     try:
         rubric = load_rubric(options.rubric_path)
@@ -132,33 +125,38 @@ def check_input(path: Path, options: BatchOptions, start_kernel_meanwhile: bool 
         record.update(status="failed", errors=[timeout_text(options.timeout or 0)])
     except Exception as exc:  # noqa: BLE001 - a reader bug must not stop the batch
         record.update(status="failed", errors=[error_text(exc)], trace=traceback.format_exc())
-    if starting is not None and not (record["status"] == "ok" and record["reasons"]):
-        starting.join()
+    if last_for_worker and not (record["status"] == "ok" and record["reasons"]):
         drop_kernel()
     record["seconds"] = time.perf_counter() - started
     return record
 
 
-#: This worker process's warm kernel, started with its first report.
+#: This worker process's warm kernel, started with its first task.
 _KERNEL: WarmKernel | None = None
-#: Held while the kernel is started or replaced: a render waits for a start under way.
-_KERNEL_LOCK = threading.Lock()
 
 
-def warm_kernel(cwd: Path) -> WarmKernel:
+def notebook_folder(options: BatchOptions) -> Path:
+    """Where the run's report notebook lives: its kernel runs there (relative paths hold)."""
+    from assessment.report.district import default_notebook
+
+    return (options.notebook or default_notebook()).parent
+
+
+def warm_kernel(cwd: Path, wait: bool = True) -> WarmKernel:
     """The worker's kernel, running in `cwd` (the notebook's folder), started (and imports
-    warmed) on first use, after it died, or when the last notebook ran from another folder."""
+    warmed) on first use, after it died, or when the last notebook ran from another folder.
+    With `wait` False a kernel started now warms up while the caller goes on (the notebook
+    run on it waits for that: `WarmKernel.settle`)."""
     global _KERNEL
-    with _KERNEL_LOCK:
-        kernel = started_kernel(cwd)
-        if kernel is None:
-            from assessment.publish.kernels import WarmKernel
+    kernel = started_kernel(cwd)
+    if kernel is None:
+        from assessment.publish.kernels import WarmKernel
 
-            drop_kernel()
-            kernel = _KERNEL = WarmKernel(cwd=cwd)
-            # multiprocessing workers leave through os._exit, which skips atexit handlers.
-            multiprocessing.util.Finalize(None, drop_kernel, exitpriority=10)
-        return kernel
+        drop_kernel()
+        kernel = _KERNEL = WarmKernel(cwd=cwd, wait=wait)
+        # multiprocessing workers leave through os._exit, which skips atexit handlers.
+        multiprocessing.util.Finalize(None, drop_kernel, exitpriority=10)
+    return kernel
 
 
 def started_kernel(cwd: Path) -> WarmKernel | None:
@@ -168,18 +166,14 @@ def started_kernel(cwd: Path) -> WarmKernel | None:
     return None
 
 
-def start_kernel(cwd: Path) -> dict[str, Any]:
-    """Start this worker's kernel ahead of the notebook it will run (see `check_input`); its
+def start_kernel(options: BatchOptions) -> None:
+    """Start this worker's kernel ahead of the notebooks it will run, unless it runs: only
+    sent its warm-up, it starts and imports in its own process while this one goes on. Its
     failure is the notebook's to report, which starts a kernel again."""
-    started = time.perf_counter()
     try:
-        warm_kernel(cwd)
-        record: dict[str, Any] = {"status": "ok"}
-    except Exception as exc:  # noqa: BLE001 - the notebook's own run starts a kernel again and says why
-        record = failure_record(exc)
+        warm_kernel(notebook_folder(options), wait=False)
+    except Exception:  # noqa: BLE001 - the render starts a kernel again and says why
         drop_kernel()
-    record["seconds"] = time.perf_counter() - started
-    return record
 
 
 def drop_kernel() -> None:
@@ -195,11 +189,11 @@ def render_input(inp: DistrictInput, options: BatchOptions) -> dict[str, Any]:
     warm kernel; its notebook is stopped after the run's timeout (starting the kernel not
     counted), and the kernel then replaced. Review, evidence and pdf as for
     `report.render_report`."""
-    from assessment.report.district import default_notebook, render_report
+    from assessment.report.district import render_report
 
     started = time.perf_counter()
     try:
-        kernel = warm_kernel((options.notebook or default_notebook()).parent)  # not the district's time
+        kernel = warm_kernel(notebook_folder(options))  # not the district's time
         paths = render_report(
             Path(inp.path), options.out_dir, previous_root=options.previous, rubric=options.rubric_path,
             notebook=options.notebook, kernel=kernel, inp=inp, deadline=options.deadline(time.monotonic()),

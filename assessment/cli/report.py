@@ -6,11 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
+
+if TYPE_CHECKING:
+    from assessment.publish.kernels import WarmKernel
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -56,19 +59,49 @@ def check_review_and_evidence(review: Path | None, evidence: Path | None, inputs
 
 
 def run(args: argparse.Namespace) -> int:
+    """See `_run`; a kernel for the reports is started first when one is likely needed."""
+    kernel = _kernel_in_advance(args)
+    try:
+        return _run(args, kernel)
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
+
+
+def _kernel_in_advance(args: argparse.Namespace) -> WarmKernel | None:
+    """A kernel for the reports, started before the inputs are read and checked so that it
+    starts and imports meanwhile (about a sixth of one report), unless every input's file is
+    the very file a sealed report folder of --out records (a re-run, most likely unchanged:
+    no kernel at all). A kernel started for inputs that then turn out invalid or unchanged is
+    stopped unused."""
+    from assessment.batch.unchanged import sealed_folders
+    from assessment.inputs.limits import sha256_limited
+    from assessment.report.district import default_notebook
+
+    if not args.force:
+        sealed = sealed_folders(Path(args.out))
+        if all((p.name, sha256_limited(p)) in sealed for p in map(Path, args.files)):
+            return None
+    from assessment.publish.kernels import REPORT_WARM_UP, WarmKernel  # the notebook stack: only now
+
+    return WarmKernel(default_notebook().parent, wait=False, warm_up=REPORT_WARM_UP)
+
+
+def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
     """Every input is validated and every output place checked first; if any input is invalid
     (or two would publish to the same folder) all problems are printed and nothing is
     written, so a run never publishes half of a district list. A report whose folder is
     already what this run would write (`report.fingerprint`) is kept, without a kernel,
     unless --force. The output folder and its year folders then get their index.html
-    (`report.index`), listing every report in them."""
+    (`report.index`), listing every report in them. The reports run on `kernel` (one after
+    another, each in a clean namespace), or each on a kernel of its own."""
     from assessment import api
     from assessment.inputs.model import InputError
     from assessment.publish.outputs import OutputLock, check_owned, clean_staging, report_files
+    from assessment.publish.pdf import chromium_or_error
     from assessment.report.district import (
         _duplicates,
         check_previous_root,
-        chromium_or_error,
         render_report,
         report_changes,
         report_data,
@@ -111,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
             clean_staging(Path(args.out) / str(inp.year))
             paths = render_report(
                 Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
-                review=args.review, evidence=args.evidence, pdf=args.pdf, force=args.force,
+                review=args.review, evidence=args.evidence, pdf=args.pdf, force=args.force, kernel=kernel,
             )
             for warning in paths.warnings:
                 print(f"提示：{safe(warning)}", file=sys.stderr)

@@ -23,9 +23,8 @@ import threading
 import time
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from jupyter_client.blocking.client import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
@@ -34,6 +33,9 @@ from jupyter_core.paths import jupyter_path
 from assessment.publish.deadline import NotebookTimeout
 from assessment.publish.outputs import process_alive
 from assessment.util.errors import AssessmentError
+
+if TYPE_CHECKING:
+    import nbformat
 
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60
@@ -46,10 +48,15 @@ KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: finding its parent gone) can kill them at once instead of leaving them behind.
 _LIVE: set[WarmKernel] = set()
 
-#: Run once per kernel: what the report notebooks import and build, so later runs are warm.
-WARM_UP = """
-import assessment.publish.fonts, assessment.report.sections, assessment.report.summary, assessment.rubric.loader
-import scipy.optimize
+
+
+def warm_up_code(modules: tuple[str, ...]) -> str:
+    """Code run once per kernel: import `modules`, load the rubric and register the charts'
+    font, so later notebooks find them done; what it loaded is frozen out of the collector's
+    walk (see RESET)."""
+    return f"""
+import {", ".join(modules)}
+import assessment.publish.fonts, assessment.rubric.loader
 assessment.rubric.loader.default_rubric()
 assessment.publish.fonts.register_cjk_font()
 import gc
@@ -57,6 +64,16 @@ gc.collect()
 gc.freeze()
 del gc
 """
+
+
+#: What the district report notebook imports.
+REPORT_MODULES = ("assessment.report.sections",)
+#: A batch worker's kernel: the report notebooks (and plans' solver) and the summary notebook.
+WARM_UP = warm_up_code((*REPORT_MODULES, "assessment.report.summary", "scipy.optimize"))
+#: A kernel for one report, started while its input is still being checked: what every
+#: report needs and no more, so it is ready sooner (a district that needs a plan imports
+#: the solver itself).
+REPORT_WARM_UP = warm_up_code(REPORT_MODULES)
 
 #: Run (silently, outside the history) before every notebook: a clean namespace. It does
 #: what `%reset -f` does for a notebook's state (user names, In/Out history, `_` results,
@@ -146,6 +163,10 @@ class PromptClient(BlockingKernelClient):
 
     #: How long to wait for one request's reply and idle before asking again.
     ATTEMPT_SECONDS = 1.0
+    #: How long the idle may follow the reply: the kernel publishes it right after replying,
+    #: so missing it means the subscription was not connected yet (a kernel still starting);
+    #: asking again then costs this rather than the rest of ATTEMPT_SECONDS.
+    IDLE_AFTER_REPLY_SECONDS = 0.1
 
     def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
@@ -169,6 +190,7 @@ class PromptClient(BlockingKernelClient):
             if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "kernel_info_reply":
                 self._handle_kernel_info_reply(msg)
                 replied = True
+        until = min(until, time.monotonic() + self.IDLE_AFTER_REPLY_SECONDS)
         while not idle:
             try:
                 msg = self.iopub_channel.get_msg(timeout=max(0.0, until - time.monotonic()))
@@ -213,8 +235,18 @@ class KernelError(AssessmentError, RuntimeError):
 class WarmKernel:
     """A started `python3` kernel reused across notebooks (see module docstring)."""
 
-    def __init__(self, cwd: Path, kernel_name: str = KERNEL_NAME, warm: bool = True) -> None:
+    def __init__(
+        self, cwd: Path, kernel_name: str = KERNEL_NAME, warm: bool = True, wait: bool = True, warm_up: str = WARM_UP
+    ) -> None:
+        """Start the kernel in `cwd` and, with `warm`, run `warm_up` in it. With `wait` False the
+        warm-up is only sent: the kernel starts and imports while the caller goes on (reads
+        and checks its input), and the first notebook waits for it (`settle`)."""
         self.cwd = Path(cwd).resolve()
+        #: The client that sent the warm-up and the request's id, until its reply is read.
+        self._warming: tuple[BlockingKernelClient, str] | None = None
+        #: Whether code has run in the user namespace since the start or the last reset (the
+        #: warm-up leaves the names it imported): the next notebook then needs a reset first.
+        self.dirty = warm
         # ipykernel before 6.30 lets debugpy warn about frozen modules on stderr, both in the
         # kernel and here, where jupyter_client imports ipykernel to find the kernel spec; it
         # reaches the analyst's terminal, and reports never use the debugger.
@@ -245,8 +277,13 @@ class WarmKernel:
         except BaseException:
             self.shutdown()
             raise
-        if warm:
-            self._run(WARM_UP)
+        if warm and wait:
+            self._run(warm_up)
+        elif warm:
+            # Sent before the kernel listens: ZeroMQ queues it until the kernel connects.
+            kc = self.km.client()
+            kc.start_channels()
+            self._warming = kc, kc.execute(warm_up, silent=True, store_history=False)
 
     def _environment(self) -> dict[str, str]:
         """The kernel's environment: ours, except that with a home folder it cannot write
@@ -260,7 +297,38 @@ class WarmKernel:
             env["HOME"] = str(home)
         return env
 
+    def settle(self) -> None:
+        """Wait for the warm-up sent at start (see __init__), if it is still pending;
+        KernelError when it failed or the kernel died."""
+        if self._warming is None:
+            return
+        kc, msg_id = self._warming
+        self._warming = None
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        try:
+            while True:
+                try:
+                    reply = kc.get_shell_msg(timeout=PromptClient.ATTEMPT_SECONDS)
+                except Empty:
+                    if not self.alive():
+                        raise KernelError("内核在预热时退出") from None
+                    if time.monotonic() > deadline:
+                        raise KernelError(f"内核预热超过 {STARTUP_TIMEOUT} 秒") from None
+                    continue
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        finally:
+            kc.stop_channels()
+        self._check(reply)
+
+    @staticmethod
+    def _check(reply: dict[str, Any]) -> None:
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
     def _run(self, code: str) -> None:
+        self.settle()
         kc = self.km.client()
         kc.start_channels()
         try:
@@ -268,19 +336,22 @@ class WarmKernel:
             reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=STARTUP_TIMEOUT)
         finally:
             kc.stop_channels()
-        if reply["content"]["status"] != "ok":
-            content = reply["content"]
-            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
+        self._check(reply)
 
     def alive(self) -> bool:
         return bool(self.km.is_alive())
 
     def reset(self) -> None:
-        """A clean user namespace and execution count, ready for the next notebook."""
-        self._run(RESET.format(cwd=str(self.cwd)))
+        """A clean user namespace and execution count, ready for the next notebook (a kernel
+        just started has one already)."""
+        if self.dirty:
+            self._run(RESET.format(cwd=str(self.cwd)))
+            self.dirty = False
 
     def engine_kwargs(self) -> dict[str, Any]:
-        """What papermill.execute_notebook needs to run on this kernel (passed to nbclient)."""
+        """What papermill.execute_notebook needs to run on this kernel (passed to nbclient);
+        whatever it runs makes the next `reset` due."""
+        self.dirty = True
         return {"km": self.km}
 
     def release_clients(self) -> None:
@@ -289,6 +360,8 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         _LIVE.discard(self)
+        self._warming = None
+        self.km.release_clients()  # a warm-up's client never waited for
         try:
             if self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)

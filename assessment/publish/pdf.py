@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from assessment.util.console import CommandError
 from assessment.util.errors import AssessmentError
 from assessment.util.fsutil import atomic_write_bytes
 
@@ -126,3 +127,25 @@ def html_to_pdf(html_path: Path | str, pdf_path: Path | str, *, chromium: str | 
             )
     atomic_write_bytes(target, data)
     return target
+
+
+def chromium_or_error() -> str:
+    """The Chromium `--pdf` prints with; CommandError (exit 2) with the Chinese reason when
+    there is none, checked before any work so that nothing is changed."""
+    try:
+        return find_chromium()
+    except ChromiumNotFoundError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def print_pdf(html: Path, pdf: Path) -> Path:
+    """Print a published page to `pdf` (A4) and record it in the folder's ledger (the next run
+    may replace it); CommandError when Chromium cannot print it."""
+    from assessment.publish.ledger import record_file
+
+    try:
+        printed = html_to_pdf(html, pdf)
+        record_file(printed)
+        return printed
+    except PdfError as exc:
+        raise CommandError(str(exc)) from None

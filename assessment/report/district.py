@@ -50,6 +50,7 @@ from assessment.publish.outputs import (
     publish_files,
     report_files,
 )
+from assessment.publish.pdf import chromium_or_error, print_pdf
 from assessment.publish.stamp import stamp_scores
 from assessment.report.fingerprint import Fingerprint, changes, district_fingerprint
 from assessment.report.followup import with_followup
@@ -389,13 +390,48 @@ def render_report(
     even when the file is saved again while it runs. Once every file is in place the
     folder's fingerprint (`assessment.report.fingerprint`) is sealed in its ledger.
     """
+    from assessment.publish.kernels import WarmKernel
+
+    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
+    # Without a kernel of the caller's, one is started first (it starts while the input is
+    # checked; the notebook imports what it needs) and stopped with the report.
+    own = None
+    if kernel is None:
+        kernel = own = WarmKernel(notebook.parent, warm=False)
+    try:
+        return _render(
+            Path(input_path).resolve(), out_root, previous_root=previous_root, rubric=rubric, notebook=notebook,
+            kernel=kernel, inp=inp, deadline=deadline, review=review, evidence=evidence, pdf=pdf, force=force,
+            run_time=run_time,
+        )
+    finally:
+        if own is not None:
+            own.shutdown()
+
+
+def _render(
+    input_path: Path,
+    out_root: Path,
+    *,
+    previous_root: Path | None,
+    rubric: str | Path | None,
+    notebook: Path,
+    kernel: WarmKernel,
+    inp: DistrictInput | None,
+    deadline: float | None,
+    review: Path | None,
+    evidence: Path | None,
+    pdf: bool,
+    force: bool,
+    run_time: str | None,
+) -> ReportPaths:
+    """`render_report` on a started kernel (its arguments resolved)."""
     import nbformat  # the notebook stack: only where a report is rendered (see publish.deadline)
 
-    from assessment.publish.html import notebook_to_html
+    from assessment.publish.html import export_prepared_meanwhile, notebook_to_html
     from assessment.publish.kernels import run_notebook
     from assessment.publish.notebooks import without_run_times
 
-    input_path = Path(input_path).resolve()
     rubric_path = None if rubric is None else Path(rubric).resolve()
     loaded: Rubric = load_rubric(rubric_path)
     if pdf:
@@ -406,7 +442,6 @@ def render_report(
     evidence = None if evidence is None else Path(evidence).resolve()
     data = report_data(input_path, loaded, review, evidence, inp=inp, deadline=deadline)
     review_file = review_for(review, inp.district, inp.year)
-    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     folder = report_folder(out_root, inp.year, inp.district)
     owned = report_files(input_path, pdf)
     check_owned(folder, owned, [input_path], force=force, root=out_root)
@@ -426,7 +461,8 @@ def render_report(
         "run_time": run_time or generation_time(),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
-    executed = without_run_times(run_notebook(notebook, None, parameters, kernel, deadline))
+    with export_prepared_meanwhile():
+        executed = without_run_times(run_notebook(notebook, None, parameters, kernel, deadline))
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
         road = plan_to_dict(make_plan(loaded, data.result.input))
@@ -446,31 +482,6 @@ def render_report(
         folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
         manifest_record(data.scores), fingerprint.to_dict(),
     )
-
-
-def chromium_or_error() -> str:
-    """The Chromium `--pdf` prints with; CommandError (exit 2) with the Chinese reason when
-    there is none, checked before any work so that nothing is changed."""
-    from assessment.publish.pdf import ChromiumNotFoundError, find_chromium
-
-    try:
-        return find_chromium()
-    except ChromiumNotFoundError as exc:
-        raise CommandError(str(exc)) from None
-
-
-def print_pdf(html: Path, pdf: Path) -> Path:
-    """Print a published page to `pdf` (A4) and record it in the folder's ledger (the next run
-    may replace it); CommandError when Chromium cannot print it."""
-    from assessment.publish.ledger import record_file
-    from assessment.publish.pdf import PdfError, html_to_pdf
-
-    try:
-        printed = html_to_pdf(html, pdf)
-        record_file(printed)
-        return printed
-    except PdfError as exc:
-        raise CommandError(str(exc)) from None
 
 
 def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:

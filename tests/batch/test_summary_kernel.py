@@ -43,7 +43,9 @@ def _processes(tmp_path: Path, limit: int) -> int:
     return sum(1 for line in done.stderr.splitlines() if line.startswith("import time:") and line.endswith("| encodings"))
 
 
-@pytest.mark.parametrize(("limit", "processes"), [(24, 3), (2, 4)], ids=["city-on-the-warm-worker", "beyond-the-limit-in-a-fresh-one"])
+@pytest.mark.parametrize(
+    ("limit", "processes"), [(24, 3), (2, 4)], ids=["city-on-the-warm-worker", "beyond-the-limit-in-a-fresh-one"]
+)
 def test_the_summary_runs_on_the_reports_worker_up_to_the_limit(tmp_path: Path, limit: int, processes: int) -> None:
     """Three inputs, one job: more inputs than jobs, so only the limit decides."""
     assert _processes(tmp_path, limit) == processes

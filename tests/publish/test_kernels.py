@@ -159,6 +159,26 @@ def test_a_client_whose_iopub_missed_the_idle_asks_again():
     assert client.sent == ["r1", "r2"]
 
 
+def test_a_client_asks_again_soon_when_the_idle_does_not_follow_the_reply():
+    """The kernel publishes the idle right after its reply: when it is not there shortly after
+    (a kernel still starting, its subscription not connected yet), the client asks again
+    then, not after the rest of the attempt."""
+    client = _scripted_client(shell=[_reply("r1"), _reply("r2")], iopub=[],
+                              published={"r2": [_status("r2", "busy"), _status("r2", "idle")]})
+    client.ATTEMPT_SECONDS = 30.0
+    waits: list[float] = []
+    take = client.iopub_channel.get_msg
+
+    def recorded(timeout=None):
+        waits.append(timeout)
+        return take(timeout)
+
+    client.iopub_channel.get_msg = recorded
+    client.wait_for_ready(timeout=60)
+    assert client.sent == ["r1", "r2"]
+    assert waits[0] <= client.IDLE_AFTER_REPLY_SECONDS
+
+
 def test_a_client_that_is_never_answered_gives_up_at_its_timeout():
     client = _scripted_client(shell=[], iopub=[])
     with pytest.raises(RuntimeError, match="didn't respond"):
@@ -215,3 +235,29 @@ def test_a_temporary_folder_too_deep_for_socket_paths_still_gives_a_working_kern
     finally:
         warm.shutdown()
     assert not sockets.exists() and list(deep.iterdir()) == []
+
+
+def test_a_kernel_warms_up_while_its_starter_goes_on_and_its_first_notebook_waits_for_that(tmp_path):
+    """With wait=False the warm-up is only sent: here it waits for a file that the test makes
+    after the kernel is handed back (had the start waited for it, it would never end). The
+    first notebook then finds what the warm-up imported, not the names it defined."""
+    go = tmp_path / "go"
+    warm_up = f"import os, time, json\nwhile not os.path.exists({str(go)!r}):\n    time.sleep(0.01)\nWARMED = 1"
+    kernel = WarmKernel(tmp_path, wait=False, warm_up=warm_up)
+    try:
+        go.touch()
+        nb = _run(kernel, _notebook(tmp_path, "w.ipynb", "import sys\nprint('json' in sys.modules, 'WARMED' in dir())"), value=1)
+        assert nb.cells[-1].outputs[0]["text"] == "True False\n"
+    finally:
+        kernel.shutdown()
+
+
+def test_a_warm_up_that_failed_is_said_when_the_first_notebook_waits_for_it(tmp_path):
+    from assessment.publish.kernels import KernelError
+
+    kernel = WarmKernel(tmp_path, wait=False, warm_up="import no_module_of_that_name")
+    try:
+        with pytest.raises(KernelError, match="ModuleNotFoundError"):
+            kernel.reset()
+    finally:
+        kernel.shutdown()
