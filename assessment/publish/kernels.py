@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
 
 KERNEL_NAME = "python3"
 STARTUP_TIMEOUT = 60
+#: How long a killed kernel is waited for before its files are removed anyway.
+STOP_TIMEOUT = 5
 #: IPython's history database is an SQLite file shared by every kernel of the user: kernels
 #: running side by side (a batch's workers) collide in it and print "ERROR! Session/line
 #: number was not unique in database" into reports. A report needs no history.
@@ -359,10 +362,18 @@ class WarmKernel:
         self.km.release_clients()
 
     def shutdown(self) -> None:
+        """Stop the kernel and remove its files. It is killed and reaped here first:
+        jupyter_client's own shutdown then finds it gone, where it would poll every 0.1 s for
+        the end of a process it just killed (0.11 s of every `assessment report`)."""
         _LIVE.discard(self)
         self._warming = None
         self.km.release_clients()  # a warm-up's client never waited for
         try:
+            process = getattr(self.km.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                    process.kill()
+                    process.wait(STOP_TIMEOUT)
             if self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)
         finally:
