@@ -42,8 +42,9 @@ manifest, which the summary follows, says which folders belong to the run.
 Modules, in the order a run uses them: `options` (the run's settings as one value),
 `run` (`run_batch`: the lock, the two stages, the manifests), `unchanged` (the inputs whose
 report folders a re-run keeps, found before any worker starts), `pool` (worker processes,
-started as tasks come), `workers` (checking and rendering one input), `progress`, `manifest` (manifest and
-batch.log text), `summary_step` (a year's summary), `outcome` (what became of it all).
+started as tasks come, or the main process itself when only one input is to be checked),
+`workers` (checking and rendering one input), `progress`, `manifest` (manifest and batch.log
+text), `summary_step` (a year's summary), `outcome` (what became of it all).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The batch's worker processes: how they start, how they end, how a crash is told apart.
+"""The batch's worker processes: how they start, how they end, how a crash is told apart
+(and `InlinePool`, the main process standing in for them when one input is to be checked).
 
 Workers are started with "spawn" so that they behave the same on Linux, macOS and Windows
 and never inherit a half-copied parent (tqdm's monitor thread, open kernels). They ignore
@@ -90,6 +91,39 @@ class WorkerPool:
         return self.executor.submit(fn, *args)
 
 
+class InlinePool:
+    """Tasks run here, in the main process, as they are submitted: for a run with one input
+    to check (a re-run after one district changed), where a worker would cost a process
+    start and its imports before its kernel could even start. Tasks never raise (each
+    returns its record); a bug that does is recorded like a worker's. Its kernel is this
+    process's (`workers.warm_kernel`), stopped when the pool closes."""
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
+        from assessment.batch.workers import failure_record
+
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args))
+        except Exception as exc:  # noqa: BLE001 - as a worker's task would be recorded
+            future.set_result(failure_record(exc))
+        return future
+
+
+@contextmanager
+def inline_pool() -> Iterator[InlinePool]:
+    """An InlinePool whose kernel, if a task started one, is killed when it closes, however."""
+    try:
+        yield InlinePool()
+    finally:
+        from assessment.batch.workers import drop_kernel
+
+        drop_kernel()
+
+
 @contextmanager
 def worker_pool(jobs: int) -> Iterator[WorkerPool]:
     """A pool of spawned workers that, when the run is interrupted or fails, stops its busy
@@ -121,7 +155,7 @@ def result_or_none(future: Future) -> dict[str, Any] | None:
         return None
 
 
-def submit(pool: WorkerPool, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
+def submit(pool: WorkerPool | InlinePool, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
     """Submit, turning a pool already broken by another task into a future that says so."""
     try:
         return pool.submit(fn, *args)

@@ -4,7 +4,9 @@ year summarised, under the output folder's lock (see `assessment.batch` for what
 Each input is read and validated once, then published with `report.render_report`, in
 worker processes (`assessment.batch.pool`): a report's time is spent in its notebook
 kernel (its own process) and in the nbconvert HTML export, which is pure Python and
-CPU-bound, so threads would serialise the exports on the GIL. Two inputs that would publish
+CPU-bound, so threads would serialise the exports on the GIL. With a single input to check
+there is nothing to run side by side, and the main process does it itself, sparing a worker's
+start and imports (`pool.InlinePool`). Two inputs that would publish
 to the same folder (same district and year) are caught before rendering; the later file
 (by name) is recorded as invalid.
 """
@@ -22,7 +24,7 @@ import assessment.batch.progress as progress_display
 from assessment.batch.manifest import json_bytes, log_text, manifest_dict, shared_folders
 from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
 from assessment.batch.outcome import WORKER_DIED, BatchOutcome, DistrictOutcome, YearSummary, district_outcome
-from assessment.batch.pool import WorkerPool, result_or_none, run_isolated, submit, worker_pool
+from assessment.batch.pool import InlinePool, WorkerPool, inline_pool, result_or_none, run_isolated, submit, worker_pool
 from assessment.batch.summary_step import summarise_year, summary_fingerprint, summary_names
 from assessment.batch.unchanged import reused_check, sealed_folders
 from assessment.batch.workers import check_input, input_sha256, render_input
@@ -147,7 +149,7 @@ def _unchanged(files: list[Path], options: BatchOptions) -> dict[Path, dict[str,
 
 
 def _report_all(
-    pool: WorkerPool,
+    pool: WorkerPool | InlinePool,
     files: list[Path],
     found: dict[Path, dict[str, Any] | None],
     options: BatchOptions,
@@ -271,10 +273,17 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
         # Each worker keeps a warm kernel (assessment.publish.kernels): the year's summaries run
         # on those kernels rather than start a worker and a kernel again (~2 s), unless the
         # run checked more inputs than a city has (see WARM_SUMMARY_LIMIT).
+        # A run with at most one input to check (a re-run after one district changed) does it
+        # all here, in the main process (`pool.InlinePool`).
+        to_check = sum(1 for check in found.values() if check is None)
         with ExitStack() as stack:
-            pool = stack.enter_context(worker_pool(options.jobs))
+            pool: WorkerPool | InlinePool
+            if to_check <= 1:
+                pool = stack.enter_context(inline_pool())
+            else:
+                pool = stack.enter_context(worker_pool(options.jobs))
             outcomes = _report_all(pool, files, found, options, bar)
-            if sum(1 for check in found.values() if check is None) > WARM_SUMMARY_LIMIT:
+            if to_check > WARM_SUMMARY_LIMIT:
                 stack.close()
                 pool = stack.enter_context(worker_pool(options.jobs))
             skipped += _unmatched_reviews(options, outcomes)

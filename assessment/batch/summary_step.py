@@ -20,8 +20,10 @@ from assessment.publish.deadline import NotebookTimeout
 if TYPE_CHECKING:
     from assessment.publish.kernels import WarmKernel
     from assessment.report.fingerprint import Fingerprint
+from assessment.publish.fonts import remember_fonts
 from assessment.publish.ledger import sha256_file
 from assessment.publish.outputs import MANIFEST, PLAN_JSON, SCORES_JSON, SUMMARY_HTML, SUMMARY_PDF, SUMMARY_XLSX, publish_files
+from assessment.util.background import meanwhile
 
 
 def default_summary_notebook() -> Path:
@@ -72,9 +74,8 @@ def build_summary_files(
     Both come from the same `summary.load_summary` call, the page inside the notebook's
     kernel and the workbook here, so they show the same tables.
     """
-    from assessment.publish.html import notebook_to_html
+    from assessment.publish.html import notebook_to_html, prepare_export
     from assessment.publish.kernels import run_notebook
-    from assessment.report.summary import load_summary, summary_title, summary_workbook_bytes
 
     notebook = Path(notebook or default_summary_notebook()).resolve()
     manifest = year_dir / MANIFEST
@@ -84,9 +85,18 @@ def build_summary_files(
         "previous_dir": None if previous is None else str(Path(previous).resolve()),
         "run_time": run_time,
     }
-    executed = run_notebook(notebook, None, parameters, kernel, deadline)
+    # the summary's helpers (pandas, openpyxl: ~0.3 s where no report ran) and the page's tools
+    with meanwhile(_summary_helpers, prepare_export):
+        executed = run_notebook(notebook, None, parameters, kernel, deadline)
+    from assessment.report.summary import load_summary, summary_title, summary_workbook_bytes
+
     summary = load_summary(scores_dir=year_dir, manifest_path=manifest, previous_dir=previous)
+    remember_fonts(year_dir / SUMMARY_HTML)  # the page's font, if its characters did not change
     return notebook_to_html(executed, summary_title(summary)), summary_workbook_bytes(summary)
+
+
+def _summary_helpers() -> None:
+    import assessment.report.summary  # noqa: F401 - loaded ahead, see build_summary_files
 
 
 def summary_fingerprint(entries: list[dict[str, Any]], year: int, options: BatchOptions) -> Fingerprint:

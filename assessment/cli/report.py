@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
+from assessment.inputs.model import DistrictInput, Location, Problem
+from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON, district_dirname
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
@@ -82,9 +83,9 @@ def _kernel_in_advance(args: argparse.Namespace) -> WarmKernel | None:
         sealed = sealed_folders(Path(args.out))
         if all((p.name, sha256_limited(p)) in sealed for p in map(Path, args.files)):
             return None
-    from assessment.publish.kernels import REPORT_WARM_UP, WarmKernel  # the notebook stack: only now
+    from assessment.publish.kernels import WarmKernel  # the notebook stack: only now
 
-    return WarmKernel(default_notebook().parent, wait=False, warm_up=REPORT_WARM_UP)
+    return WarmKernel(default_notebook().parent, wait=False)
 
 
 def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
@@ -100,7 +101,6 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
     from assessment.publish.outputs import OutputLock, check_owned, clean_staging, report_files
     from assessment.publish.pdf import chromium_or_error
     from assessment.report.district import (
-        _duplicates,
         check_previous_root,
         render_report,
         report_changes,
@@ -118,7 +118,7 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
         chromium_or_error()
     rubric = load_rubric(rubric_path)
     inputs, problems = api.load_all(args.files, rubric)
-    problems.extend(_duplicates(inputs))
+    problems.extend(duplicates(inputs))
     for inp in inputs:
         try:
             report_data(inp.path, rubric, args.review, args.evidence, inp=inp)
@@ -154,3 +154,18 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
         write_index(args.out, force=args.force)
     print(f"目录页（可离线浏览）：{safe(Path(args.out) / INDEX_HTML)}")
     return EXIT_OK
+
+
+def duplicates(inputs: list[DistrictInput]) -> list[Problem]:
+    """Inputs that would publish to the same folder: the later would silently replace one."""
+    seen: dict[tuple[int, str], str] = {}
+    problems = []
+    for inp in inputs:
+        key = (inp.year, district_dirname(inp.district).casefold())  # one folder on Windows and macOS
+        if key in seen:
+            problems.append(
+                Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")
+            )
+        else:
+            seen[key] = inp.path
+    return problems

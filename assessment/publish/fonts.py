@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import io
+import re
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -199,12 +202,71 @@ def web_font_face_css(text: str) -> str:
 
     ``font-display: block`` because the font is inline: it is ready at once,
     and a page printed to PDF must never be captured with a fallback font.
+    The rule carries its `subset_key` in a comment; one this process made or found in a
+    page the tool wrote (`remember_fonts`) is reused rather than made again.
     """
-    encoded = base64.b64encode(web_font_woff2(text)).decode("ascii")
-    return (
-        "@font-face {"
-        f' font-family: "{WEB_FONT_FAMILY}";'
-        f' src: url(data:font/woff2;base64,{encoded}) format("woff2");'
-        " font-weight: 400; font-style: normal; font-display: block;"
-        " }"
-    )
+    key = subset_key(text)
+    with _RULES_LOCK:
+        rule = _RULES.get(key)
+    if rule is None:
+        encoded = base64.b64encode(web_font_woff2(text)).decode("ascii")
+        rule = (
+            f"@font-face {{ /* subset {key} */"
+            f' font-family: "{WEB_FONT_FAMILY}";'
+            f' src: url(data:font/woff2;base64,{encoded}) format("woff2");'
+            " font-weight: 400; font-style: normal; font-display: block;"
+            " }"
+        )
+    _remember(key, rule)
+    return rule
+
+
+#: How many rules a process keeps (a page's is ~130 KB): the pages of a re-run are made
+#: one after another, each right after its previous version was read.
+RULES_KEPT = 8
+_RULES: OrderedDict[str, str] = OrderedDict()
+_RULES_LOCK = threading.Lock()
+_RULE = re.compile(r"@font-face \{ /\* subset ([0-9a-f]{64}) \*/[^}]*\}")
+
+
+def _remember(key: str, rule: str) -> None:
+    with _RULES_LOCK:
+        _RULES[key] = rule
+        _RULES.move_to_end(key)
+        while len(_RULES) > RULES_KEPT:
+            _RULES.popitem(last=False)
+
+
+@lru_cache(maxsize=1)
+def _maker() -> str:
+    """Everything besides the characters that decides a web font's bytes: the bundled font's
+    content, the subsetter's and the compressor's versions and the compression quality."""
+    import brotli
+    import fontTools
+
+    font = hashlib.sha256(bundled_font_path().read_bytes()).hexdigest()
+    return f"{font}|fontTools {fontTools.version}|brotli {brotli.__version__}|quality {WOFF2_BROTLI_QUALITY}"
+
+
+def subset_key(text: str) -> str:
+    """The sha256 of what the web font for `text` is made from: equal keys, equal bytes."""
+    characters = "".join(sorted(set(text + ALWAYS_SUBSET)))
+    return hashlib.sha256(f"{_maker()}|{characters}".encode()).hexdigest()
+
+
+def remember_fonts(page: Path) -> None:
+    """Keep the font rules of `page` for this process when the tool provably wrote it as it
+    is (its folder's ledger has its sha256): a re-run whose page shows the same characters
+    (most do: figures are digits, always in the subset) then reuses its font rather than
+    subsetting and compressing it again (~0.1 s a page). Anything else is ignored."""
+    from assessment.publish.ledger import wrote
+
+    try:
+        if not page.is_file() or not wrote(page):
+            return
+        text = page.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return
+    for match in _RULE.finditer(text):
+        if match.group(1) not in _RULES:
+            _remember(match.group(1), match.group(0))

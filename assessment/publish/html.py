@@ -24,12 +24,8 @@ it as a Lab-only output (:func:`lab_style_html`, tagged ``report-lab``, dropped 
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 from html.parser import HTMLParser
 from importlib import resources as package_resources
@@ -263,23 +259,6 @@ def prepare_export() -> None:
 
     _report_exporter().from_notebook_node(nbformat.v4.new_notebook())
     web_font_face_css("")
-
-
-def _prepare_quietly() -> None:
-    with contextlib.suppress(Exception):  # the page's own export then fails, and says why
-        prepare_export()
-
-
-@contextmanager
-def export_prepared_meanwhile() -> Iterator[None]:
-    """`prepare_export` in a thread while the body runs: a notebook, during which this
-    process only waits for its kernel, so the first page is not waited for after it."""
-    thread = threading.Thread(target=_prepare_quietly, daemon=True, name="prepare-export")
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()
 
 
 def report_css() -> str:

@@ -69,14 +69,10 @@ del gc
 """
 
 
-#: What the district report notebook imports.
-REPORT_MODULES = ("assessment.report.sections",)
-#: A batch worker's kernel: the report notebooks (and plans' solver) and the summary notebook.
-WARM_UP = warm_up_code((*REPORT_MODULES, "assessment.report.summary", "scipy.optimize"))
-#: A kernel for one report, started while its input is still being checked: what every
-#: report needs and no more, so it is ready sooner (a district that needs a plan imports
-#: the solver itself).
-REPORT_WARM_UP = warm_up_code(REPORT_MODULES)
+#: What both notebooks import (the summary's helpers come with the report's), and no more:
+#: a kernel is often waited for while it warms up, so a district that needs a plan imports
+#: the solver (scipy.optimize, ~0.17 s) when it does.
+WARM_UP = warm_up_code(("assessment.report.sections", "assessment.report.summary"))
 
 #: Run (silently, outside the history) before every notebook: a clean namespace. It does
 #: what `%reset -f` does for a notebook's state (user names, In/Out history, `_` results,
@@ -285,7 +281,7 @@ class WarmKernel:
         elif warm:
             # Sent before the kernel listens: ZeroMQ queues it until the kernel connects.
             kc = self.km.client()
-            kc.start_channels()
+            kc.start_channels(hb=False)  # see _run
             self._warming = kc, kc.execute(warm_up, silent=True, store_history=False)
 
     def _environment(self) -> dict[str, str]:
@@ -333,7 +329,10 @@ class WarmKernel:
     def _run(self, code: str) -> None:
         self.settle()
         kc = self.km.client()
-        kc.start_channels()
+        # No heartbeat: the manager tells whether the kernel lives, and jupyter_client's
+        # heartbeat thread, stopped before it has begun, spins making sockets until ZeroMQ
+        # refuses with "Too many open files" (its `_running` is set after `stop` cleared it).
+        kc.start_channels(hb=False)
         try:
             kc.wait_for_ready(timeout=STARTUP_TIMEOUT)
             reply = kc.execute_interactive(code, silent=True, store_history=False, timeout=STARTUP_TIMEOUT)
@@ -364,11 +363,13 @@ class WarmKernel:
     def shutdown(self) -> None:
         """Stop the kernel and remove its files. It is killed and reaped here first:
         jupyter_client's own shutdown then finds it gone, where it would poll every 0.1 s for
-        the end of a process it just killed (0.11 s of every `assessment report`)."""
-        _LIVE.discard(self)
+        the end of a process it just killed (0.11 s of every `assessment report`). Its clients
+        and ZeroMQ context are closed too, so a process that starts kernel after kernel (a
+        batch's main process, a test session) keeps no file descriptors of the old ones. It
+        stays listed until it is gone: a SIGTERM that cuts in still finds it (`kill_all`)."""
         self._warming = None
-        self.km.release_clients()  # a warm-up's client never waited for
         try:
+            self.km.release_clients()  # a warm-up's client never waited for
             process = getattr(self.km.provisioner, "process", None)
             if process is not None and process.poll() is None:
                 with contextlib.suppress(OSError, subprocess.TimeoutExpired):
@@ -379,6 +380,7 @@ class WarmKernel:
         finally:
             self.km.cleanup_connection_file()
             self._sockets.cleanup()
+            _LIVE.discard(self)
 
     def interrupt(self) -> None:
         """Interrupt the running cell, as Ctrl-C would (safe from another thread: a signal)."""

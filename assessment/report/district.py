@@ -31,10 +31,11 @@ from assessment.inputs import files as api_inputs
 from assessment.inputs.files import validated_bytes
 from assessment.inputs.json_form import input_snapshot
 from assessment.inputs.limits import read_limited
-from assessment.inputs.model import DistrictInput, InputError, Location, Problem
+from assessment.inputs.model import DistrictInput, InputError
 from assessment.plan.json_form import plan_to_dict, recorded_plan
 from assessment.plan.solve import make_plan
 from assessment.publish import notebooks as packaged
+from assessment.publish.fonts import remember_fonts
 from assessment.publish.ledger import seal, sha256_bytes
 from assessment.publish.outputs import (
     MANIFEST,
@@ -68,6 +69,7 @@ from assessment.rubric.loader import load_rubric
 from assessment.rubric.model import Rubric
 from assessment.scoring.engine import score
 from assessment.scoring.result import Result
+from assessment.util.background import meanwhile
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 from assessment.util.formatting import fmt
@@ -428,7 +430,7 @@ def _render(
     """`render_report` on a started kernel (its arguments resolved)."""
     import nbformat  # the notebook stack: only where a report is rendered (see publish.deadline)
 
-    from assessment.publish.html import export_prepared_meanwhile, notebook_to_html
+    from assessment.publish.html import notebook_to_html, prepare_export
     from assessment.publish.kernels import run_notebook
     from assessment.publish.notebooks import without_run_times
 
@@ -461,8 +463,9 @@ def _render(
         "run_time": run_time or generation_time(),
         "rubric_path": None if rubric_path is None else str(rubric_path),
     }
-    with export_prepared_meanwhile():
+    with meanwhile(prepare_export):  # the first page's tools, while the notebook runs
         executed = without_run_times(run_notebook(notebook, None, parameters, kernel, deadline))
+    remember_fonts(folder / REPORT_HTML)  # the page's font, if its characters did not change
     road = recorded_plan(executed)
     if road is None:  # a custom report notebook that does not record its plan
         road = plan_to_dict(make_plan(loaded, data.result.input))
@@ -482,20 +485,3 @@ def _render(
         folder, folder / REPORT_NOTEBOOK, folder / REPORT_HTML, folder / SCORES_JSON, tuple(warnings), printed,
         manifest_record(data.scores), fingerprint.to_dict(),
     )
-
-
-def _duplicates(inputs: list[DistrictInput]) -> list[Problem]:
-    """Inputs that would publish to the same folder: the later would silently replace one."""
-    seen: dict[tuple[int, str], str] = {}
-    problems = []
-    for inp in inputs:
-        key = (inp.year, district_dirname(inp.district).casefold())  # one folder on Windows and macOS
-        if key in seen:
-            problems.append(
-                Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")
-            )
-        else:
-            seen[key] = inp.path
-    return problems
-
-

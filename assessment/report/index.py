@@ -33,7 +33,7 @@ from typing import Any
 
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import InputError
-from assessment.publish.fonts import WEB_FONT_FAMILY, web_font_face_css
+from assessment.publish.fonts import WEB_FONT_FAMILY, remember_fonts, web_font_face_css
 from assessment.publish.html import page_characters
 from assessment.publish.ledger import wrote
 from assessment.publish.outputs import (
@@ -415,6 +415,8 @@ def write_index(root: Path, *, force: bool = False) -> list[Path]:
     """
     root = Path(root)
     listed = listing_folders(root)
+    for folder in {root, *listed}:  # their fonts, for pages whose characters did not change
+        remember_fonts(folder / INDEX_HTML)
     if listed == [root]:
         rows = district_rows(root, root)
         page = index_html(_title([r.year for r in rows]), rows, [summary_link(root, root, with_index=False)])

@@ -261,3 +261,39 @@ def test_a_warm_up_that_failed_is_said_when_the_first_notebook_waits_for_it(tmp_
             kernel.reset()
     finally:
         kernel.shutdown()
+
+
+def test_a_stopped_kernel_keeps_no_client_or_context_open(tmp_path):
+    """A process that starts kernel after kernel (a batch's main process doing a one-input run,
+    a test session) must not keep each one's sockets: "Too many open files" follows. The
+    warm-up's client, never waited for here, is closed with the kernel, and so is the
+    manager's ZeroMQ context; the batch's way of dropping a kernel stops it the same way."""
+    from assessment.batch import workers
+
+    for stop in ("shutdown", "drop_kernel"):
+        kernel = WarmKernel(tmp_path, wait=False)
+        clients = list(kernel.km.handed_out)
+        assert clients  # the warm-up's
+        if stop == "shutdown":
+            kernel.shutdown()
+        else:
+            workers._KERNEL = kernel
+            workers.drop_kernel()
+            assert workers._KERNEL is None
+        assert [c.channels_running for c in clients] == [False] * len(clients)
+        assert kernel.km.context.closed
+        assert not kernel.alive()
+
+
+def test_clients_stopped_at_once_leave_no_thread_failing(tmp_path, monkeypatch):
+    """jupyter_client's heartbeat thread, stopped before it has begun, spins making sockets
+    until ZeroMQ refuses ("Too many open files"): a kernel stopped right after its start (an
+    input found invalid meanwhile) did that 1 time in 5. The tool's own clients run without
+    a heartbeat; no thread may fail."""
+    import threading
+
+    failures = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    for _ in range(20):
+        WarmKernel(tmp_path, wait=False).shutdown()
+    assert failures == []
