@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.inputs.model import DistrictInput, Location, Problem
-from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON, district_dirname
+from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
 if TYPE_CHECKING:
+    from assessment.inputs.model import DistrictInput, Problem
     from assessment.publish.kernels import WarmKernel
 
 
@@ -158,6 +158,9 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
 
 def duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     """Inputs that would publish to the same folder: the later would silently replace one."""
+    from assessment.inputs.model import Location, Problem
+    from assessment.publish.outputs import district_dirname
+
     seen: dict[tuple[int, str], str] = {}
     problems = []
     for inp in inputs:
