@@ -343,9 +343,22 @@ def _numeric(column: str) -> bool:
     return column in (YEAR, TOTAL, SELF_TOTAL, REVIEWED_TOTAL)
 
 
-def index_html(title: str, rows: Sequence[IndexRow], summaries: Sequence[SummaryLink]) -> str:
+def index_html(title: str, rows: Sequence[IndexRow], summaries: Sequence[SummaryLink], font_text: str = "") -> str:
     """The page (see the module's docstring): the summaries, then the table of districts with
-    its sort buttons and filters (made by the script, so a page without it is a plain table)."""
+    its sort buttons and filters (made by the script, so a page without it is a plain table).
+    Its font holds the page's characters and those of `font_text` (`write_index` gives the
+    pages it writes together one font, made once)."""
+    page = _page(title, rows, summaries)
+    font = f"<style>\n{web_font_face_css(page_characters(page) + SCRIPT_WORDS + font_text)}\n</style>"
+    return page.replace(FONT_MARK, font, 1)
+
+
+#: Where a page's font goes.
+FONT_MARK = "<!-- font -->"
+
+
+def _page(title: str, rows: Sequence[IndexRow], summaries: Sequence[SummaryLink]) -> str:
+    """The page without its font (at FONT_MARK)."""
     with_year = len({r.year for r in rows}) > 1 or len(summaries) > 1
     columns = _columns(rows, with_year=with_year)
     head = "".join(
@@ -379,11 +392,10 @@ def index_html(title: str, rows: Sequence[IndexRow], summaries: Sequence[Summary
         '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{_esc(title)}</title>\n<style>{STYLE.replace('__WEB_FONT__', WEB_FONT_FAMILY)}</style>\n"
-        "<!-- font -->\n</head>\n<body>\n"
+        f"{FONT_MARK}\n</head>\n<body>\n"
         f"{body}<script>{SCRIPT}</script>\n</body>\n</html>\n"
     )
-    font = f"<style>\n{web_font_face_css(page_characters(page) + SCRIPT_WORDS)}\n</style>"
-    return page.replace("<!-- font -->", font, 1)
+    return page
 
 
 def _title(years: Sequence[int | None]) -> str:
@@ -417,16 +429,20 @@ def write_index(root: Path, *, force: bool = False) -> list[Path]:
     listed = listing_folders(root)
     for folder in {root, *listed}:  # their fonts, for pages whose characters did not change
         remember_fonts(folder / INDEX_HTML)
+    pages: list[tuple[Path, str, list[IndexRow], list[SummaryLink]]] = []
     if listed == [root]:
         rows = district_rows(root, root)
-        page = index_html(_title([r.year for r in rows]), rows, [summary_link(root, root, with_index=False)])
-        return [_publish(root, page, root, force)]
-    written = []
-    for folder in listed:
-        rows = district_rows(folder, folder)
-        page = index_html(_title([r.year for r in rows]), rows, [summary_link(folder, folder, with_index=False)])
-        written.append(_publish(folder, page, root, force))
-    rows = [r for folder in reversed(listed) for r in district_rows(folder, root)]
-    summaries = [summary_link(folder, root, with_index=True) for folder in reversed(listed)]
-    page = index_html(_title([r.year for r in rows]), rows, summaries)
-    return [_publish(root, page, root, force), *written]
+        pages.append((root, _title([r.year for r in rows]), rows, [summary_link(root, root, with_index=False)]))
+    else:
+        rows = [r for folder in reversed(listed) for r in district_rows(folder, root)]
+        summaries = [summary_link(folder, root, with_index=True) for folder in reversed(listed)]
+        pages.append((root, _title([r.year for r in rows]), rows, summaries))
+        for folder in listed:
+            rows = district_rows(folder, folder)
+            pages.append((folder, _title([r.year for r in rows]), rows, [summary_link(folder, folder, with_index=False)]))
+    # one font for all the pages (they show nearly the same characters), subset once
+    characters = "".join(sorted({c for _, title, rows, links in pages for c in page_characters(_page(title, rows, links))}))
+    return [
+        _publish(folder, index_html(title, rows, links, font_text=characters), root, force)
+        for folder, title, rows, links in pages
+    ]
