@@ -12,6 +12,9 @@ are noisy, so the ratios to floors measured minutes apart matter more than secon
    Beside it the stricter floor of issue 20 (`pool_floor`): from this already running
    Python, a ProcessPoolExecutor(`--jobs`) whose workers execute the same notebook with
    papermill and export it with HTMLExporter(exclude_input=True), 13 times. Target ≤ 2×.
+1b. A batch of five sample workbooks and one invalid (实际到岗执法人员数 not a number), as a
+   new process (exit 2); stricter floor: the pool floor with 6 notebooks (5 reports and the
+   summary). Target ≤ 2×.
 2. One district: `assessment report` on one sample workbook, as a new Python process;
    floor: the same floor process doing it once, and the pool floor once. Target ≤ 2.5×.
 3. Scaling: `assessment batch` (a new process) over 12, 45 and 90 seeded synthetic county
