@@ -100,6 +100,25 @@ def test_ctrl_c_in_a_terminal_stops_a_batch_quietly(tmp_path, tmpdir_for_childre
     assert list(tmpdir_for_children.iterdir()) == []
 
 
+def test_ctrl_c_stops_a_one_input_batch_run_in_the_main_process_quietly(tmp_path, tmpdir_for_children):
+    """One input to check: the main process renders it itself (`batch.pool.InlinePool`), so
+    Ctrl-C lands in the middle of its notebook there, and its kernel goes with it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SAMPLE, data)
+    proc = _start(["batch", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"], tmpdir_for_children,
+                  start_new_session=True)
+    descendants = _wait_for_kernels(proc, 1)
+    assert [p for p in descendants if "multiprocessing" in " ".join(_cmdline(p))] == []  # no worker
+    time.sleep(0.3)  # the whole run takes a few seconds: stopped while its kernel works
+    os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.decode().endswith("已中断\n") and "Traceback" not in err.decode() and "Task" not in err.decode()
+    _assert_all_gone(descendants)
+    assert list(tmpdir_for_children.iterdir()) == []
+
+
 #: A worker told to stop while its kernel runs; the kill of that kernel brings a second SIGTERM,
 #: as when the main process stops its workers and the executor then terminates them too.
 _SECOND_SIGTERM_WORKER = """
