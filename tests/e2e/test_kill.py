@@ -201,3 +201,19 @@ def test_a_district_past_its_time_limit_fails_as_timeout_and_the_others_go_on(tm
     assert by_name["龙湾区"].status == "ok"
     assert by_name["鹿城区"].status == "failed" and "超时" in by_name["鹿城区"].errors[0]
     assert "超时" in (tmp_path / "out" / "batch.log").read_text("utf-8")
+
+
+def test_a_one_input_batch_past_its_time_limit_fails_as_timeout_in_the_main_process(tmp_path):
+    """Run in the main process (`batch.pool.InlinePool`): the time limit interrupts the kernel
+    there, the district fails as 超时, and the process keeps no kernel afterwards."""
+    from assessment.publish import kernels
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(SAMPLES / "鹿城区.xlsx", data)
+    started = time.monotonic()
+    outcome = batch.run_batch(data, tmp_path / "out", jobs=2, progress=False, notebook=_slow_notebook(tmp_path), timeout=4)
+    assert time.monotonic() - started < 90
+    (district,) = outcome.districts
+    assert district.status == "failed" and "超时" in district.errors[0]
+    assert kernels._LIVE == set()
