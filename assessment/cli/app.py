@@ -15,6 +15,8 @@ a command module imports the library only inside `run`, so building the whole pa
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import signal
 import sys
@@ -75,8 +77,19 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
         traceback.print_exc()
 
 
+def _quick_exit() -> None:
+    """At exit, take everything alive out of the cyclic collector's reach (`gc.freeze`): the
+    interpreter's final collections then skip the notebook stack a command loaded (~0.15 s
+    of every report, nothing but time spent before the memory goes back to the system
+    anyway). Registered once; it runs before the interpreter tears modules down."""
+    if not getattr(_quick_exit, "registered", False):
+        atexit.register(gc.freeze)
+        _quick_exit.registered = True  # type: ignore[attr-defined]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     defer_iri_grammar()  # before anything loads jsonschema: ~0.8 s a process (util.iri_grammar)
+    _quick_exit()
     args = build_parser().parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so that kernels and workers are stopped and temporary
     # files removed (only where this process owns the default handler).
