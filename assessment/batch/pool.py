@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from assessment.batch.outcome import WORKER_DIED
+from assessment.batch.workers import drop_kernel, failure_record
 from assessment.util.iri_grammar import defer_iri_grammar
 
 #: How often a worker checks that the main process is still there.
@@ -103,8 +104,6 @@ class InlinePool:
         self.executor: ProcessPoolExecutor | None = None
 
     def submit(self, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
-        from assessment.batch.workers import failure_record
-
         future: Future = Future()
         try:
             future.set_result(fn(*args))
@@ -119,8 +118,6 @@ def inline_pool() -> Iterator[InlinePool]:
     try:
         yield InlinePool()
     finally:
-        from assessment.batch.workers import drop_kernel
-
         drop_kernel()
 
 

@@ -24,6 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assessment.publish.ledger import wrote
+
 if TYPE_CHECKING:
     from fontTools.ttLib import TTFont
 
@@ -259,8 +261,6 @@ def remember_fonts(page: Path) -> None:
     is (its folder's ledger has its sha256): a re-run whose page shows the same characters
     (most do: figures are digits, always in the subset) then reuses its font rather than
     subsetting and compressing it again (~0.1 s a page). Anything else is ignored."""
-    from assessment.publish.ledger import wrote
-
     try:
         if not page.is_file() or not wrote(page):
             return
