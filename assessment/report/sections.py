@@ -339,7 +339,7 @@ def summary_heading_section(summary: municipal.Summary, run_time: str | None) ->
     it also brings the page's stylesheet to JupyterLab."""
     _show_lab_style()
     _show_html(municipal.heading_html(summary, run_time) + html_parts.note(
-        "本页汇总全市各区县的自评估结果：达标情况、排名、各指标得分率、类别对比、失分最多的指标、全市装备缺口、"
+        "本页汇总各区县的自评估结果：达标情况、排名、各指标得分率、类别对比、失分最多的指标、装备缺口合计、"
         "未纳入汇总的填报文件，以及提供往年数据时的同比变化。所有分数均来自各区县报告的 scores.json"
         "（或由评估程序直接计算），本页不做任何评分。"
     ))
@@ -423,7 +423,7 @@ def summary_weakest_section(summary: municipal.Summary) -> None:
 
 
 def summary_equipment_section(summary: municipal.Summary) -> None:
-    """全市装备缺口."""
+    """装备缺口合计: the listed districts' equipment shortfalls, summed (a city's or a province's)."""
     _show_summary_table(summary, "装备缺口")
 
 
@@ -433,7 +433,7 @@ def summary_plans_section(summary: municipal.Summary) -> None:
         _show_note("未提供各地区的达标方案（plan.json）。")
         return
     _show_summary_table(summary, "达标路径")
-    _show_html("<h3>全市装备购置清单</h3>")
+    _show_html("<h3>装备购置清单（各地区合计）</h3>")
     _show_summary_table_or_note(summary, "装备购置清单", "各地区达标方案均无需购置装备。")
 
 
