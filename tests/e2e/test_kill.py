@@ -82,41 +82,40 @@ def test_ctrl_c_stops_a_report_with_exit_130_one_line_and_nothing_left(tmp_path,
     assert list(tmpdir_for_children.iterdir()) == []
 
 
-def test_ctrl_c_in_a_terminal_stops_a_batch_quietly(tmp_path, tmpdir_for_children):
-    """Ctrl-C reaches the whole foreground process group: main process and workers."""
+def _ctrl_c_a_batch_in_a_terminal(
+    tmp_path: Path, tmp: Path, inputs: tuple[str, ...], kernels: int, after: float
+) -> list[list[str]]:
+    """Start a batch over `inputs` in a session of its own, wait for its `kernels`, press Ctrl-C
+    `after` seconds later (it reaches the whole foreground process group: the main process
+    and any workers) and check it ends with one line, exit 130 and nothing left; returns the
+    command lines of the processes it had then."""
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("龙湾区", "鹿城区"):
+    for name in inputs:
         shutil.copy(SAMPLES / f"{name}.xlsx", data)
-    proc = _start(["batch", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"], tmpdir_for_children,
-                  start_new_session=True)
-    descendants = _wait_for_kernels(proc, 2)
-    time.sleep(1)
+    proc = _start(["batch", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"], tmp, start_new_session=True)
+    descendants = _wait_for_kernels(proc, kernels)
+    had = [_cmdline(p) for p in descendants]
+    time.sleep(after)
     os.killpg(proc.pid, signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert err.decode().endswith("已中断\n") and "Traceback" not in err.decode() and "Task" not in err.decode()
     _assert_all_gone(descendants)
-    assert list(tmpdir_for_children.iterdir()) == []
+    assert list(tmp.iterdir()) == []
+    return had
+
+
+def test_ctrl_c_in_a_terminal_stops_a_batch_quietly(tmp_path, tmpdir_for_children):
+    _ctrl_c_a_batch_in_a_terminal(tmp_path, tmpdir_for_children, ("龙湾区", "鹿城区"), kernels=2, after=1)
 
 
 def test_ctrl_c_stops_a_one_input_batch_run_in_the_main_process_quietly(tmp_path, tmpdir_for_children):
     """One input to check: the main process renders it itself (`batch.pool.InlinePool`), so
-    Ctrl-C lands in the middle of its notebook there, and its kernel goes with it."""
-    data = tmp_path / "data"
-    data.mkdir()
-    shutil.copy(SAMPLE, data)
-    proc = _start(["batch", str(data), "--out", str(tmp_path / "out"), "--jobs", "2"], tmpdir_for_children,
-                  start_new_session=True)
-    descendants = _wait_for_kernels(proc, 1)
-    assert [p for p in descendants if "multiprocessing" in " ".join(_cmdline(p))] == []  # no worker
-    time.sleep(0.3)  # the whole run takes a few seconds: stopped while its kernel works
-    os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert err.decode().endswith("已中断\n") and "Traceback" not in err.decode() and "Task" not in err.decode()
-    _assert_all_gone(descendants)
-    assert list(tmpdir_for_children.iterdir()) == []
+    Ctrl-C lands in the middle of its notebook there (the whole run takes a few seconds), and
+    its kernel goes with it."""
+    had = _ctrl_c_a_batch_in_a_terminal(tmp_path, tmpdir_for_children, ("龙湾区",), kernels=1, after=0.3)
+    assert len(had) == 1 and "ipykernel_launcher" in " ".join(had[0])  # its kernel, and no worker
 
 
 #: A worker told to stop while its kernel runs; the kill of that kernel brings a second SIGTERM,
