@@ -99,10 +99,6 @@ class InlinePool:
     returns its record); a bug that does is recorded like a worker's. Its kernel is this
     process's (`workers.warm_kernel`), stopped when the pool closes."""
 
-    def __init__(self, jobs: int = 1) -> None:
-        self.jobs = jobs
-        self.executor: ProcessPoolExecutor | None = None
-
     def submit(self, fn: Callable[..., dict[str, Any]], *args: Any) -> Future:
         future: Future = Future()
         try:

@@ -41,8 +41,8 @@ from assessment.publish.outputs import (
     check_links_inside,
     check_owned,
     clean_staging,
-    district_dirname,
     ensure_folder,
+    folder_key,
     publish_files,
 )
 from assessment.report.fingerprint import FORCED, Fingerprint, changes
@@ -135,9 +135,8 @@ def _clean_leftovers(out_dir: Path) -> None:
 
 
 def _folder_key(record: dict[str, Any]) -> tuple[int, str]:
-    """The report folder an input publishes to, casefolded: names differing only in case are
-    one folder on Windows and macOS, so the second would overwrite the first there."""
-    return record["year"], district_dirname(record["district"]).casefold()
+    """The report folder a checked input publishes to (`outputs.folder_key`)."""
+    return folder_key(record["year"], record["district"])
 
 
 def _unchanged(files: list[Path], options: BatchOptions) -> dict[Path, dict[str, Any] | None]:
@@ -302,7 +301,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
             for year in sorted(set(years) - set(redo)):
                 bar.note(f"{year}年市级汇总：未变化，沿用已有汇总")
             bar.note("正在生成市级汇总……" if redo else "没有需要重新生成的市级汇总")
-            if pool.executor is None:  # a new pool: a worker per year to redo
+            if isinstance(pool, WorkerPool) and pool.executor is None:  # a new pool: a worker per year to redo
                 pool.jobs = max(1, min(options.jobs, len(redo)))
             futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in redo}
             results = {y: result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}

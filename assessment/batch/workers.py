@@ -8,6 +8,7 @@ Each worker keeps one warm kernel (`assessment.publish.kernels`) for all its rep
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing.util
 import time
@@ -153,10 +154,16 @@ def warm_kernel(cwd: Path, wait: bool = True) -> WarmKernel:
         from assessment.publish.kernels import WarmKernel
 
         drop_kernel()
+        _drop_at_exit()
         kernel = _KERNEL = WarmKernel(cwd=cwd, wait=wait)
-        # multiprocessing workers leave through os._exit, which skips atexit handlers.
-        multiprocessing.util.Finalize(None, drop_kernel, exitpriority=10)
     return kernel
+
+
+@functools.cache
+def _drop_at_exit() -> None:
+    """Stop this process's kernel when it exits, registered once: multiprocessing workers
+    leave through os._exit, which skips atexit handlers, but runs its finalizers."""
+    multiprocessing.util.Finalize(None, drop_kernel, exitpriority=10)
 
 
 def started_kernel(cwd: Path) -> WarmKernel | None:

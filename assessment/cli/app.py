@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import functools
 import gc
 import os
 import signal
@@ -77,14 +78,13 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
         traceback.print_exc()
 
 
+@functools.cache
 def _quick_exit() -> None:
     """At exit, take everything alive out of the cyclic collector's reach (`gc.freeze`): the
     interpreter's final collections then skip the notebook stack a command loaded (~0.15 s
     of every report, nothing but time spent before the memory goes back to the system
     anyway). Registered once; it runs before the interpreter tears modules down."""
-    if not getattr(_quick_exit, "registered", False):
-        atexit.register(gc.freeze)
-        _quick_exit.registered = True  # type: ignore[attr-defined]
+    atexit.register(gc.freeze)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

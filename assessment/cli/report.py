@@ -159,12 +159,12 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
 def duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     """Inputs that would publish to the same folder: the later would silently replace one."""
     from assessment.inputs.model import Location, Problem
-    from assessment.publish.outputs import district_dirname
+    from assessment.publish.outputs import folder_key
 
     seen: dict[tuple[int, str], str] = {}
     problems = []
     for inp in inputs:
-        key = (inp.year, district_dirname(inp.district).casefold())  # one folder on Windows and macOS
+        key = folder_key(inp.year, inp.district)
         if key in seen:
             problems.append(
                 Problem(Location(inp.path), f"与“{seen[key]}”的地区和年度相同（{inp.district} {inp.year}年），报告会互相覆盖")

@@ -17,7 +17,7 @@ from assessment.collect.find import Unit, Unused, find_units
 from assessment.collect.verify import STATUSES, Verification, verify_folder
 from assessment.inputs.limits import read_limited
 from assessment.inputs.model import InputError
-from assessment.publish.outputs import DISTRICT_FILES, MANIFEST, PLAN_JSON, SCORES_JSON, district_dirname
+from assessment.publish.outputs import DISTRICT_FILES, MANIFEST, PLAN_JSON, SCORES_JSON, district_dirname, folder_key
 from assessment.rubric.model import Rubric
 
 #: What a summary's manifest says its districts are: report folders received, not rendered.
@@ -71,7 +71,7 @@ def receive(paths: Iterable[Path], scratch: Path, rubric: Rubric) -> tuple[list[
             unused.append(read)
             continue
         data, claimed = read
-        claims.setdefault((claimed["year"], district_dirname(claimed["district"]).casefold()), []).append((unit, data, claimed))
+        claims.setdefault(folder_key(claimed["year"], claimed["district"]), []).append((unit, data, claimed))
     received = []
     for (year, _), same in sorted(claims.items()):
         if len(same) > 1:

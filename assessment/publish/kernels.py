@@ -51,15 +51,12 @@ KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: finding its parent gone) can kill them at once instead of leaving them behind.
 _LIVE: set[WarmKernel] = set()
 
-
-
-def warm_up_code(modules: tuple[str, ...]) -> str:
-    """Code run once per kernel: import `modules`, load the rubric and register the charts'
-    font, so later notebooks find them done; what it loaded is frozen out of the collector's
-    walk (see RESET)."""
-    return f"""
-import {", ".join(modules)}
-import assessment.publish.fonts, assessment.rubric.loader
+#: Run once per kernel: what both notebooks import and build (the rubric, the charts' font),
+#: so later notebooks find them done; what it loaded is frozen out of the collector's walk
+#: (see RESET). No more than that: a kernel is often waited for while it warms up, so a
+#: district that needs a plan imports the solver (scipy.optimize, ~0.17 s) when it does.
+WARM_UP = """
+import assessment.publish.fonts, assessment.report.sections, assessment.report.summary, assessment.rubric.loader
 assessment.rubric.loader.default_rubric()
 assessment.publish.fonts.register_cjk_font()
 import gc
@@ -67,12 +64,6 @@ gc.collect()
 gc.freeze()
 del gc
 """
-
-
-#: What both notebooks import (the summary's helpers come with the report's), and no more:
-#: a kernel is often waited for while it warms up, so a district that needs a plan imports
-#: the solver (scipy.optimize, ~0.17 s) when it does.
-WARM_UP = warm_up_code(("assessment.report.sections", "assessment.report.summary"))
 
 #: Run (silently, outside the history) before every notebook: a clean namespace. It does
 #: what `%reset -f` does for a notebook's state (user names, In/Out history, `_` results,

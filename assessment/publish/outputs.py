@@ -118,6 +118,12 @@ def district_dirname(district: str) -> str:
     return f"_{name}" if name.casefold() in {n.casefold() for n in OWNED_FILES} else name
 
 
+def folder_key(year: int, district: str) -> tuple[int, str]:
+    """The report folder a district's year publishes to, as a file system that ignores case
+    sees it (Windows, macOS): two inputs or received folders with the same key are one folder."""
+    return year, district_dirname(district).casefold()
+
+
 def _no_file_in_the_way(folder: Path) -> None:
     """OutputError when `folder`, or the nearest of its parents that exists, is not a folder."""
 

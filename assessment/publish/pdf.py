@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from assessment.publish.ledger import record_file
 from assessment.util.console import CommandError
 from assessment.util.errors import AssessmentError
 from assessment.util.fsutil import atomic_write_bytes
@@ -141,8 +142,6 @@ def chromium_or_error() -> str:
 def print_pdf(html: Path, pdf: Path) -> Path:
     """Print a published page to `pdf` (A4) and record it in the folder's ledger (the next run
     may replace it); CommandError when Chromium cannot print it."""
-    from assessment.publish.ledger import record_file
-
     try:
         printed = html_to_pdf(html, pdf)
         record_file(printed)

@@ -392,48 +392,14 @@ def render_report(
     even when the file is saved again while it runs. Once every file is in place the
     folder's fingerprint (`assessment.report.fingerprint`) is sealed in its ledger.
     """
-    from assessment.publish.kernels import WarmKernel
-
-    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
-    # Without a kernel of the caller's, one is started first (it starts while the input is
-    # checked; the notebook imports what it needs) and stopped with the report.
-    own = None
-    if kernel is None:
-        kernel = own = WarmKernel(notebook.parent, warm=False)
-    try:
-        return _render(
-            Path(input_path).resolve(), out_root, previous_root=previous_root, rubric=rubric, notebook=notebook,
-            kernel=kernel, inp=inp, deadline=deadline, review=review, evidence=evidence, pdf=pdf, force=force,
-            run_time=run_time,
-        )
-    finally:
-        if own is not None:
-            own.shutdown()
-
-
-def _render(
-    input_path: Path,
-    out_root: Path,
-    *,
-    previous_root: Path | None,
-    rubric: str | Path | None,
-    notebook: Path,
-    kernel: WarmKernel,
-    inp: DistrictInput | None,
-    deadline: float | None,
-    review: Path | None,
-    evidence: Path | None,
-    pdf: bool,
-    force: bool,
-    run_time: str | None,
-) -> ReportPaths:
-    """`render_report` on a started kernel (its arguments resolved)."""
     import nbformat  # the notebook stack: only where a report is rendered (see publish.deadline)
 
     from assessment.publish.html import notebook_to_html, prepare_export
     from assessment.publish.kernels import run_notebook
     from assessment.publish.notebooks import without_run_times
 
+    input_path = Path(input_path).resolve()
+    notebook = Path(notebook).resolve() if notebook is not None else default_notebook()
     rubric_path = None if rubric is None else Path(rubric).resolve()
     loaded: Rubric = load_rubric(rubric_path)
     if pdf:
