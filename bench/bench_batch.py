@@ -27,12 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import papermill
 from nbformat.v4 import new_code_cell, new_notebook
 
 from assessment.batch.run import run_batch
 from assessment.inputs.units import county_units
 from assessment.inputs.workbook import write_workbook
+from assessment.inputs.workbook.layout import SHEET_INFO
 from assessment.publish.html import notebook_to_html
 from assessment.publish.kernels import WarmKernel
 from assessment.report.district import default_notebook, render_report
@@ -42,6 +44,16 @@ from assessment.samples import province_inputs
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
 TARGET_RATIO, TARGET_SECONDS, TARGET_BYTES = 1.3, 60.0, 1 << 30
+
+
+def set_basic_info(workbook: Path, label: str, value: object) -> None:
+    """An analyst's edit: `value` beside `label` on the basic-information sheet (基本信息),
+    saved in place."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = book[SHEET_INFO]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == label)
+    sheet.cell(row, 2).value = value
+    book.save(workbook)
 
 
 def trivial_notebook(folder: Path) -> Path:

@@ -34,8 +34,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_batch import trivial_notebook
-from openpyxl import load_workbook
+from bench_batch import set_basic_info, trivial_notebook
 from run_all import EXAMPLES, FLOOR_PROCESS, met, strict_floors, wall
 
 SAME_RATIO, ONE_CHANGED_RATIO = 0.15, 0.4
@@ -43,19 +42,6 @@ SAME_RATIO, ONE_CHANGED_RATIO = 0.15, 0.4
 
 def batch(data: Path, out: Path, jobs: int) -> list[str]:
     return [sys.executable, "-m", "assessment", "batch", str(data), "--out", str(out), "--jobs", str(jobs)]
-
-
-def change_one_cell(workbook: Path, run: int) -> None:
-    """A content change an analyst makes: another 填报人 (the basic-information sheet)."""
-    book = load_workbook(workbook)
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows():
-            for cell in row:
-                if cell.value == "填报人":
-                    sheet.cell(cell.row, cell.column + 1).value = f"填报人{run}"
-                    book.save(workbook)
-                    return
-    raise SystemExit(f"{workbook.name}: no 填报人 cell")
 
 
 def compare(first: Path, second: Path) -> tuple[list[str], int]:
@@ -99,7 +85,7 @@ def main() -> None:
             out = work / f"out{run}"
             full.append(wall(batch(data, out, args.jobs), work))
             same.append(wall(batch(data, out, args.jobs), work))
-            change_one_cell(data / "龙湾区.xlsx", run)
+            set_basic_info(data / "龙湾区.xlsx", "填报人", f"填报人{run}")  # a content change an analyst makes
             one.append(wall(batch(data, out, args.jobs), work))
         t_full, t_same, t_one = (statistics.median(x) for x in (full, same, one))
         print(f"1. 主任务完整运行（12个示例地区+市级汇总，--jobs {args.jobs}，新进程）：{t_full:.1f} 秒；"

@@ -48,9 +48,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import openpyxl
 import papermill
-from bench_batch import TreePeak, synthetic_city, trivial_notebook
+from bench_batch import TreePeak, set_basic_info, synthetic_city, trivial_notebook
 
 from assessment.inputs.files import load_input
 from assessment.inputs.model import DistrictInput
@@ -158,12 +157,7 @@ def five_and_one_bad(work: Path) -> Path:
     folder.mkdir()
     for path in sorted(EXAMPLES.glob("*.xlsx"))[:6]:
         shutil.copy(path, folder)
-    bad = sorted(folder.iterdir())[-1]
-    book = openpyxl.load_workbook(bad)
-    sheet = book["基本信息"]
-    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "实际到岗执法人员数")
-    sheet.cell(cell.row, cell.column + 1).value = "二十三"
-    book.save(bad)
+    set_basic_info(sorted(folder.iterdir())[-1], "实际到岗执法人员数", "二十三")
     return folder
 
 

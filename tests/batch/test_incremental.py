@@ -15,8 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-import openpyxl
 import pytest
+from workbook_edits import edit_info
 
 from assessment.cli.app import main
 from assessment.publish.ledger import read_fingerprint
@@ -104,12 +104,7 @@ def test_a_rerun_with_nothing_changed_renders_nothing(root: Path, capsys: pytest
 
 
 def test_one_changed_cell_renders_that_district_and_the_summary_again(root: Path, capsys) -> None:
-    path = root / "data" / "苍南县.xlsx"
-    book = openpyxl.load_workbook(path)
-    sheet = book["基本信息"]
-    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "填报人")
-    sheet.cell(cell.row, cell.column + 1).value = "另一位填报人"
-    book.save(path)
+    edit_info(root / "data" / "苍南县.xlsx", "填报人", "另一位填报人")
     before = stamps(root)
     text = batch(root, capsys)
     assert "重新生成：苍南县（输入已修改）" in text
@@ -231,12 +226,7 @@ def test_a_re_run_after_one_district_changed_makes_it_and_the_summary_in_the_mai
     """Counted as above: with one input to check, the main process checks and renders it and
     makes the summary on the same kernel (`batch.pool.InlinePool`): no worker, and so no
     resource tracker either; the rendering imports build no IRI grammar (util.iri_grammar)."""
-    path = root / "data" / "苍南县.xlsx"
-    book = openpyxl.load_workbook(path)
-    sheet = book["基本信息"]
-    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "填报人")
-    sheet.cell(cell.row, cell.column + 1).value = "另一位填报人"
-    book.save(path)
+    edit_info(root / "data" / "苍南县.xlsx", "填报人", "另一位填报人")
     temp = root / "tmp"
     temp.mkdir()
     run = subprocess.run(

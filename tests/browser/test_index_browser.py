@@ -6,19 +6,15 @@ is there."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser_harness import OfflineBrowser, require_chromium
-
-from assessment.batch.run import run_batch
+from browser_harness import REVIEWED_CITY, OfflineBrowser, require_chromium
 
 pytestmark = pytest.mark.browser
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "data_templates" / "examples"
-DISTRICTS = ("龙湾区", "瓯海区", "鹿城区", "苍南县")  # three reviewed, one not
+DISTRICTS = REVIEWED_CITY  # three reviewed, one not
 #: Their names in pinyin order (cāng, lóng, lù, ōu): how a Chinese reader sorts 地区.
 PINYIN_ORDER = ["苍南县", "龙湾区", "鹿城区", "瓯海区"]
 
@@ -30,14 +26,8 @@ LINKS = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)"
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory) -> Path:
-    data = tmp_path_factory.mktemp("data")
-    for name in DISTRICTS:
-        shutil.copy(EXAMPLES / "wenzhou-2022" / f"{name}.xlsx", data)
-    out = tmp_path_factory.mktemp("out")
-    outcome = run_batch(data, out, jobs=2, progress=False, review=EXAMPLES / "wenzhou-2022-reviews")
-    assert outcome.exit_code == 0
-    return out
+def output(reviewed_city) -> Path:
+    return reviewed_city
 
 
 @pytest.fixture(scope="module")

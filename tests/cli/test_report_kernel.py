@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import openpyxl
+from workbook_edits import edit_info
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
 
@@ -53,11 +53,8 @@ def test_a_first_report_starts_its_kernel_and_a_re_run_of_the_same_file_starts_n
 
 def test_a_kernel_started_for_an_input_that_turns_out_invalid_is_stopped_without_a_trace(tmp_path: Path) -> None:
     bad = tmp_path / "龙湾区.xlsx"
-    book = openpyxl.load_workbook(SAMPLE)
-    sheet = book["基本信息"]
-    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "实际到岗执法人员数")
-    sheet.cell(cell.row, cell.column + 1).value = "二十三"
-    book.save(bad)
+    shutil.copy(SAMPLE, bad)
+    edit_info(bad, "实际到岗执法人员数", "二十三")
     done, imported = _report(tmp_path, bad, tmp_path / "out")
     assert done.returncode == 2
     assert "实际到岗执法人员数" in done.stdout + done.stderr

@@ -24,7 +24,7 @@ from assessment.inputs.json_form import input_to_dict, input_to_json
 from assessment.inputs.limits import MAX_CELLS_PER_SHEET, MAX_JSON_DEPTH, MAX_UNCOMPRESSED_BYTES
 from assessment.inputs.model import InputError, Problem
 from assessment.inputs.workbook import read_workbook, write_workbook
-from assessment.inputs.workbook.layout import SHEET_ANSWERS, SHEET_INFO
+from assessment.inputs.workbook.layout import SHEET_ANSWERS
 from assessment.rubric.model import Rubric
 from assessment.samples import perfect_input
 from assessment.scoring.engine import score
@@ -85,12 +85,6 @@ def set_answer(wb: Workbook, cid: str, value: object, number_format: str | None 
     cell.value = value
     if number_format is not None:
         cell.number_format = number_format
-
-
-def set_info(wb: Workbook, label: str, value: object) -> None:
-    ws = wb[SHEET_INFO]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == label)
-    ws.cell(row, 2).value = value
 
 
 def patch_zip(path: Path, change: Callable[[str, bytes], bytes]) -> None:
