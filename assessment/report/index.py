@@ -343,22 +343,14 @@ def _numeric(column: str) -> bool:
     return column in (YEAR, TOTAL, SELF_TOTAL, REVIEWED_TOTAL)
 
 
-def index_html(title: str, rows: Sequence[IndexRow], summaries: Sequence[SummaryLink], font_text: str = "") -> str:
-    """The page (see the module's docstring): the summaries, then the table of districts with
-    its sort buttons and filters (made by the script, so a page without it is a plain table).
-    Its font holds the page's characters and those of `font_text` (`write_index` gives the
-    pages it writes together one font, made once)."""
-    page = _page(title, rows, summaries)
-    font = f"<style>\n{web_font_face_css(page_characters(page) + SCRIPT_WORDS + font_text)}\n</style>"
-    return page.replace(FONT_MARK, font, 1)
-
-
 #: Where a page's font goes.
 FONT_MARK = "<!-- font -->"
 
 
 def _page(title: str, rows: Sequence[IndexRow], summaries: Sequence[SummaryLink]) -> str:
-    """The page without its font (at FONT_MARK)."""
+    """The page (see the module's docstring) without its font, at FONT_MARK: the summaries,
+    then the table of districts with its sort buttons and filters (made by the script, so a
+    page without it is a plain table)."""
     with_year = len({r.year for r in rows}) > 1 or len(summaries) > 1
     columns = _columns(rows, with_year=with_year)
     head = "".join(
@@ -440,9 +432,8 @@ def write_index(root: Path, *, force: bool = False) -> list[Path]:
         for folder in listed:
             rows = district_rows(folder, folder)
             pages.append((folder, _title([r.year for r in rows]), rows, [summary_link(folder, folder, with_index=False)]))
+    made = [(folder, _page(title, rows, links)) for folder, title, rows, links in pages]
     # one font for all the pages (they show nearly the same characters), subset once
-    characters = "".join(sorted({c for _, title, rows, links in pages for c in page_characters(_page(title, rows, links))}))
-    return [
-        _publish(folder, index_html(title, rows, links, font_text=characters), root, force)
-        for folder, title, rows, links in pages
-    ]
+    characters = "".join(sorted({c for _, page in made for c in page_characters(page)}))
+    font = f"<style>\n{web_font_face_css(characters + SCRIPT_WORDS)}\n</style>"
+    return [_publish(folder, page.replace(FONT_MARK, font, 1), root, force) for folder, page in made]
