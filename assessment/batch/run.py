@@ -26,11 +26,11 @@ from assessment.batch.options import DEFAULT_TIMEOUT, BatchOptions
 from assessment.batch.outcome import WORKER_DIED, BatchOutcome, DistrictOutcome, YearSummary, district_outcome
 from assessment.batch.pool import InlinePool, WorkerPool, inline_pool, result_or_none, run_isolated, submit, worker_pool
 from assessment.batch.summary_step import summarise_year, summary_fingerprint, summary_names
-from assessment.batch.unchanged import reused_check, sealed_folders
+from assessment.batch.unchanged import reused_check
 from assessment.batch.workers import check_input, input_sha256, render_input
 from assessment.inputs.files import batch_inputs
 from assessment.inputs.model import DistrictInput
-from assessment.publish.ledger import seal
+from assessment.publish.ledger import seal, sealed_folders
 from assessment.publish.outputs import (
     BATCH_LOG,
     MANIFEST,

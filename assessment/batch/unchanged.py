@@ -27,34 +27,13 @@ from typing import Any
 from assessment.batch.options import BatchOptions
 from assessment.batch.workers import input_sha256, review_of
 from assessment.inputs.model import InputError
-from assessment.publish.ledger import read_fingerprint, sha256_file
+from assessment.publish.ledger import SealedIndex, read_fingerprint, sha256_file
 from assessment.publish.outputs import SCORES_JSON, report_files
 from assessment.report.district import default_notebook, previous_for, report_folder
 from assessment.report.fingerprint import changes, fingerprint_of
 from assessment.review import manifest_record
 from assessment.review.evidence import EvidenceCheck, Hashes, evidence_dict, evidence_folder, locate
 from assessment.rubric.loader import load_rubric
-
-#: A sealed report folder by the input that made it: (the input file's name, its sha256).
-SealedIndex = dict[tuple[str, str], Path]
-
-
-def sealed_folders(out_dir: Path) -> SealedIndex:
-    """Every district folder of `out_dir` (`<year>/<district>/`) whose ledger seals a
-    fingerprint, by the name and sha256 of the input file it records."""
-    index: SealedIndex = {}
-    if not out_dir.is_dir():
-        return index
-    for year_dir in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name.isdigit()):
-        for folder in sorted(p for p in year_dir.iterdir() if p.is_dir() and not p.is_symlink()):
-            sealed = read_fingerprint(folder)
-            parts = sealed.get("parts") if sealed is not None else None
-            recorded = parts.get("input") if isinstance(parts, dict) else None
-            if isinstance(recorded, dict):
-                name, sha256 = recorded.get("file"), recorded.get("file_sha256")
-                if isinstance(name, str) and isinstance(sha256, str):
-                    index[(name, sha256)] = folder
-    return index
 
 
 def _evidence_now(root: Path, district: str, recorded: Any) -> dict[str, Any] | None:

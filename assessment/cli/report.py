@@ -75,9 +75,9 @@ def _kernel_in_advance(args: argparse.Namespace) -> WarmKernel | None:
     the very file a sealed report folder of --out records (a re-run, most likely unchanged:
     no kernel at all). A kernel started for inputs that then turn out invalid or unchanged is
     stopped unused."""
-    from assessment.batch.unchanged import sealed_folders
     from assessment.inputs.limits import sha256_limited
-    from assessment.report.district import default_notebook
+    from assessment.publish.ledger import sealed_folders
+    from assessment.publish.notebooks import REPORT_NOTEBOOK, notebook
 
     if not args.force:
         sealed = sealed_folders(Path(args.out))
@@ -85,7 +85,7 @@ def _kernel_in_advance(args: argparse.Namespace) -> WarmKernel | None:
             return None
     from assessment.publish.kernels import WarmKernel  # the notebook stack: only now
 
-    return WarmKernel(default_notebook().parent, wait=False)
+    return WarmKernel(notebook(REPORT_NOTEBOOK).parent, wait=False)
 
 
 def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:

@@ -167,3 +167,25 @@ def record_file(path: Path) -> None:
     """Record a file the tool has just written (by another writer) in its folder's ledger."""
     path = Path(path)
     record(path.parent, {path.name: sha256_file(path)})
+
+
+#: A sealed report folder by the input that made it: (the input file's name, its sha256).
+SealedIndex = dict[tuple[str, str], Path]
+
+
+def sealed_folders(out_dir: Path) -> SealedIndex:
+    """Every district folder of `out_dir` (`<year>/<district>/`) whose ledger seals a
+    fingerprint, by the name and sha256 of the input file it records."""
+    index: SealedIndex = {}
+    if not out_dir.is_dir():
+        return index
+    for year_dir in sorted(p for p in out_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        for folder in sorted(p for p in year_dir.iterdir() if p.is_dir() and not p.is_symlink()):
+            sealed = read_fingerprint(folder)
+            parts = sealed.get("parts") if sealed is not None else None
+            recorded = parts.get("input") if isinstance(parts, dict) else None
+            if isinstance(recorded, dict):
+                name, sha256 = recorded.get("file"), recorded.get("file_sha256")
+                if isinstance(name, str) and isinstance(sha256, str):
+                    index[(name, sha256)] = folder
+    return index
