@@ -4,11 +4,13 @@ district reports, all inputs valid or nothing written (see `assessment.report.di
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
+from assessment.util.background import meanwhile
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
@@ -108,7 +110,7 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
         report_folder,
     )
     from assessment.report.fingerprint import FORCED
-    from assessment.report.index import check_index, write_index
+    from assessment.report.index import check_index, prepare_index, write_index
     from assessment.rubric.loader import load_rubric
 
     rubric_path = getattr(args, "rubric", None)
@@ -119,9 +121,12 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
     rubric = load_rubric(rubric_path)
     inputs, problems = api.load_all(args.files, rubric)
     problems.extend(duplicates(inputs))
+    scores: dict[Path, dict[str, Any]] = {}
     for inp in inputs:
         try:
-            report_data(inp.path, rubric, args.review, args.evidence, inp=inp)
+            scores[report_folder(args.out, inp.year, inp.district)] = report_data(
+                inp.path, rubric, args.review, args.evidence, inp=inp
+            ).scores
         except InputError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -142,10 +147,12 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
                 print(f"未变化，沿用已有报告：{safe(folder / REPORT_HTML)}")
                 continue
             clean_staging(Path(args.out) / str(inp.year))
-            paths = render_report(
-                Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
-                review=args.review, evidence=args.evidence, pdf=args.pdf, force=args.force, kernel=kernel,
-            )
+            # the index's font, made while the notebook runs (right if the next inputs are kept)
+            with meanwhile(functools.partial(prepare_index, args.out, {folder: scores[folder]})):
+                paths = render_report(
+                    Path(inp.path), args.out, previous_root=args.previous, rubric=rubric_path, inp=inp,
+                    review=args.review, evidence=args.evidence, pdf=args.pdf, force=args.force, kernel=kernel,
+                )
             for warning in paths.warnings:
                 print(f"提示：{safe(warning)}", file=sys.stderr)
             print(f"已生成报告：{safe(paths.html)}（{'、'.join([FORCED] if args.force else reasons)}）")

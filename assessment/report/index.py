@@ -15,6 +15,8 @@ each read back from its scores.json, whose verdict is worded as every report wor
 (`scoring.scores_json.stated_words`). A verification status (已核验 / 不一致 / 无法核验) is shown
 when the year's manifest records one for the district. The page holds no time and no path
 outside the folder, so the same files make the same bytes; it is rewritten only when they differ.
+(`prepare_index` reads a run's reports from memory before they are published, but only to make
+the font early; what a page lists is still read from the files.)
 
 Only the standard library and light modules are imported: a batch that re-renders nothing
 still writes its index without loading the notebook stack.
@@ -99,19 +101,30 @@ def year_manifest(folder: Path) -> dict[str, Any] | None:
     return None
 
 
-def _lists_districts(folder: Path) -> bool:
-    return year_manifest(folder) is not None or any(Path(folder).glob(f"*/{SCORES_JSON}"))
+#: Reports about to be published (`prepare_index`): the content of each one's scores.json, by
+#: its district folder as built from the same root (`<root>/<year>/<district>`).
+Pending = Mapping[Path, Mapping[str, Any]]
 
 
-def listing_folders(root: Path) -> list[Path]:
+def _lists_districts(folder: Path, pending: Pending) -> bool:
+    return (
+        year_manifest(folder) is not None
+        or any(Path(folder).glob(f"*/{SCORES_JSON}"))
+        or any(p.parent == Path(folder) for p in pending)
+    )
+
+
+def listing_folders(root: Path, pending: Pending | None = None) -> list[Path]:
     """The folders under `root` whose districts an index lists: `root` itself when it is one
     year's folder (a manifest naming districts, or district folders with scores.json), else
-    its year folders (named by a number), in order of year."""
-    root = Path(root)
-    if _lists_districts(root):
+    its year folders (named by a number), in order of year; with the `pending` reports'
+    year folders as if they were published."""
+    root, pending = Path(root), pending or {}
+    if _lists_districts(root, pending):
         return [root]
-    years = [p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name.isdigit()] if root.is_dir() else []
-    return sorted((p for p in years if _lists_districts(p)), key=lambda p: int(p.name))
+    years = {p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name.isdigit()} if root.is_dir() else set()
+    years |= {p.parent for p in pending if p.parent.parent == root and p.parent.name.isdigit()}
+    return sorted((p for p in years if _lists_districts(p, pending)), key=lambda p: int(p.name))
 
 
 def index_folders(root: Path, years: Iterable[int] = ()) -> list[Path]:
@@ -147,17 +160,18 @@ def _figure(value: Any) -> float | int:
     return value
 
 
-def _district_entries(folder: Path) -> list[tuple[Path, Mapping[str, Any]]]:
+def _district_entries(folder: Path, pending: Pending) -> list[tuple[Path, Mapping[str, Any]]]:
     """The district folders of a year folder with their manifest entries: those the manifest
     lists as published (a stale folder of an earlier run is no part of the year), else every
-    folder holding a scores.json, by name."""
+    folder holding a scores.json (or about to: `pending`), by name."""
     manifest = year_manifest(folder)
     if manifest is not None:
         return [
             (folder / e["folder"], e) for e in manifest["districts"]
             if isinstance(e, Mapping) and e.get("status") == "ok" and isinstance(e.get("folder"), str)
         ]
-    return [(p.parent, {}) for p in sorted(Path(folder).glob(f"*/{SCORES_JSON}"))]
+    found = {p.parent for p in Path(folder).glob(f"*/{SCORES_JSON}")} | {p for p in pending if p.parent == Path(folder)}
+    return [(p, {}) for p in sorted(found)]
 
 
 def _relative(target: Path, page_folder: Path) -> str | None:
@@ -169,12 +183,14 @@ def _relative(target: Path, page_folder: Path) -> str | None:
         return None
 
 
-def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
-    """The districts of a year `folder`, read from their scores.json, linked from a page in
-    `page_folder`; a folder whose scores.json cannot be read is left out."""
+def district_rows(folder: Path, page_folder: Path, pending: Pending | None = None) -> list[IndexRow]:
+    """The districts of a year `folder`, read from their scores.json (a `pending` report's from
+    what it will hold), linked from a page in `page_folder`; a folder whose scores.json cannot
+    be read is left out."""
+    pending = pending or {}
     rows = []
-    for district_folder, entry in _district_entries(Path(folder)):
-        scores = _read_json(district_folder / SCORES_JSON)
+    for district_folder, entry in _district_entries(Path(folder), pending):
+        scores = pending[district_folder] if district_folder in pending else _read_json(district_folder / SCORES_JSON)
         if not isinstance(scores, dict):
             continue
         try:
@@ -187,7 +203,11 @@ def district_rows(folder: Path, page_folder: Path) -> list[IndexRow]:
                 self_total=_figure(scores["self"]["total"] if reviewed else scores["total"]),
                 reviewed=reviewed,
                 verification=_verification(entry),
-                link=_relative(district_folder / REPORT_HTML, page_folder) if (district_folder / REPORT_HTML).is_file() else None,
+                link=(
+                    _relative(district_folder / REPORT_HTML, page_folder)
+                    if district_folder in pending or (district_folder / REPORT_HTML).is_file()
+                    else None
+                ),
             )
         except (KeyError, TypeError, AttributeError):  # not a scores.json of this tool
             continue
@@ -418,22 +438,40 @@ def write_index(root: Path, *, force: bool = False) -> list[Path]:
     unless `force`.
     """
     root = Path(root)
-    listed = listing_folders(root)
-    for folder in {root, *listed}:  # their fonts, for pages whose characters did not change
+    for folder in {root, *listing_folders(root)}:  # their fonts, for pages whose characters did not change
         remember_fonts(folder / INDEX_HTML)
+    made = _pages(root, {})
+    font = _font(made)
+    return [_publish(folder, page.replace(FONT_MARK, font, 1), root, force) for folder, page in made]
+
+
+def prepare_index(root: Path, pending: Pending) -> None:
+    """Make the font `write_index(root)` will embed once the `pending` reports are published,
+    while their notebooks run (`util.background.meanwhile`): the font is most of an index's
+    time, and made for the same characters it is the same rule (`fonts.web_font_face_css`).
+    Only a prediction: if the pages turn out otherwise, write_index makes their own font."""
+    root = Path(root)
+    _font(_pages(root, {Path(folder): json.loads(json.dumps(scores)) for folder, scores in pending.items()}))
+
+
+def _pages(root: Path, pending: Pending) -> list[tuple[Path, str]]:
+    """Each page of `write_index(root)` without its font (see `_page`), by its folder."""
+    listed = listing_folders(root, pending)
     pages: list[tuple[Path, str, list[IndexRow], list[SummaryLink]]] = []
     if listed == [root]:
-        rows = district_rows(root, root)
+        rows = district_rows(root, root, pending)
         pages.append((root, _title([r.year for r in rows]), rows, [summary_link(root, root, with_index=False)]))
     else:
-        rows = [r for folder in reversed(listed) for r in district_rows(folder, root)]
+        rows = [r for folder in reversed(listed) for r in district_rows(folder, root, pending)]
         summaries = [summary_link(folder, root, with_index=True) for folder in reversed(listed)]
         pages.append((root, _title([r.year for r in rows]), rows, summaries))
         for folder in listed:
-            rows = district_rows(folder, folder)
+            rows = district_rows(folder, folder, pending)
             pages.append((folder, _title([r.year for r in rows]), rows, [summary_link(folder, folder, with_index=False)]))
-    made = [(folder, _page(title, rows, links)) for folder, title, rows, links in pages]
-    # one font for all the pages (they show nearly the same characters), subset once
-    characters = "".join(sorted({c for _, page in made for c in page_characters(page)}))
-    font = f"<style>\n{web_font_face_css(characters + SCRIPT_WORDS)}\n</style>"
-    return [_publish(folder, page.replace(FONT_MARK, font, 1), root, force) for folder, page in made]
+    return [(folder, _page(title, rows, links)) for folder, title, rows, links in pages]
+
+
+def _font(pages: Sequence[tuple[Path, str]]) -> str:
+    """One font for all the pages (they show nearly the same characters), subset once."""
+    characters = "".join(sorted({c for _, page in pages for c in page_characters(page)}))
+    return f"<style>\n{web_font_face_css(characters + SCRIPT_WORDS)}\n</style>"

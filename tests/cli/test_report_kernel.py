@@ -1,6 +1,7 @@
 """`assessment report` starts its kernel before it reads its inputs when a report is likely
 to be made (`cli.report._kernel_in_advance`): never on a re-run of sealed inputs, and a
-kernel started for inputs that turn out invalid is stopped, leaving nothing behind.
+kernel started for inputs that turn out invalid is stopped, leaving nothing behind. While
+the notebook runs it makes the fonts it will need next, and none in vain.
 
 Processes run with their own temporary folder, where kernels keep their sockets
 (`assessment-kernel-<pid>-…`), and `-X importtime`, whose lines name what was imported."""
@@ -11,9 +12,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections import OrderedDict
 from pathlib import Path
 
 from workbook_edits import edit_info
+
+from assessment.cli.app import main
+from assessment.publish import fonts
+from assessment.publish.outputs import INDEX_HTML, REPORT_HTML
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
 
@@ -61,3 +67,21 @@ def test_a_kernel_started_for_an_input_that_turns_out_invalid_is_stopped_without
     assert "jupyter_client" in imported  # the kernel was started: the input was new
     assert _leftovers(tmp_path) == []
     assert not (tmp_path / "out" / "2022").exists()
+
+
+def test_every_font_a_report_makes_is_one_a_page_it_writes_embeds(tmp_path: Path, monkeypatch) -> None:
+    """The index's font is made while the notebook runs (`report.index.prepare_index`), for
+    the characters the index then shows: no font is made for nothing, none twice."""
+    made: list[str] = []
+    real = fonts.web_font_woff2
+    monkeypatch.setattr(fonts, "_RULES", OrderedDict())
+    monkeypatch.setattr(fonts, "web_font_woff2", lambda text: made.append(text) or real(text))
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out)]) == 0
+    report = (out / "2022" / "龙湾区" / REPORT_HTML).read_text("utf-8")
+    indexes = (out / INDEX_HTML).read_text("utf-8") + (out / "2022" / INDEX_HTML).read_text("utf-8")
+    wanted = [characters for characters in made if characters]  # "": the exporter's warm-up (html.prepare_export)
+    assert len(wanted) == 2  # one font for the report's page, one for the index pages
+    first, then = (f"/* subset {fonts.subset_key(characters)} */" for characters in wanted)
+    assert first in indexes and first not in report  # the index's, made while the notebook ran
+    assert then in report
