@@ -13,6 +13,7 @@ to the same folder (same district and year) are caught before rendering; the lat
 
 from __future__ import annotations
 
+import functools
 from concurrent.futures import Future, as_completed
 from contextlib import ExitStack
 from dataclasses import replace
@@ -46,7 +47,8 @@ from assessment.publish.outputs import (
     publish_files,
 )
 from assessment.report.fingerprint import FORCED, Fingerprint, changes
-from assessment.report.index import check_index, write_index
+from assessment.report.index import check_index, prepare_index, write_index
+from assessment.util.background import meanwhile
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
 
@@ -303,8 +305,13 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
             bar.note("正在生成市级汇总……" if redo else "没有需要重新生成的市级汇总")
             if isinstance(pool, WorkerPool) and pool.executor is None:  # a new pool: a worker per year to redo
                 pool.jobs = max(1, min(options.jobs, len(redo)))
-            futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in redo}
-            results = {y: result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()}
+            # the index's font, made while the summaries run (for the pages they will leave)
+            foresee = [functools.partial(prepare_index, out_dir, {}, [out_dir / str(y) for y in redo])] if redo else []
+            with meanwhile(*foresee):
+                futures = {y: submit(pool, summarise_year, out_dir / str(y), options, generated) for y in redo}
+                results = {
+                    y: result_or_none(f) or {"status": "failed", "errors": [WORKER_DIED]} for y, f in futures.items()
+                }
         for year in years:
             if year not in redo:
                 results[year] = {"status": "ok", "reused": True}

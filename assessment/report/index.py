@@ -215,14 +215,15 @@ def district_rows(folder: Path, page_folder: Path, pending: Pending | None = Non
     return rows
 
 
-def summary_link(folder: Path, page_folder: Path, *, with_index: bool) -> SummaryLink:
+def summary_link(folder: Path, page_folder: Path, *, with_index: bool, coming: bool = False) -> SummaryLink:
     """A year folder's summary as a page in `page_folder` links it: when the file is there and
     its manifest does not say the run failed to make it (a summary.html of an earlier run is
-    then stale), and the year's index.html on the top page."""
+    then stale), or when it is `coming` (`prepare_index`); and the year's index.html on the
+    top page."""
     manifest = year_manifest(folder)
     record = manifest.get("summary") if manifest is not None else None
     failed = isinstance(record, Mapping) and "html" in record and record["html"] is None
-    has_summary = (folder / SUMMARY_HTML).is_file() and not failed
+    has_summary = coming or ((folder / SUMMARY_HTML).is_file() and not failed)
     year = manifest["year"] if manifest is not None else (int(folder.name) if folder.name.isdigit() else None)
     return SummaryLink(
         year,
@@ -438,36 +439,47 @@ def write_index(root: Path, *, force: bool = False) -> list[Path]:
     unless `force`.
     """
     root = Path(root)
-    for folder in {root, *listing_folders(root)}:  # their fonts, for pages whose characters did not change
-        remember_fonts(folder / INDEX_HTML)
+    _remember_index_fonts(root)
     made = _pages(root, {})
     font = _font(made)
     return [_publish(folder, page.replace(FONT_MARK, font, 1), root, force) for folder, page in made]
 
 
-def prepare_index(root: Path, pending: Pending) -> None:
-    """Make the font `write_index(root)` will embed once the `pending` reports are published,
-    while their notebooks run (`util.background.meanwhile`): the font is most of an index's
-    time, and made for the same characters it is the same rule (`fonts.web_font_face_css`).
-    Only a prediction: if the pages turn out otherwise, write_index makes their own font."""
+def prepare_index(root: Path, pending: Pending, summaries: Iterable[Path] = ()) -> None:
+    """Make the font `write_index(root)` will embed once the `pending` reports and the
+    summaries of the year folders `summaries` are published, while their notebooks run
+    (`util.background.meanwhile`): the font is most of an index's time, and made for the same
+    characters it is the same rule (`fonts.web_font_face_css`). Only a prediction: if the
+    pages turn out otherwise, write_index makes their own font."""
     root = Path(root)
-    _font(_pages(root, {Path(folder): json.loads(json.dumps(scores)) for folder, scores in pending.items()}))
+    _remember_index_fonts(root)
+    reports = {Path(folder): json.loads(json.dumps(scores)) for folder, scores in pending.items()}
+    _font(_pages(root, reports, {Path(folder) for folder in summaries}))
 
 
-def _pages(root: Path, pending: Pending) -> list[tuple[Path, str]]:
+def _remember_index_fonts(root: Path) -> None:
+    """The fonts of the index pages there now, for pages whose characters do not change."""
+    for folder in {root, *listing_folders(root)}:
+        remember_fonts(folder / INDEX_HTML)
+
+
+def _pages(root: Path, pending: Pending, summaries: set[Path] | None = None) -> list[tuple[Path, str]]:
     """Each page of `write_index(root)` without its font (see `_page`), by its folder."""
     listed = listing_folders(root, pending)
+    coming = summaries or set()
     pages: list[tuple[Path, str, list[IndexRow], list[SummaryLink]]] = []
     if listed == [root]:
         rows = district_rows(root, root, pending)
-        pages.append((root, _title([r.year for r in rows]), rows, [summary_link(root, root, with_index=False)]))
+        link = summary_link(root, root, with_index=False, coming=root in coming)
+        pages.append((root, _title([r.year for r in rows]), rows, [link]))
     else:
         rows = [r for folder in reversed(listed) for r in district_rows(folder, root, pending)]
-        summaries = [summary_link(folder, root, with_index=True) for folder in reversed(listed)]
-        pages.append((root, _title([r.year for r in rows]), rows, summaries))
+        links = [summary_link(folder, root, with_index=True, coming=folder in coming) for folder in reversed(listed)]
+        pages.append((root, _title([r.year for r in rows]), rows, links))
         for folder in listed:
             rows = district_rows(folder, folder, pending)
-            pages.append((folder, _title([r.year for r in rows]), rows, [summary_link(folder, folder, with_index=False)]))
+            link = summary_link(folder, folder, with_index=False, coming=folder in coming)
+            pages.append((folder, _title([r.year for r in rows]), rows, [link]))
     return [(folder, _page(title, rows, links)) for folder, title, rows, links in pages]
 
 

@@ -266,3 +266,13 @@ def test_a_report_foreseen_but_never_published_is_not_listed_and_the_index_makes
     write_index(root)
     assert len(subsets) == 2
     assert [r["地区"] for r in read_page(root / "2022" / INDEX_HTML).table()] == ["苍南县"]
+
+
+def test_a_summary_about_to_be_published_is_foreseen_with_its_link(output, subsets):
+    root, _ = output
+    (root / "2022" / "summary.html").unlink()  # a first run: the summary is being made
+    prepare_index(root, {}, [root / "2022"])
+    (root / "2022" / "summary.html").write_text("<p>summary</p>", "utf-8")
+    write_index(root)
+    assert len(subsets) == 1
+    assert "2022/summary.html" in read_page(root / INDEX_HTML).links
