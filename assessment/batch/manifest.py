@@ -93,9 +93,9 @@ def rerun_lines(outcomes: Iterable[DistrictOutcome], summaries: Iterable[YearSum
         lines.append("未变化，沿用已有报告：" + "、".join(kept))
     for s in years:
         if s.reused:
-            lines.append(f"{s.year}年市级汇总：未变化，沿用已有汇总")
+            lines.append(f"{s.year}年{s.name}：未变化，沿用已有汇总")
         elif s.error is None:
-            lines.append(f"{s.year}年市级汇总：重新生成（{'、'.join(s.reasons)}）")
+            lines.append(f"{s.year}年{s.name}：重新生成（{'、'.join(s.reasons)}）")
     return lines
 
 
@@ -123,7 +123,7 @@ def log_text(
             parts.append(f"== {name}（{o.name}）生成失败 ==\n{o.trace or '；'.join(o.errors)}")
     for s in years:
         if s.error:
-            parts.append(f"== {s.year}年市级汇总生成失败 ==\n{s.trace or s.error}")
+            parts.append(f"== {s.year}年{s.name}生成失败 ==\n{s.trace or s.error}")
     for item in left_out:
         parts.append(f"== 已跳过：{item['file']} ==\n{item['reason']}")
     if not any(o.status != "ok" for o in listed) and not any(s.error for s in years) and not left_out:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from assessment.report.summary_name import CITY_SUMMARY
 from assessment.util.errors import EXIT_INTERNAL, EXIT_INVALID, EXIT_OK
 
 Status = Literal["ok", "invalid", "failed"]
@@ -145,6 +146,8 @@ class YearSummary:
     #: Whether the published summary was kept as it was, and else why it was made again.
     reused: bool = False
     reasons: tuple[str, ...] = ()
+    #: What the summary is called: 市级汇总, or 全省汇总 for units of several cities (`report.summary_name`).
+    name: str = CITY_SUMMARY
 
 
 @dataclass(frozen=True)

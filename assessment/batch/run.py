@@ -47,7 +47,7 @@ from assessment.publish.outputs import (
     publish_files,
 )
 from assessment.report.fingerprint import FORCED, Fingerprint, changes
-from assessment.report.index import check_index, prepare_index, write_index
+from assessment.report.index import check_index, prepare_index, write_index, year_summary_name
 from assessment.util.background import meanwhile
 from assessment.util.clock import generation_time
 from assessment.util.console import CommandError, safe
@@ -300,9 +300,10 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
                 publish_files(year_dir, {MANIFEST: json_bytes(manifest)}, force=options.force, root=out_dir)
             prints = {y: _summary_print(outcomes, y, options) for y in years}
             redo = {y: reasons for y, (_, reasons) in prints.items() if reasons}
+            names = {y: year_summary_name(out_dir / str(y)) for y in years}
             for year in sorted(set(years) - set(redo)):
-                bar.note(f"{year}年市级汇总：未变化，沿用已有汇总")
-            bar.note("正在生成市级汇总……" if redo else "没有需要重新生成的市级汇总")
+                bar.note(f"{year}年{names[year]}：未变化，沿用已有汇总")
+            bar.note(f"正在生成{'、'.join(f'{y}年{names[y]}' for y in sorted(redo))}……" if redo else "没有需要重新生成的汇总")
             if isinstance(pool, WorkerPool) and pool.executor is None:  # a new pool: a worker per year to redo
                 pool.jobs = max(1, min(options.jobs, len(redo)))
             # the index's font, made while the summaries run (for the pages they will leave)
@@ -346,6 +347,7 @@ def _run_locked(options: BatchOptions, progress: bool | None) -> BatchOutcome:
                 results[year].get("trace"),
                 reused=bool(result.get("reused")),
                 reasons=tuple(result.get("reasons", ())),
+                name=names[year],
             )
         )
     top = manifest_dict(

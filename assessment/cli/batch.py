@@ -34,7 +34,7 @@ def _seconds(text: str) -> float:
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
-    p = subparsers.add_parser("batch", help="批量生成全市各区县报告与市级汇总")
+    p = subparsers.add_parser("batch", help="批量生成各区县报告与汇总（一个地市：市级汇总；多个地市：全省汇总）")
     p.add_argument("data_dir", type=Path, metavar="DATA_DIR", help="存放各区县填报文件（.xlsx 或 .json）的目录")
     p.add_argument("--out", type=Path, required=True, help="输出目录，按 <年度>/<地区>/ 存放报告，<年度>/ 下存放汇总")
     p.add_argument("--jobs", type=_positive, default=None, help="并行进程数（默认：CPU核数）")
@@ -54,7 +54,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--evidence", type=Path, default=None, metavar="DIR", help="佐证材料目录（每个地区一个子目录）：核查得分项的佐证"
     )
     p.add_argument(
-        "--pdf", action="store_true", help=f"另存每个地区的 {REPORT_PDF} 与市级汇总 {SUMMARY_PDF}（需要 Chromium）"
+        "--pdf", action="store_true", help=f"另存每个地区的 {REPORT_PDF} 与汇总的 {SUMMARY_PDF}（需要 Chromium）"
     )
     p.add_argument(
         "--force", action="store_true",
@@ -94,12 +94,12 @@ def run(args: argparse.Namespace) -> int:
     for s in outcome.summaries:
         print(f"{s.year}年：报告目录 {safe(s.folder)}")
         if s.html:
-            print(f"  市级汇总：{safe(s.html)}")
+            print(f"  {s.name}：{safe(s.html)}")
             print(f"  汇总表格：{safe(s.xlsx)}")
             if pdf:
                 print(f"  汇总PDF：{safe(s.folder / SUMMARY_PDF)}")
         else:
-            print(f"  市级汇总生成失败：{safe(s.error)}")
+            print(f"  {s.name}生成失败：{safe(s.error)}")
     print(f"运行记录：{safe(outcome.manifest)}")
     print(f"目录页（可离线浏览）：{safe(outcome.out_dir / INDEX_HTML)}")
     for item in outcome.skipped:

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         publish_files,
         withdraw_files,
     )
-    from assessment.report.index import check_index, write_index
+    from assessment.report.index import check_index, write_index, year_summary_name
     from assessment.rubric.loader import load_rubric
     from assessment.util.clock import generation_time
 
@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         listed = [r for r in received if r.year == year]
         tally = "，".join(f"{n}个{status}" for status, n in counts(listed).items() if n)
         print(f"{year}年：{len(listed)}个地区（{tally}）")
-        print(f"  市级汇总：{safe(out / str(year) / SUMMARY_HTML)}")
+        print(f"  {year_summary_name(out / str(year))}：{safe(out / str(year) / SUMMARY_HTML)}")
         print(f"  汇总表格：{safe(out / str(year) / SUMMARY_XLSX)}")
         print(f"  核验记录：{safe(out / str(year) / MANIFEST)}")
     print(f"目录页（可离线浏览）：{safe(out / INDEX_HTML)}")

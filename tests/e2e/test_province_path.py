@@ -48,8 +48,9 @@ def province(tmp_path_factory) -> Path:
     for city, received in (("温州市汇总", wenzhou), ("杭州市汇总", hangzhou)):
         code, _, err = run_cli("summary", *map(str, received), "--out", str(tmp / city))
         assert code == 0, err
-    code, _, err = run_cli("summary", str(tmp / "温州市汇总"), str(tmp / "杭州市汇总"), "--out", str(tmp / "浙江省汇总"))
+    code, out, err = run_cli("summary", str(tmp / "温州市汇总"), str(tmp / "杭州市汇总"), "--out", str(tmp / "浙江省汇总"))
     assert code == 0, err
+    (tmp / "浙江省汇总.txt").write_text(out, "utf-8")  # what the province's terminal showed
     return tmp / "浙江省汇总"
 
 
@@ -75,3 +76,30 @@ def test_every_level_leaves_an_offline_index(province):
     assert (province / "index.html").is_file() and (province / "2022" / "index.html").is_file()
     assert (province.parent / "温州市汇总" / "index.html").is_file()
     assert (province.parent / "龙湾区报告" / "index.html").is_file()
+
+
+def _summary_links(index: Path) -> list[str]:
+    return re.findall(r'<a href="[^"]*summary.html">([^<]*)</a>', index.read_text("utf-8"))
+
+
+def test_every_place_that_names_a_summary_calls_it_as_its_page_does(province):
+    """全省汇总 for units of several cities, 市级汇总 for one city's: the page's title, the
+    terminal and the index links (`report.summary_name`)."""
+    assert "  全省汇总：" in (province.parent / "浙江省汇总.txt").read_text("utf-8")
+    assert _summary_links(province / "index.html") == _summary_links(province / "2022" / "index.html") == ["2022年全省汇总"]
+    assert _summary_links(province.parent / "温州市汇总" / "index.html") == ["2022年市级汇总"]
+
+
+def test_a_batch_over_units_of_two_cities_names_its_summary_the_province_s(province, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "龙湾区.xlsx").write_bytes((SAMPLES / "龙湾区.xlsx").read_bytes())
+    (data / "西湖区.json").write_bytes((province.parent / "西湖区.json").read_bytes())
+    out = tmp_path / "out"
+    code, printed, err = run_cli("batch", str(data), "--out", str(out), "--jobs", "1")
+    assert code == 0, err
+    log = (out / "batch.log").read_text("utf-8")
+    assert "2022年全省汇总：重新生成（首次生成）" in printed and "2022年全省汇总：重新生成（首次生成）" in log
+    assert "  全省汇总：" in printed and "市级汇总" not in printed + log
+    assert "<title>2022年 全省汇总（2个地区）</title>" in (out / "2022" / "summary.html").read_text("utf-8")
+    assert _summary_links(out / "index.html") == ["2022年全省汇总"]

@@ -276,3 +276,15 @@ def test_a_summary_about_to_be_published_is_foreseen_with_its_link(output, subse
     write_index(root)
     assert len(subsets) == 1
     assert "2022/summary.html" in read_page(root / INDEX_HTML).links
+
+
+def test_a_summary_of_units_of_several_cities_is_linked_as_the_province_s(output, rubric):
+    root, scores = output
+    write_index(root)
+    assert "2022年市级汇总" in (root / INDEX_HTML).read_text("utf-8")
+    xihu = {**scores["苍南县"], "district": "西湖区"}  # a Hangzhou unit beside the Wenzhou ones
+    (root / "2022" / "苍南县" / "scores.json").write_text(json.dumps(xihu, ensure_ascii=False), "utf-8")
+    write_index(root)
+    for page in (root / INDEX_HTML, root / "2022" / INDEX_HTML):
+        text = page.read_text("utf-8")
+        assert "2022年全省汇总" in text and "市级汇总" not in text

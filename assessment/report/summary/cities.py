@@ -14,7 +14,7 @@ through the formatting every other table uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -22,13 +22,14 @@ from typing import Any
 import pandas as pd
 
 from assessment.inputs.model import LEVEL_NAMES
-from assessment.inputs.units import cities, city_of
+from assessment.inputs.units import cities
 from assessment.report.summary.plans import plan_overview, purchase_split
 from assessment.report.summary.tables import DISTRICT, EQUIPMENT, Scores, categories_of, equipment_shortfall
+from assessment.report.summary_name import UNKNOWN_CITY, city_name, level_of, spans_cities
 from assessment.rubric.levels import LEVELS, Level
 from assessment.util.exact import rounded, to_fraction
 
-CITY, UNKNOWN_CITY = "地市", "未知地市"
+CITY = "地市"
 UNITS, PASSED, PASS_RATE, MEAN_TOTAL = "单位数", "达标数", "达标率(%)", "平均总得分"
 SHORT_UNITS, SHORTFALL = "有装备缺口单位数", "装备缺口合计"
 PLANNED, UNPASSABLE, MEAN_ACTIONS, MEAN_GAIN, TO_BUY = (
@@ -48,27 +49,6 @@ class Group:
     city: str
     level: Level
     scores: tuple[Scores, ...]
-
-
-def level_of(s: Scores) -> Level:
-    """A unit's level; a scores.json without one is county-level (the rubric's default)."""
-    return "city" if s.get("level") == "city" else "county"
-
-
-def city_name(s: Scores) -> str:
-    """The city a unit belongs to by the list, else `UNKNOWN_CITY`."""
-    return city_of(s["district"], level_of(s)) or UNKNOWN_CITY
-
-
-def known_cities(scores: Iterable[Scores]) -> set[str]:
-    """The cities the units belong to by the list (未知地市 is none of them)."""
-    return {city_name(s) for s in scores} - {UNKNOWN_CITY}
-
-
-def spans_cities(scores: Iterable[Scores]) -> bool:
-    """Whether the units belong to more than one known city: only then is there a roll-up
-    (a city's own summary stays as it is)."""
-    return len(known_cities(scores)) > 1
 
 
 def groups(scores: Sequence[Scores]) -> list[Group]:

@@ -8,23 +8,18 @@ import pandas as pd
 from assessment.report import html_parts
 from assessment.report.markup import china_time, data_table
 from assessment.report.summary.build import SAMPLE_WARNING, Summary
-from assessment.report.summary.cities import CITY_TABLE, known_cities
+from assessment.report.summary.cities import CITY_TABLE
 from assessment.report.summary.tables import excluded_table, pass_count
+from assessment.report.summary_name import known_cities, summary_name
 from assessment.scoring.scores_json import stated_state
 
 SUMMARY_HEADING = "生态环境保护综合行政执法机构规范化建设 {kind}"
 
 
-def summary_kind(summary: Summary) -> str:
-    """What the summary is called: 全省汇总 when its units span several cities (the roll-up by
-    city opens it), else 市级汇总."""
-    return "全省汇总" if CITY_TABLE in summary.tables else "市级汇总"
-
-
 def summary_title(summary: Summary) -> str:
     """The page title, e.g. `2022年 市级汇总（12个地区）`."""
     year = f"{summary.year}年 " if summary.year is not None else ""
-    return f"{year}{summary_kind(summary)}（{len(summary.scores)}个地区）"
+    return f"{year}{summary_name(summary.scores)}（{len(summary.scores)}个地区）"
 
 
 def heading_html(summary: Summary, run_time: str | None = None) -> str:
@@ -43,7 +38,7 @@ def heading_html(summary: Summary, run_time: str | None = None) -> str:
     items = [(str(count.passed), "达标地区"), (str(count.total - count.passed), "未达标地区")]
     if pending:
         items.append((str(pending), "达标待核（装备台账不全）"))
-    lines = [html_parts.head(SUMMARY_HEADING.format(kind=summary_kind(summary)), meta), html_parts.figures(items)]
+    lines = [html_parts.head(SUMMARY_HEADING.format(kind=summary_name(summary.scores)), meta), html_parts.figures(items)]
     if summary.sample:
         lines.append(html_parts.sample_banner(SAMPLE_WARNING))
     if summary.excluded:
