@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import html
 import io
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -105,6 +107,15 @@ def test_the_terminal_says_what_was_flagged_and_what_could_not_be_used(received)
     assert received["manifest"]["unused"] == [
         {"source": f"{received['inbox']}/收文登记.txt", "reason": "不是报告文件夹或 zip 压缩包"}
     ]
+
+
+def test_the_page_opens_by_saying_which_districts_figures_could_not_be_verified(received):
+    page = html.unescape((received["out"] / "2022" / "summary.html").read_text("utf-8"))
+    note = re.search(r'<p class="note">(其中\d+个地区的数字未能核验[^<]*)</p>', page)
+    assert note is not None
+    assert note.group(1).startswith("其中2个地区的数字未能核验（") and {TAMPERED, WITHOUT_INPUT} <= set(
+        re.split("[（）、]", note.group(1))
+    )
 
 
 def test_each_folder_is_copied_as_received_never_rendered_again(received, sent):

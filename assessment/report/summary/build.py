@@ -32,7 +32,7 @@ from assessment.report.summary.tables import (
     weakest_indicators,
     year_over_year,
 )
-from assessment.report.summary.verification import Verifications, with_verification
+from assessment.report.summary.verification import Verifications, verified_first, with_verification
 
 #: What the summary says, in every form, when any district's figures are sample data.
 SAMPLE_WARNING = "注意：含示例数据，不代表任何单位的真实情况。"
@@ -50,6 +50,9 @@ class Summary:
     #: Why earlier files were left out of 同比变化 and 上年整改落实 (damaged last year, never fatal).
     previous_warnings: tuple[str, ...] = ()
     plan_warnings: tuple[str, ...] = ()
+    #: The districts whose figures a summary of received folders could not verify (不一致 or
+    #: 无法核验), in the ranking's order: counted as they state, ranked after the others.
+    unverified: tuple[str, ...] = ()
 
     @property
     def sample(self) -> bool:
@@ -95,4 +98,7 @@ def build_summary(
         tables["同比变化-地区"] = year_over_year(scores, previous)
         tables["同比变化-类别"] = category_change(scores, previous)
     tables = with_cities(tables, scores, plans)  # units of several cities: the province roll-up
-    return Summary(years[-1] if years else None, tuple(scores), tuple(excluded), tuple(previous), tables)
+    unverified = tuple(s["district"] for s in verified_first(scores, verification)[1]) if verification is not None else ()
+    return Summary(
+        years[-1] if years else None, tuple(scores), tuple(excluded), tuple(previous), tables, unverified=unverified
+    )

@@ -41,6 +41,11 @@ def heading_html(summary: Summary, run_time: str | None = None) -> str:
     lines = [html_parts.head(SUMMARY_HEADING.format(kind=summary_name(summary.scores)), meta), html_parts.figures(items)]
     if summary.sample:
         lines.append(html_parts.sample_banner(SAMPLE_WARNING))
+    if summary.unverified:
+        lines.append(html_parts.note(
+            f"其中{len(summary.unverified)}个地区的数字未能核验（{'、'.join(summary.unverified)}）："
+            "按其所报计入上述数字，不参与排名，见“核验情况”。"
+        ))
     if summary.excluded:
         lines.append(html_parts.note(f"另有{len(excluded_table(summary.excluded))}个填报文件未纳入汇总，见文末。"))
     return "\n".join(lines)
