@@ -152,10 +152,14 @@ def _relative(target: Path, page_folder: Path) -> str | None:
         return None
 
 
-def _districts(folder: Path, pending: Pending) -> list[tuple[Path, Mapping[str, Any], Mapping[str, Any]]]:
+#: A year folder's districts as read once: (district folder, manifest entry, scores.json).
+Districts = list[tuple[Path, Mapping[str, Any], Mapping[str, Any]]]
+
+
+def _districts(folder: Path, pending: Pending) -> Districts:
     """The district folders of a year folder with their manifest entries and scores.json (a
     `pending` report's: what it will hold); one whose scores.json cannot be read is left out."""
-    found = []
+    found: Districts = []
     for district_folder, entry in _district_entries(folder, pending):
         scores = pending[district_folder] if district_folder in pending else _read_json(district_folder / SCORES_JSON)
         if isinstance(scores, Mapping):
@@ -165,16 +169,23 @@ def _districts(folder: Path, pending: Pending) -> list[tuple[Path, Mapping[str, 
 
 def year_summary_name(folder: Path, pending: Pending | None = None) -> str:
     """What the summary of the year `folder` is called, by the districts it lists."""
-    return summary_name(s for _, _, s in _districts(Path(folder), pending or {}) if isinstance(s.get("district"), str))
+    return _summary_name(_districts(Path(folder), pending or {}))
+
+
+def _summary_name(found: Districts) -> str:
+    return summary_name(s for _, _, s in found if isinstance(s.get("district"), str))
 
 
 def district_rows(folder: Path, page_folder: Path, pending: Pending | None = None) -> list[IndexRow]:
     """The districts of a year `folder`, read from their scores.json (a `pending` report's from
     what it will hold), linked from a page in `page_folder`; a folder whose scores.json cannot
     be read is left out."""
-    pending = pending or {}
+    return _rows(_districts(Path(folder), pending or {}), page_folder, pending or {})
+
+
+def _rows(found: Districts, page_folder: Path, pending: Pending) -> list[IndexRow]:
     rows = []
-    for district_folder, entry, scores in _districts(Path(folder), pending):
+    for district_folder, entry, scores in found:
         try:
             reviewed = is_reviewed(scores)
             row = IndexRow(
@@ -198,12 +209,12 @@ def district_rows(folder: Path, page_folder: Path, pending: Pending | None = Non
 
 
 def summary_link(
-    folder: Path, page_folder: Path, *, with_index: bool, coming: bool = False, pending: Pending | None = None
+    folder: Path, page_folder: Path, *, with_index: bool, coming: bool = False, name: str = CITY_SUMMARY
 ) -> SummaryLink:
-    """A year folder's summary as a page in `page_folder` links it: when the file is there and
-    its manifest does not say the run failed to make it (a summary.html of an earlier run is
-    then stale), or when it is `coming` (`prepare_index`); and the year's index.html on the
-    top page."""
+    """A year folder's summary as a page in `page_folder` links it, called `name`: when the
+    file is there and its manifest does not say the run failed to make it (a summary.html of
+    an earlier run is then stale), or when it is `coming` (`prepare_index`); and the year's
+    index.html on the top page."""
     manifest = year_manifest(folder)
     record = manifest.get("summary") if manifest is not None else None
     failed = isinstance(record, Mapping) and "html" in record and record["html"] is None
@@ -213,7 +224,7 @@ def summary_link(
         year,
         _relative(folder / SUMMARY_HTML, page_folder) if has_summary else None,
         _relative(folder / INDEX_HTML, page_folder) if with_index else None,
-        year_summary_name(folder, pending) if has_summary else CITY_SUMMARY,
+        name,
     )
 
 
@@ -266,22 +277,23 @@ def _remember_index_fonts(root: Path) -> None:
 def _pages(root: Path, pending: Pending, summaries: set[Path] | None = None) -> list[tuple[Path, str]]:
     """Each page of `write_index(root)` without its font (see `index_page.page_html`), by its folder."""
     listed = listing_folders(root, pending)
-    coming = summaries or set()
+    found = {folder: _districts(folder, pending) for folder in listed}  # each scores.json read once
+
+    def link(folder: Path, page_folder: Path, with_index: bool) -> SummaryLink:
+        coming = folder in (summaries or set())
+        return summary_link(folder, page_folder, with_index=with_index, coming=coming, name=_summary_name(found[folder]))
+
     pages: list[tuple[Path, str, list[IndexRow], list[SummaryLink]]] = []
     if listed == [root]:
-        rows = district_rows(root, root, pending)
-        link = summary_link(root, root, with_index=False, coming=root in coming, pending=pending)
-        pages.append((root, index_title([r.year for r in rows]), rows, [link]))
+        rows = _rows(found[root], root, pending)
+        pages.append((root, index_title([r.year for r in rows]), rows, [link(root, root, False)]))
     else:
-        rows = [r for folder in reversed(listed) for r in district_rows(folder, root, pending)]
-        links = [
-            summary_link(folder, root, with_index=True, coming=folder in coming, pending=pending) for folder in reversed(listed)
-        ]
+        rows = [r for folder in reversed(listed) for r in _rows(found[folder], root, pending)]
+        links = [link(folder, root, True) for folder in reversed(listed)]
         pages.append((root, index_title([r.year for r in rows]), rows, links))
         for folder in listed:
-            rows = district_rows(folder, folder, pending)
-            link = summary_link(folder, folder, with_index=False, coming=folder in coming, pending=pending)
-            pages.append((folder, index_title([r.year for r in rows]), rows, [link]))
+            rows = _rows(found[folder], folder, pending)
+            pages.append((folder, index_title([r.year for r in rows]), rows, [link(folder, folder, False)]))
     return [(folder, page_html(title, rows, links)) for folder, title, rows, links in pages]
 
 
