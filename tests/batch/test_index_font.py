@@ -4,8 +4,6 @@ that the index written last costs no font of its own, and no font is made for no
 from __future__ import annotations
 
 import shutil
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from assessment.cli.app import main
@@ -15,13 +13,9 @@ from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, SUMMARY_HTML
 SAMPLE = Path(__file__).resolve().parents[2] / "data_templates" / "examples" / "wenzhou-2022" / "龙湾区.xlsx"
 
 
-def test_the_index_font_is_made_while_the_summary_runs_and_every_font_made_is_embedded(tmp_path: Path, monkeypatch) -> None:
-    made: list[tuple[str, str]] = []  # (characters, the thread that made the font)
-    real = fonts.web_font_woff2
-    monkeypatch.setattr(fonts, "_RULES", OrderedDict())
-    monkeypatch.setattr(
-        fonts, "web_font_woff2", lambda text: made.append((text, threading.current_thread().name)) or real(text)
-    )
+def test_the_index_font_is_made_while_the_summary_runs_and_every_font_made_is_embedded(
+    tmp_path: Path, fonts_made: list[tuple[str, str]]
+) -> None:
     data = tmp_path / "data"
     data.mkdir()
     shutil.copy(SAMPLE, data)
@@ -32,7 +26,7 @@ def test_the_index_font_is_made_while_the_summary_runs_and_every_font_made_is_em
         "summary": (out / "2022" / SUMMARY_HTML).read_text("utf-8"),
         "index": (out / INDEX_HTML).read_text("utf-8") + (out / "2022" / INDEX_HTML).read_text("utf-8"),
     }
-    wanted = [(characters, thread) for characters, thread in made if characters]  # "": html.prepare_export's warm-up
+    wanted = [(characters, thread) for characters, thread in fonts_made if characters]  # "": html.prepare_export's warm-up
 
     def page_of(characters: str) -> list[str]:
         return [name for name, text in pages.items() if f"/* subset {fonts.subset_key(characters)} */" in text]

@@ -12,8 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
-from collections import OrderedDict
 from pathlib import Path
 
 from workbook_edits import edit_info
@@ -70,22 +68,16 @@ def test_a_kernel_started_for_an_input_that_turns_out_invalid_is_stopped_without
     assert not (tmp_path / "out" / "2022").exists()
 
 
-def test_every_font_a_report_makes_is_one_a_page_it_writes_embeds(tmp_path: Path, monkeypatch) -> None:
+def test_every_font_a_report_makes_is_one_a_page_it_writes_embeds(tmp_path: Path, fonts_made: list[tuple[str, str]]) -> None:
     """The index's font is made while the notebook runs (`report.index.prepare_index`), for
     the characters the index then shows: no font is made for nothing, none twice."""
-    made: list[tuple[str, str]] = []  # (characters, the thread that made the font)
-    real = fonts.web_font_woff2
-    monkeypatch.setattr(fonts, "_RULES", OrderedDict())
-    monkeypatch.setattr(
-        fonts, "web_font_woff2", lambda text: made.append((text, threading.current_thread().name)) or real(text)
-    )
     out = tmp_path / "out"
     assert main(["report", str(SAMPLE), "--out", str(out)]) == 0
     pages = {
         "report": (out / "2022" / "龙湾区" / REPORT_HTML).read_text("utf-8"),
         "index": (out / INDEX_HTML).read_text("utf-8") + (out / "2022" / INDEX_HTML).read_text("utf-8"),
     }
-    wanted = [(characters, thread) for characters, thread in made if characters]  # "": html.prepare_export's warm-up
+    wanted = [(characters, thread) for characters, thread in fonts_made if characters]  # "": html.prepare_export's warm-up
     assert sorted(
         ([name for name, text in pages.items() if f"/* subset {fonts.subset_key(characters)} */" in text], thread)
         for characters, thread in wanted

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import OrderedDict
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -221,29 +220,19 @@ def test_a_damaged_or_foreign_scores_json_leaves_its_district_out_and_the_page_i
     assert read_page(root / "2022" / INDEX_HTML).table() == []
 
 
-@pytest.fixture
-def subsets(monkeypatch) -> list[str]:
-    """The characters of every web font made from here on; none was made before."""
-    made: list[str] = []
-    real = fonts.web_font_woff2
-    monkeypatch.setattr(fonts, "_RULES", OrderedDict())
-    monkeypatch.setattr(fonts, "web_font_woff2", lambda text: made.append(text) or real(text))
-    return made
-
-
 @pytest.mark.parametrize("earlier", [[], ["苍南县"]], ids=["first report", "beside another"])
 def test_the_font_made_for_a_report_about_to_be_published_is_the_one_its_index_embeds(
-    tmp_path, rubric, subsets, earlier
+    tmp_path, rubric, fonts_made, earlier
 ):
     root = tmp_path / "out"
     for name in earlier:
         _district(root / "2022", name, rubric)
     coming = report_data(EXAMPLES / "wenzhou-2022" / "龙湾区.xlsx", rubric).scores
     prepare_index(root, {root / "2022" / "龙湾区": coming})  # while its notebook runs
-    assert len(subsets) == 1
+    assert len(fonts_made) == 1
     _district(root / "2022", "龙湾区", rubric)  # then published as foreseen
     write_index(root)
-    assert len(subsets) == 1  # the index made no font of its own
+    assert len(fonts_made) == 1  # the index made no font of its own
     assert read_page(root / "2022" / INDEX_HTML).table()[-1]["地区"] == "龙湾区"
     copy = tmp_path / "copy"
     shutil.copytree(root, copy)
@@ -251,30 +240,30 @@ def test_the_font_made_for_a_report_about_to_be_published_is_the_one_its_index_e
         page.unlink()
     fonts._RULES.clear()
     write_index(copy)  # made from the files alone, as without the prediction
-    assert len(subsets) == 2
+    assert len(fonts_made) == 2
     for page in root.rglob(INDEX_HTML):
         assert page.read_bytes() == (copy / page.relative_to(root)).read_bytes()
 
 
 def test_a_report_foreseen_but_never_published_is_not_listed_and_the_index_makes_its_own_font(
-    tmp_path, rubric, subsets
+    tmp_path, rubric, fonts_made
 ):
     root = tmp_path / "out"
     _district(root / "2022", "苍南县", rubric)
     coming = report_data(EXAMPLES / "wenzhou-2022" / "龙湾区.xlsx", rubric).scores
     prepare_index(root, {root / "2022" / "龙湾区": coming})  # its notebook then fails
     write_index(root)
-    assert len(subsets) == 2
+    assert len(fonts_made) == 2
     assert [r["地区"] for r in read_page(root / "2022" / INDEX_HTML).table()] == ["苍南县"]
 
 
-def test_a_summary_about_to_be_published_is_foreseen_with_its_link(output, subsets):
+def test_a_summary_about_to_be_published_is_foreseen_with_its_link(output, fonts_made):
     root, _ = output
     (root / "2022" / "summary.html").unlink()  # a first run: the summary is being made
     prepare_index(root, {}, [root / "2022"])
     (root / "2022" / "summary.html").write_text("<p>summary</p>", "utf-8")
     write_index(root)
-    assert len(subsets) == 1
+    assert len(fonts_made) == 1
     assert "2022/summary.html" in read_page(root / INDEX_HTML).links
 
 
