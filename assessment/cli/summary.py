@@ -2,6 +2,10 @@
 districts sent (folders, year folders, zips), each verified against itself
 (`assessment.collect`), without re-rendering any report.
 
+With `--previous` (an earlier output of `batch` or `summary`, OUT itself included) each year
+is compared with the latest earlier year found there (同比变化, 上年整改落实), as a batch's
+summary is; those earlier files are read as they are, not verified again.
+
 Everything is read, verified and made in a scratch folder first; only then is OUT written,
 through the tool's owned-file publishing (`publish.outputs`), so a bad input leaves no
 partial output and no file the tool did not write is ever replaced.
@@ -31,6 +35,10 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "输出目录：<年度>/<地区>/ 存放收到的报告文件夹，"
             "<年度>/ 下存放 manifest.json（含核验结果）、summary.html 与 summary.xlsx"
         ),
+    )
+    p.add_argument(
+        "--previous", type=Path, default=None,
+        help="往年的输出目录（往年 batch 或 summary 的输出，可以就是 --out）：用于同比变化与上年整改落实；默认不比较",
     )
     p.add_argument(
         "--force", action="store_true",
@@ -71,12 +79,15 @@ def run(args: argparse.Namespace) -> int:
         publish_files,
         withdraw_files,
     )
+    from assessment.report.district import check_previous_root
     from assessment.report.index import check_index, write_index, year_summary_name
     from assessment.rubric.loader import load_rubric
     from assessment.util.clock import generation_time
 
     out, force = Path(args.out), getattr(args, "force", False)
     check_received(args.folders, out)
+    previous = getattr(args, "previous", None)
+    check_previous_root(previous)
     rubric = load_rubric(getattr(args, "rubric", None))
     with tempfile.TemporaryDirectory(prefix="assessment-summary-") as scratch:
         (Path(scratch) / "received").mkdir()
@@ -99,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
             manifest = year_manifest(year, received, unused, rubric, generated)
             stage = Path(scratch) / "stage" / str(year)
             stage_year(stage, manifest, [r for r in received if r.year == year])
-            html, xlsx = build_summary_files(stage, run_time=generated)
+            html, xlsx = build_summary_files(stage, previous=previous, run_time=generated)
             made[year] = {
                 MANIFEST: (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
                 SUMMARY_HTML: html.encode("utf-8"),

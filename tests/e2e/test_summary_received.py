@@ -118,6 +118,30 @@ def test_the_page_opens_by_saying_which_districts_figures_could_not_be_verified(
     )
 
 
+def test_a_city_compares_with_last_years_output_given_as_previous(received, tmp_path):
+    """Last year's output (here the received 2022 folders, restated as 2021 with 3 points
+    less each) gives the desk's summary its 同比变化, as it gives a batch's."""
+    from openpyxl import load_workbook
+
+    previous = tmp_path / "去年" / "2021"
+    for folder in sorted(p for p in (received["out"] / "2022").iterdir() if (p / "scores.json").is_file()):
+        scores = json.loads((folder / "scores.json").read_text("utf-8"))
+        scores.update(year=2021, total=scores["total"] - 3)
+        (previous / folder.name).mkdir(parents=True)
+        (previous / folder.name / "scores.json").write_text(json.dumps(scores, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    code, _, err = run_cli("summary", str(received["inbox"]), "--out", str(out), "--previous", str(tmp_path / "去年"))
+    assert code == 0, err
+    page = (out / "2022" / "summary.html").read_text("utf-8")
+    assert "<h2>同比变化</h2>" in page and "未提供往年数据" not in page
+    assert re.search(r"<td>龙湾区</td><td>自评估得分</td><td class=\"num\">2021</td><td class=\"num\">99.3</td>", page)
+    assert "同比变化-地区" in load_workbook(out / "2022" / "summary.xlsx", read_only=True).sheetnames
+    assert "未提供往年数据" in (received["out"] / "2022" / "summary.html").read_text("utf-8")  # without --previous
+    code, _, err = run_cli("summary", str(received["inbox"]), "--out", str(tmp_path / "另一个"), "--previous",
+                           str(tmp_path / "没有这个目录"))
+    assert code == 2 and "往年输出目录" in err and not (tmp_path / "另一个").exists()
+
+
 def test_each_folder_is_copied_as_received_never_rendered_again(received, sent):
     year = received["out"] / "2022"
     for folder in sent.iterdir():
