@@ -134,7 +134,9 @@ def test_a_city_compares_with_last_years_output_given_as_previous(received, tmp_
     assert code == 0, err
     page = (out / "2022" / "summary.html").read_text("utf-8")
     assert "<h2>同比变化</h2>" in page and "未提供往年数据" not in page
-    assert re.search(r"<td>龙湾区</td><td>自评估得分</td><td class=\"num\">2021</td><td class=\"num\">99.3</td>", page)
+    longwan = r"<td>龙湾区</td><td>已核验</td><td>自评估得分</td><td class=\"num\">2021</td><td class=\"num\">99.3</td>"
+    assert re.search(longwan, page)
+    assert re.search(f"<td>{TAMPERED}</td><td>不一致</td>", page)  # a change resting on unverified figures says so
     assert "同比变化-地区" in load_workbook(out / "2022" / "summary.xlsx", read_only=True).sheetnames
     assert "未提供往年数据" in (received["out"] / "2022" / "summary.html").read_text("utf-8")  # without --previous
     code, _, err = run_cli("summary", str(received["inbox"]), "--out", str(tmp_path / "另一个"), "--previous",

@@ -32,7 +32,7 @@ from assessment.report.summary.tables import (
     weakest_indicators,
     year_over_year,
 )
-from assessment.report.summary.verification import Verifications, verified_first, with_verification
+from assessment.report.summary.verification import Verifications, verified_first, with_status, with_verification
 
 #: What the summary says, in every form, when any district's figures are sample data.
 SAMPLE_WARNING = "注意：含示例数据，不代表任何单位的真实情况。"
@@ -95,7 +95,8 @@ def build_summary(
         tables["上年整改落实"] = rates
         tables["上年未落实事项"] = undone_actions(scores, previous_plans)
     if previous:
-        tables["同比变化-地区"] = year_over_year(scores, previous)
+        change = year_over_year(scores, previous)
+        tables["同比变化-地区"] = change if verification is None else with_status(change, verification)
         tables["同比变化-类别"] = category_change(scores, previous)
     tables = with_cities(tables, scores, plans)  # units of several cities: the province roll-up
     unverified = tuple(s["district"] for s in verified_first(scores, verification)[1]) if verification is not None else ()

@@ -37,7 +37,12 @@ Verifications = Mapping[str, Mapping[str, Any]]
 
 def status_of(scores: Scores, verification: Verifications) -> str:
     """A district's status; one the manifest does not list is not verified."""
-    return str(verification.get(scores["district"], {}).get("status", UNVERIFIABLE))
+    return district_status(scores["district"], verification)
+
+
+def district_status(district: str, verification: Verifications) -> str:
+    """The status of the district named `district` (see `status_of`)."""
+    return str(verification.get(district, {}).get("status", UNVERIFIABLE))
 
 
 def verified_first(scores: Sequence[Scores], verification: Verifications) -> tuple[list[Scores], list[Scores]]:
@@ -60,6 +65,17 @@ def verified_ranking(scores: Sequence[Scores], verification: Verifications) -> p
     if not len(top):
         return rest
     return pd.concat([top.astype({RANK: "object"}), rest], ignore_index=True)
+
+
+def with_status(table: pd.DataFrame, verification: Verifications) -> pd.DataFrame:
+    """`table` (one row per district, by 地区) with a 核验 column after 地区: a comparison of
+    figures nobody could verify says so beside them, as the ranking does."""
+    out = table.copy()
+    out.insert(
+        1, VERIFIED_COLUMN,
+        [district_status(district, verification) for district in out[DISTRICT]],
+    )
+    return out
 
 
 def verification_table(scores: Sequence[Scores], verification: Verifications) -> pd.DataFrame:
