@@ -2,6 +2,6 @@
 
 import sys
 
-from assessment.cli.app import main
+from assessment.cli import main
 
 sys.exit(main())

@@ -38,7 +38,7 @@ from assessment import __version__
 from assessment.cli.parser import VERSION_HELP, ChineseArgumentParser
 from assessment.publish.outputs import os_error
 from assessment.util.console import print_problems, safe
-from assessment.util.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, AssessmentError
+from assessment.util.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, INTERRUPTED, AssessmentError
 from assessment.util.iri_grammar import defer_iri_grammar
 
 #: The commands in the order `--help` lists them.
@@ -109,7 +109,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_problems(exc.lines())
         return exc.exit_code
     except KeyboardInterrupt:
-        print("已中断", file=sys.stderr)
+        print(INTERRUPTED, file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:  # the environment (a full disk, a folder without permission), not a bug
         print(f"错误：{os_error(exc, doing='读写')}", file=sys.stderr)

@@ -9,6 +9,8 @@ user cannot fix by changing the input); 130 interrupted. The command line transl
 from __future__ import annotations
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INVALID, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: What the command line prints, alone, when Ctrl-C (or SIGTERM) ends it.
+INTERRUPTED = "已中断"
 
 
 class AssessmentError(Exception):

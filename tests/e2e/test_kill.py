@@ -216,3 +216,28 @@ def test_a_one_input_batch_past_its_time_limit_fails_as_timeout_in_the_main_proc
     (district,) = outcome.districts
     assert district.status == "failed" and "超时" in district.errors[0]
     assert kernels._LIVE == set()
+
+
+#: A process that presses Ctrl-C on itself at the moment the command line starts loading
+#: (the import of assessment.cli.app), then runs the command as one of ENTRIES does.
+CTRL_C_WHILE_LOADING = """
+import importlib.abc, os, runpy, signal, sys
+class CtrlC(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "assessment.cli.app":
+            os.kill(os.getpid(), signal.SIGINT)
+        return None
+sys.meta_path.insert(0, CtrlC())
+{run}
+"""
+ENTRIES = {
+    "the assessment script": "from assessment.cli import main\nsys.exit(main(sys.argv[1:]))",
+    "python -m assessment": "runpy.run_module('assessment', run_name='__main__')",
+}
+
+
+@pytest.mark.parametrize("entry", ENTRIES)
+def test_ctrl_c_while_the_command_line_loads_ends_it_with_one_line_too(tmp_path, entry):
+    code = CTRL_C_WHILE_LOADING.format(entry=entry, run=ENTRIES[entry])
+    done = subprocess.run([sys.executable, "-c", code, "validate", str(SAMPLE)], capture_output=True, cwd=tmp_path, timeout=60)
+    assert (done.returncode, done.stderr.decode()) == (130, "已中断\n")
