@@ -22,6 +22,7 @@ from assessment.inputs.limits import sha256_limited
 from assessment.inputs.model import DistrictInput, InputError, RawInput
 from assessment.inputs.validate import MAX_YEAR, MIN_YEAR, validate
 from assessment.inputs.values import parse_count
+from assessment.publish import notebooks
 from assessment.publish.deadline import NotebookTimeout
 from assessment.rubric.loader import load_rubric
 from assessment.util.errors import EXIT_INTERNAL, AssessmentError
@@ -138,9 +139,7 @@ _KERNEL: WarmKernel | None = None
 
 def notebook_folder(options: BatchOptions) -> Path:
     """Where the run's report notebook lives: its kernel runs there (relative paths hold)."""
-    from assessment.report.district import default_notebook
-
-    return (options.notebook or default_notebook()).parent
+    return (options.notebook or notebooks.notebook(notebooks.REPORT_NOTEBOOK)).parent
 
 
 def warm_kernel(cwd: Path, wait: bool = True) -> WarmKernel:

@@ -9,7 +9,17 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assessment.publish.outputs import INDEX_HTML, REPORT_HTML, REPORT_PDF, SCORES_JSON
+from assessment.publish.outputs import (
+    INDEX_HTML,
+    REPORT_HTML,
+    REPORT_PDF,
+    SCORES_JSON,
+    OutputLock,
+    check_owned,
+    clean_staging,
+    folder_key,
+    report_files,
+)
 from assessment.util.background import meanwhile
 from assessment.util.console import CommandError, print_problems, safe
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
@@ -100,7 +110,6 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
     another, each in a clean namespace), or each on a kernel of its own."""
     from assessment import api
     from assessment.inputs.model import InputError
-    from assessment.publish.outputs import OutputLock, check_owned, clean_staging, report_files
     from assessment.publish.pdf import chromium_or_error
     from assessment.report.district import (
         check_previous_root,
@@ -166,7 +175,6 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
 def duplicates(inputs: list[DistrictInput]) -> list[Problem]:
     """Inputs that would publish to the same folder: the later would silently replace one."""
     from assessment.inputs.model import Location, Problem
-    from assessment.publish.outputs import folder_key
 
     seen: dict[tuple[int, str], str] = {}
     problems = []

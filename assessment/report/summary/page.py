@@ -8,9 +8,8 @@ import pandas as pd
 from assessment.report import html_parts
 from assessment.report.markup import china_time, data_table
 from assessment.report.summary.build import SAMPLE_WARNING, Summary
-from assessment.report.summary.cities import CITY_TABLE
 from assessment.report.summary.tables import excluded_table, pass_count
-from assessment.report.summary_name import known_cities, summary_name
+from assessment.report.summary_name import known_cities, spans_cities, summary_name
 from assessment.scoring.scores_json import stated_state
 
 SUMMARY_HEADING = "生态环境保护综合行政执法机构规范化建设 {kind}"
@@ -29,7 +28,7 @@ def heading_html(summary: Summary, run_time: str | None = None) -> str:
     count = pass_count(summary.scores)
     meta = [f"{summary.year}年"] if summary.year is not None else []
     meta.append(f"{len(summary.scores)}个地区")
-    if CITY_TABLE in summary.tables:  # the province roll-up: how many cities the units span
+    if spans_cities(summary.scores):  # the province roll-up: how many cities the units span
         meta.append(f"{len(known_cities(summary.scores))}个地市")
     shown = china_time(run_time)
     if shown:
