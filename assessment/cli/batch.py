@@ -10,7 +10,7 @@ from typing import Any
 
 from assessment.batch.options import DEFAULT_TIMEOUT
 from assessment.publish.outputs import INDEX_HTML, REPORT_PDF, SUMMARY_PDF
-from assessment.util.console import safe
+from assessment.util.console import safe, skipped_line
 
 
 def _positive(text: str) -> int:
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"运行记录：{safe(outcome.manifest)}")
     print(f"目录页（可离线浏览）：{safe(outcome.out_dir / INDEX_HTML)}")
     for item in outcome.skipped:
-        print(f"已跳过：{safe(item['file'])}（{item['reason']}）", file=sys.stderr)
+        print(skipped_line(item["file"], item["reason"]), file=sys.stderr)
     for d in invalid:
         print(f"校验未通过：{safe(d.name)}（{safe(d.input.name)}）", file=sys.stderr)
         for error in d.errors:

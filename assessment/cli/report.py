@@ -21,7 +21,7 @@ from assessment.publish.outputs import (
     report_files,
 )
 from assessment.util.background import meanwhile
-from assessment.util.console import CommandError, print_problems, safe
+from assessment.util.console import CommandError, print_problems, safe, skipped_line
 from assessment.util.errors import EXIT_INVALID, EXIT_OK
 
 if TYPE_CHECKING:
@@ -120,6 +120,7 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
     )
     from assessment.report.fingerprint import FORCED
     from assessment.report.index import check_index, prepare_index, write_index
+    from assessment.review.files import unused_reviews
     from assessment.rubric.loader import load_rubric
 
     rubric_path = getattr(args, "rubric", None)
@@ -141,6 +142,9 @@ def _run(args: argparse.Namespace, kernel: WarmKernel | None) -> int:
     if problems:
         print_problems(problems)
         return EXIT_INVALID
+    if args.review is not None and Path(args.review).is_dir():  # a review of none of them is said, as batch says it
+        for path, reason in unused_reviews(Path(args.review), {(inp.district, inp.year) for inp in inputs}, rubric):
+            print(skipped_line(path.name, reason), file=sys.stderr)
     for inp in inputs:
         owned = report_files(inp.path, args.pdf)
         check_owned(report_folder(args.out, inp.year, inp.district), owned, args.files, force=args.force, root=args.out)

@@ -115,6 +115,11 @@ def one_review(found: tuple[Path, ...], district: str) -> Path | None:
     return found[0] if found else None
 
 
+def unused_reviews(folder: Path, inputs: set[tuple[str, int]], rubric: Rubric | None = None) -> list[tuple[Path, str]]:
+    """The reviews in `folder` that belong to none of `inputs` ((district, year) pairs), with why."""
+    return review_index(reviews_in(folder), rubric).unmatched(inputs)
+
+
 def review_file_for(folder: Path, district: str, year: int | None = None, rubric: Rubric | None = None) -> Path | None:
     """A district's review in a folder of reviews, whatever its file name (see module doc),
     or None when it has none; two at once are refused."""

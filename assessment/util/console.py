@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from assessment.util.errors import EXIT_INVALID, AssessmentError
 
-__all__ = ["CommandError", "print_problems", "safe"]
+__all__ = ["CommandError", "print_problems", "safe", "skipped_line"]
 
 
 class CommandError(AssessmentError):
@@ -42,3 +42,9 @@ def print_problems(problems: Sequence[object]) -> None:
     """One `错误：<file sheet row column>：<what is wrong>` line per problem, on stderr."""
     for p in problems:
         print(f"错误：{safe(p)}", file=sys.stderr)
+
+
+def skipped_line(name: str, reason: str) -> str:
+    """A file a command was given but did not use (a review of no input…), as the terminal
+    names it: `已跳过：复核-某区.xlsx（原因）`."""
+    return f"已跳过：{safe(name)}（{reason}）"

@@ -130,6 +130,23 @@ def test_review_of_another_file_is_refused_with_its_location_and_nothing_is_writ
     assert not out.exists()
 
 
+def test_a_review_folder_s_files_that_review_none_of_the_inputs_are_named_as_batch_names_them(tmp_path, capsys):
+    """`report --review DIR` uses the district's own review whatever its name, and says which
+    files it passed over (another district's review, a file whose header cannot be read)."""
+    folder = tmp_path / "复核"
+    folder.mkdir()
+    shutil.copy(REVIEWS / "龙湾区.review.json", folder / "随便起的名字.json")
+    shutil.copy(REVIEWS / "鹿城区.review.json", folder / "鹿城区.review.json")
+    (folder / "复核意见.xlsx").write_bytes(b"not a workbook")
+    out = tmp_path / "out"
+    assert main(["report", str(SAMPLE), "--out", str(out), "--review", str(folder)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "已跳过：复核意见.xlsx（复核文件中的地区、年度无法读取，无法确定所属地区）" in err
+    assert "已跳过：鹿城区.review.json（复核文件所属的“鹿城区 2022年”没有对应的填报文件，未使用）" in err
+    assert not any("随便起的名字" in line for line in err)
+    assert json.loads((out / "2022" / "龙湾区" / "scores.json").read_text("utf-8"))["total"] == 98.3
+
+
 def test_damaged_previous_scores_are_named_in_the_comparison_section(tmp_path):
     previous = tmp_path / "previous"
     (previous / "2021" / "龙湾区").mkdir(parents=True)
